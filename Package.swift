@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way:
+// MeridianCLI -> Compiler -> {Validation, Generators} -> Resilience -> BlueprintModel -> BlueprintYAML -> CYAML
+// Diagnostics is the shared vocabulary of located findings, used from BlueprintYAML upwards.
+let package = Package(
+    name: "Meridian",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "meridian", targets: ["MeridianCLI"]),
+        .library(name: "Compiler", targets: ["Compiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(name: "Diagnostics"),
+        .target(name: "BlueprintYAML", dependencies: ["CYAML", "Diagnostics"]),
+        .target(name: "BlueprintModel", dependencies: ["BlueprintYAML", "Diagnostics"]),
+        .target(name: "Resilience", dependencies: ["BlueprintModel"]),
+        .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics"]),
+        .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML"]),
+        .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics"]),
+        .executableTarget(
+            name: "MeridianCLI",
+            dependencies: ["Compiler", "Diagnostics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "BlueprintYAMLTests", dependencies: ["BlueprintYAML"]),
+        .testTarget(name: "BlueprintModelTests", dependencies: ["BlueprintModel", "Compiler"]),
+        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,245 @@
+import Diagnostics
+
+/// A decoded blueprint: every value typed, every default applied, names not yet
+/// cross-checked (that is the validator's job, so all broken references are reported at once).
+public struct Blueprint: Sendable {
+    public var file: String
+    public var name: String
+    public var provider: String
+    public var namespace: String
+    public var gitops: GitOps?
+    public var objectives: Objectives
+    public var assumptions: Assumptions
+    public var residency: [ResidencyZone]
+    public var regions: [Region]
+    public var services: [Service]
+    public var datastores: [Datastore]
+    public var traffic: Traffic?
+    public var waivers: [Waiver]
+    /// Where every key of the source sits, by blueprint path.
+    public var sourceMap: SourceMap
+
+    public func region(_ name: String) -> Region? { regions.first { $0.name == name } }
+    public func datastore(_ name: String) -> Datastore? { datastores.first { $0.name == name } }
+    public func residencyZone(_ name: String) -> ResidencyZone? { residency.first { $0.name == name } }
+
+    /// The residency zone a region belongs to (its first, should it wrongly be in two).
+    public func residencyZone(ofRegion region: String) -> ResidencyZone? {
+        residency.first { $0.regions.contains(region) }
+    }
+
+    /// The DNS suffix under which generated endpoint names live.
+    public var dnsDomain: String { traffic?.hostname ?? "\(name).internal" }
+}
+
+public struct GitOps: Sendable {
+    public var repoURL: String
+    public var revision: String
+    public var path: String
+}
+
+public enum Disruption: String, Sendable, CaseIterable {
+    case zone, region
+}
+
+/// A value that may differ between a zone failure and a region failure.
+public struct PerDisruption<Value: Sendable & Hashable>: Sendable, Hashable {
+    public var zone: Value
+    public var region: Value
+
+    public init(zone: Value, region: Value) {
+        self.zone = zone
+        self.region = region
+    }
+
+    public init(both: Value) { self.init(zone: both, region: both) }
+
+    public subscript(_ disruption: Disruption) -> Value {
+        disruption == .zone ? zone : region
+    }
+}
+
+public struct Objectives: Sendable, Hashable {
+    public var availability: Percentage?
+    public var rto: PerDisruption<Duration>?
+    public var rpo: PerDisruption<Duration>?
+
+    public init(availability: Percentage? = nil, rto: PerDisruption<Duration>? = nil, rpo: PerDisruption<Duration>? = nil) {
+        self.availability = availability
+        self.rto = rto
+        self.rpo = rpo
+    }
+
+    /// This set's objectives, with `fallback`'s where this one says nothing.
+    public func over(_ fallback: Objectives) -> Objectives {
+        Objectives(availability: availability ?? fallback.availability, rto: rto ?? fallback.rto, rpo: rpo ?? fallback.rpo)
+    }
+}
+
+public struct Assumptions: Sendable, Hashable {
+    public var zoneAvailability = Percentage(parsing: "99.9%")!
+    public var regionAvailability = Percentage(parsing: "99.95%")!
+    public var zoneDetection = Duration.seconds(60)
+    public var scaleReaction = Duration.seconds(60)
+    public var podStartup = Duration.seconds(90)
+    public var connectionRefresh = Duration.seconds(30)
+    public var manualResponse = Duration.minutes(30)
+    public var replicationLag = Duration.seconds(1)
+
+    public init() {}
+}
+
+public struct ResidencyZone: Sendable, Hashable {
+    public var name: String
+    public var regions: [String]
+}
+
+public enum RegionRole: String, Sendable, CaseIterable {
+    case active, standby
+}
+
+public struct Region: Sendable, Hashable {
+    public var name: String
+    public var zones: [String]
+    public var cluster: Cluster
+    public var endpoint: Endpoint?
+    public var role: RegionRole
+    public var wave: Int
+
+    public struct Cluster: Sendable, Hashable {
+        public var name: String
+        public var server: String
+    }
+
+    public struct Endpoint: Sendable, Hashable {
+        public var dnsName: String
+        public var zoneId: String
+    }
+}
+
+public enum CapacityMode: String, Sendable, CaseIterable {
+    case `static`, elastic
+}
+
+public struct Service: Sendable {
+    public var name: String
+    public var image: String
+    public var port: Int
+    /// Peak requests per second per residency zone, in declaration order.
+    public var demand: [(zone: String, rps: Int)]
+    public var perReplica: Int
+    public var capacity: CapacityMode
+    public var targetCPU: Int
+    public var cpu: String
+    public var memory: String
+    public var healthPath: String
+    public var uses: [String]
+    public var env: [EnvVar]
+    public var objectives: Objectives
+    public var replicaPins: [String: Int]
+    public var maxReplicaPins: [String: Int]
+
+    public func demand(in zone: String) -> Int {
+        demand.first { $0.zone == zone }?.rps ?? 0
+    }
+
+    /// The residency zones it serves (demand above zero), in declaration order.
+    public var servedZones: [String] { demand.filter { $0.rps > 0 }.map(\.zone) }
+}
+
+public struct EnvVar: Sendable, Hashable {
+    public enum Value: Sendable, Hashable {
+        case literal(String)
+        case secret(name: String, key: String)
+    }
+
+    public var name: String
+    public var value: Value
+}
+
+public enum ReplicationMode: String, Sendable, CaseIterable {
+    case sync, async
+}
+
+public struct Datastore: Sendable {
+    public var name: String
+    public var engine: String?
+    /// nil: a global datastore, inside every residency zone.
+    public var residency: String?
+    public var primary: String
+    public var replicas: [Replica]
+    public var failover: Failover
+    public var backups: Backups?
+
+    public struct Replica: Sendable, Hashable {
+        public var region: String
+        public var mode: ReplicationMode
+        public var lag: Duration
+    }
+
+    public struct Failover: Sendable, Hashable {
+        public var automatic: Bool
+        public var promotion: PerDisruption<Duration>
+    }
+
+    public struct Backups: Sendable, Hashable {
+        public var every: Duration
+        public var retain: Duration
+        public var regions: [String]
+        public var restore: Duration
+    }
+
+    public var isGlobal: Bool { residency == nil }
+}
+
+public enum WithinZoneRouting: String, Sendable, CaseIterable {
+    case latency, failover, weighted
+}
+
+public struct Traffic: Sendable {
+    public var hostname: String
+    public var hostedZoneId: String
+    public var ttl: Duration
+    public var healthCheck: HealthCheck
+    /// Route53 location (`EU`, `country:CH`, `default`) to residency zone, in declaration order.
+    public var geolocation: [(location: String, zone: String)]
+    public var within: WithinZoneRouting
+
+    public struct HealthCheck: Sendable, Hashable {
+        public var path: String
+        public var protocolName: String
+        public var interval: Duration
+        public var failureThreshold: Int
+    }
+}
+
+public struct Waiver: Sendable, Hashable {
+    public var rule: String
+    public var at: String
+    public var reason: String
+    /// ISO date `YYYY-MM-DD`; compares correctly as text.
+    public var expires: String
+    public var path: String
+}
+
+/// Blueprint path (`services.api.demand`, `datastores.db.replicas[1]`) to the mark of its key.
+public struct SourceMap: Sendable {
+    public private(set) var marks: [String: SourceMark] = [:]
+
+    public init() {}
+
+    public mutating func record(_ path: String, _ mark: SourceMark) {
+        if marks[path] == nil { marks[path] = mark }
+    }
+
+    /// The mark of `path`, or of its nearest recorded ancestor.
+    public func mark(for path: String) -> SourceMark {
+        var candidate = Substring(path)
+        while !candidate.isEmpty {
+            if let mark = marks[String(candidate)] { return mark }
+            guard let cut = candidate.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+            candidate = candidate[..<cut]
+        }
+        return .start
+    }
+}

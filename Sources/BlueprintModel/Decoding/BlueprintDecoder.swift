@@ -1,0 +1,395 @@
+import BlueprintYAML
+import Diagnostics
+
+/// Turns a parsed YAML document into a `Blueprint`: types, units, defaults, unknown and
+/// missing keys. Cross-references (a region named in `residency`, a datastore in `uses`)
+/// are left to the validator, which sees the whole blueprint at once.
+public enum BlueprintDecoder {
+    public struct Result: Sendable {
+        /// nil when the document is not a blueprint at all (empty, or not a mapping).
+        public var blueprint: Blueprint?
+        public var diagnostics: [Diagnostic]
+    }
+
+    static let topLevelKeys = ["blueprint", "provider", "namespace", "gitops", "objectives", "assumptions",
+                               "residency", "regions", "services", "datastores", "traffic", "waivers"]
+
+    public static func decode(_ root: YAMLNode?, file: String) -> Result {
+        let context = DecodeContext(file: file)
+        guard let root, !root.isNull else {
+            context.error("missing-field", "the blueprint is empty; it needs at least 'blueprint', 'residency', 'regions' and 'services'",
+                          at: .start, path: "")
+            return Result(blueprint: nil, diagnostics: context.diagnostics)
+        }
+        guard let top = MappingReader(root, "", context, keys: topLevelKeys) else {
+            return Result(blueprint: nil, diagnostics: context.diagnostics)
+        }
+        var decoder = Decoder(context: context)
+        let blueprint = decoder.blueprint(top)
+        return Result(blueprint: blueprint, diagnostics: context.diagnostics)
+    }
+}
+
+private struct Decoder {
+    let context: DecodeContext
+
+    mutating func blueprint(_ top: MappingReader) -> Blueprint {
+        let name = top.required("blueprint").flatMap { context.name($0, "blueprint", what: "blueprint") } ?? "unnamed"
+        var provider = "aws"
+        if let node = top["provider"], let text = context.string(node, "provider") {
+            if text == "aws" {
+                provider = text
+            } else {
+                context.error("invalid-value", "provider: v1 supports 'aws' only, got '\(text)'", at: node.mark, path: "provider")
+            }
+        }
+        let namespace = top["namespace"].flatMap { context.name($0, "namespace", what: "namespace") } ?? name
+        let gitops = top["gitops"].flatMap { gitOps($0, blueprintName: name) }
+        let objectives = top["objectives"].flatMap { self.objectives($0, "objectives") } ?? Objectives()
+        let assumptions = top["assumptions"].flatMap { self.assumptions($0) } ?? Assumptions()
+        let residency = top.required("residency").flatMap { self.residency($0) } ?? []
+        let regions = top.required("regions").flatMap { self.regions($0) } ?? []
+        let services = top.required("services").flatMap { self.services($0) } ?? []
+        let datastores = top["datastores"].flatMap { self.datastores($0, defaultLag: assumptions.replicationLag) } ?? []
+        let traffic = top["traffic"].flatMap { self.traffic($0) }
+        let waivers = top["waivers"].flatMap { self.waivers($0) } ?? []
+        return Blueprint(
+            file: context.file, name: name, provider: provider, namespace: namespace, gitops: gitops,
+            objectives: objectives, assumptions: assumptions, residency: residency, regions: regions,
+            services: services, datastores: datastores, traffic: traffic, waivers: waivers,
+            sourceMap: context.sourceMap)
+    }
+
+    func gitOps(_ node: YAMLNode, blueprintName: String) -> GitOps? {
+        guard let map = MappingReader(node, "gitops", context, keys: ["repoURL", "revision", "path"]) else { return nil }
+        let repoURL = map.required("repoURL").flatMap { context.nonEmptyString($0, map.path("repoURL")) }
+        let revision = map["revision"].flatMap { context.nonEmptyString($0, map.path("revision")) } ?? "main"
+        var path = "Output/\(blueprintName)"
+        if let node = map["path"], let text = context.nonEmptyString(node, map.path("path")) {
+            if text.hasPrefix("/") || text.split(separator: "/").contains("..") {
+                context.error("invalid-value", "gitops.path: '\(text)' must be a relative path inside the repository",
+                              at: node.mark, path: map.path("path"))
+            } else {
+                path = text.hasSuffix("/") ? String(text.dropLast()) : text
+            }
+        }
+        guard let repoURL else { return nil }
+        return GitOps(repoURL: repoURL, revision: revision, path: path)
+    }
+
+    func objectives(_ node: YAMLNode, _ path: String) -> Objectives? {
+        guard let map = MappingReader(node, path, context, keys: ["availability", "rto", "rpo"]) else { return nil }
+        return Objectives(
+            availability: map["availability"].flatMap { context.percentage($0, map.path("availability")) },
+            rto: map["rto"].flatMap { context.perDisruption($0, map.path("rto"), read: context.duration) },
+            rpo: map["rpo"].flatMap { context.perDisruption($0, map.path("rpo"), read: context.duration) })
+    }
+
+    func assumptions(_ node: YAMLNode) -> Assumptions? {
+        let durations: [(String, WritableKeyPath<Assumptions, Duration>)] = [
+            ("zoneDetection", \.zoneDetection), ("scaleReaction", \.scaleReaction), ("podStartup", \.podStartup),
+            ("connectionRefresh", \.connectionRefresh), ("manualResponse", \.manualResponse),
+            ("replicationLag", \.replicationLag),
+        ]
+        let percentages: [(String, WritableKeyPath<Assumptions, Percentage>)] = [
+            ("zoneAvailability", \.zoneAvailability), ("regionAvailability", \.regionAvailability),
+        ]
+        let keys = percentages.map(\.0) + durations.map(\.0)
+        guard let map = MappingReader(node, "assumptions", context, keys: keys) else { return nil }
+        var result = Assumptions()
+        for (key, keyPath) in durations {
+            if let value = map[key].flatMap({ context.duration($0, map.path(key)) }) { result[keyPath: keyPath] = value }
+        }
+        for (key, keyPath) in percentages {
+            if let value = map[key].flatMap({ context.percentage($0, map.path(key)) }) { result[keyPath: keyPath] = value }
+        }
+        return result
+    }
+
+    func residency(_ node: YAMLNode) -> [ResidencyZone]? {
+        guard let entries = context.entries(node, "residency") else { return nil }
+        return entries.compactMap { entry in
+            let path = "residency.\(entry.name)"
+            guard context.checkName(entry.name, at: entry.key.mark, path: path, what: "residency zone") else { return nil }
+            return ResidencyZone(name: entry.name, regions: nameList(entry.value, path, what: "region") ?? [])
+        }
+    }
+
+    func nameList(_ node: YAMLNode, _ path: String, what: String) -> [String]? {
+        guard let items = context.list(node, path) else { return nil }
+        return items.compactMap { context.name($0.node, $0.path, what: what) }
+    }
+
+    func regions(_ node: YAMLNode) -> [Region]? {
+        guard let entries = context.entries(node, "regions") else { return nil }
+        return entries.compactMap { entry in
+            let path = "regions.\(entry.name)"
+            guard context.checkName(entry.name, at: entry.key.mark, path: path, what: "region"),
+                  let map = MappingReader(entry.value, path, context, keys: ["zones", "cluster", "endpoint", "role", "wave"])
+            else { return nil }
+            let zones = map.required("zones").flatMap { nameList($0, map.path("zones"), what: "availability zone") } ?? []
+            if let zonesNode = map["zones"], zones.isEmpty, case .sequence(let items) = zonesNode.content, items.isEmpty {
+                context.error("invalid-value", "\(map.path("zones")): a region needs at least one availability zone",
+                              at: zonesNode.mark, path: map.path("zones"))
+            }
+            let cluster = map.required("cluster").flatMap { self.cluster($0, map.path("cluster")) }
+            let endpoint = map["endpoint"].flatMap { self.endpoint($0, map.path("endpoint")) }
+            let role = map["role"].flatMap { context.choice($0, map.path("role"), as: RegionRole.self) } ?? .active
+            let wave = map["wave"].flatMap { context.int($0, map.path("wave"), in: 1...1000) } ?? 1
+            return Region(name: entry.name, zones: zones, cluster: cluster ?? .init(name: "", server: ""),
+                          endpoint: endpoint, role: role, wave: wave)
+        }
+    }
+
+    func cluster(_ node: YAMLNode, _ path: String) -> Region.Cluster? {
+        guard let map = MappingReader(node, path, context, keys: ["name", "server"]) else { return nil }
+        let name = map.required("name").flatMap { context.nonEmptyString($0, map.path("name")) }
+        let server = map.required("server").flatMap { context.nonEmptyString($0, map.path("server")) }
+        if let server, let serverNode = map["server"], !server.hasPrefix("https://") {
+            context.error("invalid-value", "\(map.path("server")): the cluster's API server must be an https:// URL, got '\(server)'",
+                          at: serverNode.mark, path: map.path("server"))
+        }
+        guard let name, let server else { return nil }
+        return Region.Cluster(name: name, server: server)
+    }
+
+    func endpoint(_ node: YAMLNode, _ path: String) -> Region.Endpoint? {
+        guard let map = MappingReader(node, path, context, keys: ["dnsName", "zoneId"]) else { return nil }
+        let dnsName = map.required("dnsName").flatMap { hostname($0, map.path("dnsName")) }
+        let zoneId = map.required("zoneId").flatMap { context.nonEmptyString($0, map.path("zoneId")) }
+        guard let dnsName, let zoneId else { return nil }
+        return Region.Endpoint(dnsName: dnsName, zoneId: zoneId)
+    }
+
+    /// A fully qualified DNS name: dot-separated labels of letters, digits and '-'.
+    func hostname(_ node: YAMLNode, _ path: String) -> String? {
+        guard let text = context.nonEmptyString(node, path) else { return nil }
+        let labels = text.lowercased().split(separator: ".", omittingEmptySubsequences: false)
+        let valid = text.utf8.count <= 253 && labels.count >= 2 && labels.allSatisfy { DNSLabel.isValid(String($0)) }
+        guard valid else {
+            context.invalid(node, path, expected: "a DNS name like api.example.com")
+            return nil
+        }
+        return text
+    }
+
+    func services(_ node: YAMLNode) -> [Service]? {
+        guard let entries = context.entries(node, "services") else { return nil }
+        return entries.compactMap { entry in service(entry.name, entry.key, entry.value) }
+    }
+
+    func service(_ name: String, _ keyNode: YAMLNode, _ node: YAMLNode) -> Service? {
+        let path = "services.\(name)"
+        let keys = ["image", "port", "demand", "perReplica", "capacity", "targetCPU", "resources", "health", "uses",
+                    "env", "objectives", "replicas", "maxReplicas"]
+        guard context.checkName(name, at: keyNode.mark, path: path, what: "service"),
+              let map = MappingReader(node, path, context, keys: keys) else { return nil }
+        let image = map.required("image").flatMap { context.nonEmptyString($0, map.path("image")) } ?? ""
+        let port = map.required("port").flatMap { context.int($0, map.path("port"), in: 1...65535) } ?? 8080
+        let demand = map.required("demand").flatMap { zoneNumbers($0, map.path("demand"), in: 0...Int.max) } ?? []
+        let perReplica = map.required("perReplica").flatMap { context.int($0, map.path("perReplica"), in: 1...Int.max) } ?? 1
+        let capacity = map["capacity"].flatMap { context.choice($0, map.path("capacity"), as: CapacityMode.self) } ?? .static
+        var targetCPU = 70
+        if let node = map["targetCPU"], let value = context.percentage(node, map.path("targetCPU")) {
+            let whole = Int((value.fraction * 100).rounded())
+            if whole < 1 || Double(whole) != value.fraction * 100 {
+                context.error("invalid-value", "\(map.path("targetCPU")): expected a whole percentage from 1% to 100%, got '\(value.text)'",
+                              at: node.mark, path: map.path("targetCPU"))
+            } else {
+                targetCPU = whole
+            }
+        }
+        var cpu = "500m", memory = "512Mi"
+        if let node = map["resources"], let resources = MappingReader(node, map.path("resources"), context, keys: ["cpu", "memory"]) {
+            cpu = resources["cpu"].flatMap { context.quantity($0, resources.path("cpu")) } ?? cpu
+            memory = resources["memory"].flatMap { context.quantity($0, resources.path("memory")) } ?? memory
+        }
+        var healthPath = "/healthz"
+        if let node = map["health"], let health = MappingReader(node, map.path("health"), context, keys: ["path"]) {
+            healthPath = health.required("path").flatMap { httpPath($0, health.path("path")) } ?? healthPath
+        }
+        let uses = map["uses"].flatMap { nameList($0, map.path("uses"), what: "datastore") } ?? []
+        let env = map["env"].flatMap { self.env($0, map.path("env")) } ?? []
+        let objectives = map["objectives"].flatMap { self.objectives($0, map.path("objectives")) } ?? Objectives()
+        let pins = map["replicas"].flatMap { regionNumbers($0, map.path("replicas")) } ?? [:]
+        let maxPins = map["maxReplicas"].flatMap { regionNumbers($0, map.path("maxReplicas")) } ?? [:]
+        return Service(
+            name: name, image: image, port: port, demand: demand, perReplica: perReplica, capacity: capacity,
+            targetCPU: targetCPU, cpu: cpu, memory: memory, healthPath: healthPath, uses: uses, env: env,
+            objectives: objectives, replicaPins: pins, maxReplicaPins: maxPins)
+    }
+
+    func httpPath(_ node: YAMLNode, _ path: String) -> String? {
+        guard let text = context.string(node, path) else { return nil }
+        let valid = text.hasPrefix("/") && text.utf8.count <= 255
+            && text.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && $0 != "\"" && $0 != "\\" }
+        guard valid else {
+            context.invalid(node, path, expected: "an HTTP path like /healthz (no spaces or quotes, at most 255 characters)")
+            return nil
+        }
+        return text
+    }
+
+    /// `{ zoneName: number }` in declaration order, names checked as labels.
+    func zoneNumbers(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> [(zone: String, rps: Int)]? {
+        guard let entries = context.entries(node, path) else { return nil }
+        return entries.compactMap { entry in
+            let entryPath = "\(path).\(entry.name)"
+            guard context.checkName(entry.name, at: entry.key.mark, path: entryPath, what: "residency zone"),
+                  let value = context.int(entry.value, entryPath, in: range) else { return nil }
+            return (entry.name, value)
+        }
+    }
+
+    func regionNumbers(_ node: YAMLNode, _ path: String) -> [String: Int]? {
+        guard let entries = context.entries(node, path) else { return nil }
+        var result: [String: Int] = [:]
+        for entry in entries {
+            let entryPath = "\(path).\(entry.name)"
+            if context.checkName(entry.name, at: entry.key.mark, path: entryPath, what: "region"),
+               let value = context.int(entry.value, entryPath, in: 1...10_000) {
+                result[entry.name] = value
+            }
+        }
+        return result
+    }
+
+    func env(_ node: YAMLNode, _ path: String) -> [EnvVar]? {
+        guard let entries = context.entries(node, path) else { return nil }
+        return entries.compactMap { entry in
+            let entryPath = "\(path).\(entry.name)"
+            let validName = entry.name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+                && entry.name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            guard validName else {
+                context.error("invalid-name", "environment variable name '\(entry.name)' must be letters, digits and '_', not starting with a digit",
+                              at: entry.key.mark, path: entryPath)
+                return nil
+            }
+            if case .mapping = entry.value.content {
+                guard let map = MappingReader(entry.value, entryPath, context, keys: ["secret", "key"]),
+                      let secret = map.required("secret").flatMap({ context.name($0, map.path("secret"), what: "secret") }),
+                      let key = map.required("key").flatMap({ context.nonEmptyString($0, map.path("key")) })
+                else { return nil }
+                return EnvVar(name: entry.name, value: .secret(name: secret, key: key))
+            }
+            // Plain scalars of any YAML type are literal text: `PORT: 8080` means the string "8080".
+            guard let text = context.string(entry.value, entryPath) else { return nil }
+            return EnvVar(name: entry.name, value: .literal(text))
+        }
+    }
+
+    func datastores(_ node: YAMLNode, defaultLag: Duration) -> [Datastore]? {
+        guard let entries = context.entries(node, "datastores") else { return nil }
+        return entries.compactMap { entry in datastore(entry.name, entry.key, entry.value, defaultLag: defaultLag) }
+    }
+
+    func datastore(_ name: String, _ keyNode: YAMLNode, _ node: YAMLNode, defaultLag: Duration) -> Datastore? {
+        let path = "datastores.\(name)"
+        guard context.checkName(name, at: keyNode.mark, path: path, what: "datastore"),
+              let map = MappingReader(node, path, context, keys: ["engine", "residency", "primary", "replicas", "failover", "backups"])
+        else { return nil }
+        let engine = map["engine"].flatMap { context.nonEmptyString($0, map.path("engine")) }
+        let residency = map["residency"].flatMap { context.name($0, map.path("residency"), what: "residency zone") }
+        let primary = map.required("primary").flatMap { context.name($0, map.path("primary"), what: "region") } ?? ""
+        var replicas: [Datastore.Replica] = []
+        if let node = map["replicas"], let items = context.list(node, map.path("replicas")) {
+            replicas = items.compactMap { replica($0.node, $0.path, defaultLag: defaultLag) }
+        }
+        var failover = Datastore.Failover(automatic: false, promotion: PerDisruption(both: .seconds(60)))
+        if let node = map["failover"], let f = MappingReader(node, map.path("failover"), context, keys: ["automatic", "promotion"]) {
+            failover.automatic = f["automatic"].flatMap { context.bool($0, f.path("automatic")) } ?? false
+            failover.promotion = f["promotion"].flatMap { context.perDisruption($0, f.path("promotion"), read: context.duration) }
+                ?? failover.promotion
+        }
+        let backups = map["backups"].flatMap { self.backups($0, map.path("backups"), defaultRestore: failover.promotion.region) }
+        return Datastore(name: name, engine: engine, residency: residency, primary: primary, replicas: replicas,
+                         failover: failover, backups: backups)
+    }
+
+    func replica(_ node: YAMLNode, _ path: String, defaultLag: Duration) -> Datastore.Replica? {
+        guard let map = MappingReader(node, path, context, keys: ["region", "mode", "lag"]) else { return nil }
+        let region = map.required("region").flatMap { context.name($0, map.path("region"), what: "region") }
+        let mode = map.required("mode").flatMap { context.choice($0, map.path("mode"), as: ReplicationMode.self) }
+        var lag = mode == .async ? defaultLag : .zero
+        if let node = map["lag"], let value = context.duration(node, map.path("lag")) {
+            if mode == .sync {
+                context.error("invalid-value", "\(map.path("lag")): a sync replica has no lag; remove 'lag' or make it async",
+                              at: node.mark, path: map.path("lag"))
+            }
+            lag = value
+        }
+        guard let region, let mode else { return nil }
+        return Datastore.Replica(region: region, mode: mode, lag: lag)
+    }
+
+    func backups(_ node: YAMLNode, _ path: String, defaultRestore: Duration) -> Datastore.Backups? {
+        guard let map = MappingReader(node, path, context, keys: ["every", "retain", "regions", "restore"]) else { return nil }
+        let every = map.required("every").flatMap { context.duration($0, map.path("every")) }
+        let retain = map["retain"].flatMap { context.duration($0, map.path("retain")) } ?? .zero
+        let regions = map["regions"].flatMap { nameList($0, map.path("regions"), what: "region") } ?? []
+        let restore = map["restore"].flatMap { context.duration($0, map.path("restore")) } ?? defaultRestore
+        guard let every else { return nil }
+        return Datastore.Backups(every: every, retain: retain, regions: regions, restore: restore)
+    }
+
+    func traffic(_ node: YAMLNode) -> Traffic? {
+        let keys = ["hostname", "hostedZoneId", "ttl", "healthCheck", "geolocation", "within"]
+        guard let map = MappingReader(node, "traffic", context, keys: keys) else { return nil }
+        let hostname = map.required("hostname").flatMap { self.hostname($0, map.path("hostname")) }
+        let zoneId = map.required("hostedZoneId").flatMap { context.nonEmptyString($0, map.path("hostedZoneId")) }
+        let ttl = map["ttl"].flatMap { context.duration($0, map.path("ttl")) } ?? .seconds(60)
+        var check = Traffic.HealthCheck(path: "/healthz", protocolName: "HTTPS", interval: .seconds(30), failureThreshold: 3)
+        if let node = map["healthCheck"],
+           let hc = MappingReader(node, map.path("healthCheck"), context, keys: ["path", "protocol", "interval", "failureThreshold"]) {
+            check.path = hc["path"].flatMap { httpPath($0, hc.path("path")) } ?? check.path
+            if let node = hc["protocol"], let text = context.string(node, hc.path("protocol")) {
+                if ["HTTP", "HTTPS"].contains(text) {
+                    check.protocolName = text
+                } else {
+                    context.invalid(node, hc.path("protocol"), expected: "HTTP or HTTPS")
+                }
+            }
+            // Range rules (10s/30s, 1–10) are the validator's, so they carry their own rule ids.
+            check.interval = hc["interval"].flatMap { context.duration($0, hc.path("interval")) } ?? check.interval
+            check.failureThreshold = hc["failureThreshold"].flatMap { context.int($0, hc.path("failureThreshold"), in: Int.min...Int.max) }
+                ?? check.failureThreshold
+        }
+        var geolocation: [(String, String)] = []
+        if let node = map["geolocation"], let entries = context.entries(node, map.path("geolocation")) {
+            geolocation = entries.compactMap { entry in
+                context.name(entry.value, "\(map.path("geolocation")).\(entry.name)", what: "residency zone").map { (entry.name, $0) }
+            }
+        }
+        let within = map["within"].flatMap { context.choice($0, map.path("within"), as: WithinZoneRouting.self) } ?? .latency
+        guard let hostname, let zoneId else { return nil }
+        return Traffic(hostname: hostname, hostedZoneId: zoneId, ttl: ttl, healthCheck: check,
+                       geolocation: geolocation, within: within)
+    }
+
+    func waivers(_ node: YAMLNode) -> [Waiver]? {
+        guard let items = context.list(node, "waivers") else { return nil }
+        return items.compactMap { item in
+            guard let map = MappingReader(item.node, item.path, context, keys: ["rule", "at", "reason", "expires"]) else { return nil }
+            let rule = map.required("rule").flatMap { context.nonEmptyString($0, map.path("rule")) }
+            let at = map.required("at").flatMap { context.nonEmptyString($0, map.path("at")) }
+            let reason = map.required("reason").flatMap { context.nonEmptyString($0, map.path("reason")) }
+            var expires: String?
+            if let node = map.required("expires"), let text = context.string(node, map.path("expires")) {
+                if isISODate(text) {
+                    expires = text
+                } else {
+                    context.invalid(node, map.path("expires"), expected: "a date like 2027-06-30")
+                }
+            }
+            guard let rule, let at, let reason, let expires else { return nil }
+            return Waiver(rule: rule, at: at, reason: reason, expires: expires, path: item.path)
+        }
+    }
+
+    func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+}

@@ -1,0 +1,238 @@
+import BlueprintYAML
+import Diagnostics
+
+/// Collects diagnostics and source marks while the decoder walks a blueprint's nodes.
+/// Every typed read reports its own located error and returns nil, so one pass finds them all.
+final class DecodeContext {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+    var sourceMap = SourceMap()
+
+    init(file: String) { self.file = file }
+
+    func error(_ rule: String, _ message: String, at mark: SourceMark, path: String, notes: [Note] = [], fix: String? = nil) {
+        diagnostics.append(Diagnostic(.error, rule: rule, message: message, file: file, mark: mark, path: path, notes: notes, fix: fix))
+    }
+
+    func invalid(_ node: YAMLNode, _ path: String, expected: String) {
+        let got: String
+        if let text = node.scalar, !node.isNull {
+            got = "'\(text)'"
+        } else {
+            got = node.kindName
+        }
+        error("invalid-value", "\(path): expected \(expected), got \(got)", at: node.mark, path: path)
+    }
+
+    // MARK: Collections
+
+    /// The entries of a mapping keyed by user-chosen names, marks recorded; nil if not a mapping.
+    func entries(_ node: YAMLNode, _ path: String) -> [(name: String, key: YAMLNode, value: YAMLNode)]? {
+        guard case .mapping(let pairs) = node.content else {
+            invalid(node, path, expected: "a mapping")
+            return nil
+        }
+        return pairs.compactMap { pair in
+            guard let name = pair.key.scalar else { return nil }
+            sourceMap.record(Self.join(path, name), pair.key.mark)
+            return (name, pair.key, pair.value)
+        }
+    }
+
+    func list(_ node: YAMLNode, _ path: String) -> [(path: String, node: YAMLNode)]? {
+        guard case .sequence(let items) = node.content else {
+            invalid(node, path, expected: "a list")
+            return nil
+        }
+        return items.enumerated().map { index, item in
+            let itemPath = "\(path)[\(index)]"
+            sourceMap.record(itemPath, item.mark)
+            return (itemPath, item)
+        }
+    }
+
+    static func join(_ path: String, _ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+
+    // MARK: Scalars
+
+    func string(_ node: YAMLNode, _ path: String) -> String? {
+        guard let text = node.scalar, !node.isNull else {
+            invalid(node, path, expected: "a string")
+            return nil
+        }
+        return text
+    }
+
+    func nonEmptyString(_ node: YAMLNode, _ path: String) -> String? {
+        guard let text = string(node, path) else { return nil }
+        if text.isEmpty {
+            error("invalid-value", "\(path): must not be empty", at: node.mark, path: path)
+            return nil
+        }
+        return text
+    }
+
+    func int(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> Int? {
+        guard case .scalar(let text, .plain) = node.content, let value = Int(text) else {
+            invalid(node, path, expected: "a whole number")
+            return nil
+        }
+        guard range.contains(value) else {
+            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            error("invalid-value", "\(path): \(value) is out of range; expected \(bound)", at: node.mark, path: path)
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ node: YAMLNode, _ path: String) -> Bool? {
+        switch node.scalar {
+        case "true" where !isQuoted(node): return true
+        case "false" where !isQuoted(node): return false
+        default:
+            invalid(node, path, expected: "true or false")
+            return nil
+        }
+    }
+
+    func duration(_ node: YAMLNode, _ path: String) -> Duration? {
+        guard let text = node.scalar, let value = Duration(parsing: text) else {
+            invalid(node, path, expected: "a duration like 30s, 5m or 250ms")
+            return nil
+        }
+        return value
+    }
+
+    func percentage(_ node: YAMLNode, _ path: String) -> Percentage? {
+        guard let text = node.scalar, let value = Percentage(parsing: text) else {
+            invalid(node, path, expected: "a percentage like 99.99%")
+            return nil
+        }
+        return value
+    }
+
+    func quantity(_ node: YAMLNode, _ path: String) -> String? {
+        guard let text = node.scalar, !node.isNull, Quantity.isValid(text) else {
+            invalid(node, path, expected: "a Kubernetes quantity like 500m, 1 or 2Gi")
+            return nil
+        }
+        return text
+    }
+
+    /// A DNS-1123 label naming something; reports `invalid-name` otherwise.
+    func name(_ node: YAMLNode, _ path: String, what: String) -> String? {
+        guard let text = string(node, path) else { return nil }
+        return checkName(text, at: node.mark, path: path, what: what) ? text : nil
+    }
+
+    @discardableResult
+    func checkName(_ text: String, at mark: SourceMark, path: String, what: String) -> Bool {
+        if DNSLabel.isValid(text) { return true }
+        error("invalid-name",
+              "\(what) name '\(text)' is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+              at: mark, path: path, fix: suggestedLabel(text).map { "rename it to '\($0)'" })
+        return false
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLNode, _ path: String, as type: T.Type) -> T? where T.RawValue == String {
+        let options = T.allCases.map(\.rawValue)
+        guard let text = node.scalar, let value = T(rawValue: text) else {
+            let got = node.scalar ?? ""
+            invalid(node, path, expected: "one of \(options.joined(separator: ", "))")
+            if let guess = Suggestion.closest(to: got, among: options) {
+                diagnostics[diagnostics.count - 1].fix = "did you mean '\(guess)'?"
+            }
+            return nil
+        }
+        return value
+    }
+
+    /// A scalar given either bare (both disruptions) or as `{ zone: …, region: … }`.
+    func perDisruption<V>(_ node: YAMLNode, _ path: String, read: (YAMLNode, String) -> V?) -> PerDisruption<V>? {
+        if case .mapping = node.content {
+            guard let map = MappingReader(node, path, self, keys: ["zone", "region"]) else { return nil }
+            guard let zoneNode = map.required("zone"), let regionNode = map.required("region") else { return nil }
+            guard let zone = read(zoneNode, map.path("zone")), let region = read(regionNode, map.path("region")) else { return nil }
+            return PerDisruption(zone: zone, region: region)
+        }
+        return read(node, path).map { PerDisruption(both: $0) }
+    }
+
+    private func isQuoted(_ node: YAMLNode) -> Bool {
+        if case .scalar(_, .plain) = node.content { return false }
+        return true
+    }
+
+    private func suggestedLabel(_ text: String) -> String? {
+        let dashed = String(text.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+        // Splitting on '-' drops leading, trailing and repeated dashes in one go.
+        let label = String(dashed.split(separator: "-").joined(separator: "-").prefix(63))
+        return DNSLabel.isValid(label) && label != text ? label : nil
+    }
+}
+
+/// A mapping with a fixed set of keys: reports unknown keys (with a suggestion) and
+/// missing required ones, and records where each key sits.
+struct MappingReader {
+    let context: DecodeContext
+    let basePath: String
+    let mark: SourceMark
+    private var values: [String: YAMLNode] = [:]
+
+    init?(_ node: YAMLNode, _ path: String, _ context: DecodeContext, keys: [String]) {
+        self.context = context
+        self.basePath = path
+        self.mark = node.mark
+        guard let entries = context.entries(node, path) else { return nil }
+        for entry in entries {
+            if keys.contains(entry.name) {
+                values[entry.name] = entry.value
+            } else {
+                let fullPath = DecodeContext.join(path, entry.name)
+                let guess = Suggestion.closest(to: entry.name, among: keys)
+                let place = path.isEmpty ? "at the top level" : "in \(path)"
+                context.error("unknown-key", "unknown key '\(entry.name)' \(place)", at: entry.key.mark, path: fullPath,
+                              fix: guess.map { "did you mean '\($0)'?" } ?? "expected one of: \(keys.joined(separator: ", "))")
+            }
+        }
+    }
+
+    subscript(_ key: String) -> YAMLNode? { values[key] }
+
+    func path(_ key: String) -> String { DecodeContext.join(basePath, key) }
+
+    func required(_ key: String) -> YAMLNode? {
+        if let node = values[key] { return node }
+        let place = basePath.isEmpty ? "the blueprint" : basePath
+        context.error("missing-field", "\(place) is missing the required key '\(key)'", at: mark, path: basePath,
+                      fix: "add '\(key):'")
+        return nil
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+public enum Suggestion {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        let allowed = max(2, word.count / 3)
+        return best.1 <= allowed ? best.0 : nil
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

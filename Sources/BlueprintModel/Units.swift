@@ -1,0 +1,115 @@
+/// A span of time in whole milliseconds. Blueprints write `250ms 30s 5m 2h 7d 7y`
+/// (a year is 365 days) or compounds such as `1m30s`.
+public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var milliseconds: Int
+
+    public init(milliseconds: Int) { self.milliseconds = milliseconds }
+    public static func seconds(_ s: Int) -> Duration { Duration(milliseconds: s * 1000) }
+    public static func minutes(_ m: Int) -> Duration { .seconds(m * 60) }
+    public static let zero = Duration(milliseconds: 0)
+
+    public var seconds: Int { milliseconds / 1000 }
+
+    public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
+    public static func + (a: Duration, b: Duration) -> Duration { Duration(milliseconds: a.milliseconds + b.milliseconds) }
+    public static func * (a: Duration, n: Int) -> Duration { Duration(milliseconds: a.milliseconds * n) }
+
+    private static let unitMilliseconds: [(String, Int)] = [
+        ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000), ("y", 31_536_000_000),
+    ]
+
+    /// Parses `30s`, `1m30s`, `250ms`; nil when the text is not a duration.
+    public init?(parsing text: String) {
+        var rest = Substring(text)
+        var total = 0
+        var lastUnitIndex = -1
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 12, let value = Int(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            // Longest unit first so `ms` is not read as `m` followed by garbage.
+            let letters = rest.prefix { $0.isASCII && $0.isLetter }
+            guard let unitIndex = Self.unitMilliseconds.firstIndex(where: { $0.0 == letters }) else { return nil }
+            // Units must go from large to small, each once: `1m30s`, never `30s1m`.
+            let rank = unitIndex  // units are listed smallest first
+            guard lastUnitIndex == -1 || rank < lastUnitIndex else { return nil }
+            lastUnitIndex = rank
+            rest = rest.dropFirst(letters.count)
+            let (product, overflow) = value.multipliedReportingOverflow(by: Self.unitMilliseconds[unitIndex].1)
+            guard !overflow else { return nil }
+            total += product
+        }
+        milliseconds = total
+    }
+
+    /// Go-style rendering: `200ms`, `30s`, `1.5s`, `3m0s`, `2h0m0s`.
+    public var description: String {
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        let hours = milliseconds / 3_600_000
+        let minutes = (milliseconds % 3_600_000) / 60_000
+        let ms = milliseconds % 60_000
+        var seconds = "\(ms / 1000)"
+        if ms % 1000 != 0 {
+            var fraction = String(ms % 1000)
+            fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            seconds += "." + fraction
+        }
+        if hours > 0 { return "\(hours)h\(minutes)m\(seconds)s" }
+        if minutes > 0 { return "\(minutes)m\(seconds)s" }
+        return "\(seconds)s"
+    }
+}
+
+/// A percentage such as `99.99%`, kept as a fraction (0.9999) and as written.
+public struct Percentage: Hashable, Sendable, CustomStringConvertible {
+    public var fraction: Double
+    public var text: String
+
+    public init?(parsing text: String) {
+        guard text.hasSuffix("%") else { return nil }
+        let number = text.dropLast()
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              number.filter({ $0 == "." }).count <= 1, let value = Double(number), value >= 0, value <= 100
+        else { return nil }
+        self.fraction = value / 100
+        self.text = text
+    }
+
+    public init(fraction: Double) {
+        self.fraction = fraction
+        self.text = "\(fraction * 100)%"
+    }
+
+    public var description: String { text }
+}
+
+/// Kubernetes resource quantities (`500m`, `1`, `2Gi`, `1.5`, `1e3`), validated and kept as written.
+public enum Quantity {
+    private static let suffixes: Set<String> = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E"]
+
+    public static func isValid(_ text: String) -> Bool {
+        var rest = Substring(text)
+        if rest.first == "+" || rest.first == "-" { rest = rest.dropFirst() }
+        let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        guard !digits.isEmpty, digits != ".", digits.filter({ $0 == "." }).count <= 1 else { return false }
+        rest = rest.dropFirst(digits.count)
+        if let e = rest.first, e == "e" || e == "E", rest.count > 1 {
+            var exponent = rest.dropFirst()
+            if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
+            return !exponent.isEmpty && exponent.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        return suffixes.contains(String(rest))
+    }
+}
+
+/// DNS-1123 labels: what Kubernetes accepts as a namespace or object name, and what can
+/// never climb out of a directory (no `/`, no `.`).
+public enum DNSLabel {
+    public static func isValid(_ text: String) -> Bool {
+        guard (1...63).contains(text.utf8.count), let first = text.utf8.first, let last = text.utf8.last else { return false }
+        func alnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
+        return alnum(first) && alnum(last) && text.utf8.allSatisfy { alnum($0) || $0 == 45 }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Generators
+
+public struct OutputError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Writes one blueprint's output directory so that it is always either the old tree or the
+/// new one: the new tree is built beside it and swapped in by rename. Files in the directory
+/// that meridian did not generate (no generated header) are carried over untouched.
+public struct OutputWriter {
+    public let root: URL
+    public let blueprint: String
+
+    public init(outputDirectory: String, blueprint: String) {
+        self.root = URL(fileURLWithPath: outputDirectory, isDirectory: true)
+        self.blueprint = blueprint
+    }
+
+    public var target: URL { root.appendingPathComponent(blueprint, isDirectory: true) }
+
+    public enum Change: Equatable, Sendable {
+        case added(String), modified(String), removed(String)
+
+        public var path: String {
+            switch self {
+            case .added(let p), .modified(let p), .removed(let p): p
+            }
+        }
+    }
+
+    /// What writing `files` would change on disk; empty when the committed output is current.
+    public func changes(_ files: [GeneratedFile]) -> [Change] {
+        var changes: [Change] = []
+        let wanted = Set(files.map(\.path))
+        for file in files {
+            let url = target.appendingPathComponent(file.path)
+            guard let existing = try? Data(contentsOf: url) else {
+                changes.append(.added(file.path))
+                continue
+            }
+            if existing != Data(file.contents.utf8) { changes.append(.modified(file.path)) }
+        }
+        for path in generatedFilesOnDisk() where !wanted.contains(path) {
+            changes.append(.removed(path))
+        }
+        return changes.sorted { $0.path < $1.path }
+    }
+
+    public func write(_ files: [GeneratedFile]) throws {
+        let fm = FileManager.default
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = root.appendingPathComponent(".\(blueprint).staging-\(pid)", isDirectory: true)
+        let retired = root.appendingPathComponent(".\(blueprint).previous-\(pid)", isDirectory: true)
+        try? fm.removeItem(at: staging)
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            var directories = Set<String>()
+            for file in files {
+                let url = staging.appendingPathComponent(file.path)
+                let parent = url.deletingLastPathComponent().path
+                if directories.insert(parent).inserted {
+                    try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                }
+                try Data(file.contents.utf8).write(to: url)
+            }
+            try carryOverUserFiles(into: staging, except: Set(files.map(\.path)))
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw OutputError(description: "cannot write \(target.path): \(error.localizedDescription); previous output left untouched")
+        }
+        let hadPrevious = fm.fileExists(atPath: target.path)
+        if hadPrevious { try fm.moveItem(at: target, to: retired) }
+        do {
+            try fm.moveItem(at: staging, to: target)
+        } catch {
+            if hadPrevious { try? fm.moveItem(at: retired, to: target) }
+            try? fm.removeItem(at: staging)
+            throw OutputError(description: "cannot replace \(target.path): \(error.localizedDescription); previous output restored")
+        }
+        if hadPrevious { try? fm.removeItem(at: retired) }
+    }
+
+    /// Hard-links every non-generated file of the current tree into the staging tree.
+    private func carryOverUserFiles(into staging: URL, except generated: Set<String>) throws {
+        let fm = FileManager.default
+        for path in filesOnDisk() where !generated.contains(path) && !isGenerated(path) {
+            let destination = staging.appendingPathComponent(path)
+            try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let source = target.appendingPathComponent(path)
+            do {
+                try fm.linkItem(at: source, to: destination)
+            } catch {
+                try fm.copyItem(at: source, to: destination)
+            }
+        }
+    }
+
+    private func isGenerated(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: target.appendingPathComponent(path).path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 256)) ?? Data()
+        return GeneratedHeader.isGenerated(Substring(String(decoding: head, as: UTF8.self)))
+    }
+
+    private func generatedFilesOnDisk() -> [String] {
+        filesOnDisk().filter(isGenerated)
+    }
+
+    /// Regular files under the target, as paths relative to it.
+    private func filesOnDisk() -> [String] {
+        let base = target.standardizedFileURL.path
+        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
+        var paths: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+                paths.append(relative)
+            }
+        }
+        return paths.sorted()
+    }
+}

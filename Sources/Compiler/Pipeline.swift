@@ -1,0 +1,64 @@
+import BlueprintModel
+import BlueprintYAML
+import Diagnostics
+import Foundation
+import Generators
+import Resilience
+import Validation
+
+/// A blueprint read, decoded and validated: what `lint` reports and `compile` builds on.
+public struct Analysis: Sendable {
+    public var file: String
+    /// nil when the source is not a blueprint at all (syntax error, empty, not a mapping).
+    public var blueprint: Blueprint?
+    public var diagnostics: [Diagnostic]
+
+    public var hasErrors: Bool { diagnostics.hasErrors }
+}
+
+/// The compiler's stages, each a pure function of its input: parse -> decode -> validate -> generate.
+public enum Pipeline {
+    public static func analyze(file: String, bytes: [UInt8], today: String = Pipeline.today()) -> Analysis {
+        let parsed: YAMLParser.Result
+        do {
+            parsed = try YAMLParser(file: file).parse(bytes)
+        } catch {
+            return Analysis(file: file, blueprint: nil, diagnostics: [error])
+        }
+        let decoded = BlueprintDecoder.decode(parsed.root, file: file)
+        var diagnostics = parsed.diagnostics + decoded.diagnostics
+        if let blueprint = decoded.blueprint {
+            diagnostics += Validator.validate(blueprint, today: today)
+        }
+        return Analysis(file: file, blueprint: decoded.blueprint, diagnostics: diagnostics.sortedBySource())
+    }
+
+    public struct Generated: Sendable {
+        public var files: [GeneratedFile]
+        /// Things compile tells the user on stderr (an output it skipped and why).
+        public var notices: [String]
+    }
+
+    /// Every output file of a valid blueprint, sorted by path.
+    public static func generate(_ blueprint: Blueprint) -> Generated {
+        let topology = Topology(blueprint)
+        let files = KubernetesGenerator.files(for: topology)
+        var notices: [String] = []
+        if blueprint.gitops == nil {
+            notices.append("\(blueprint.file): note: no 'gitops' section, so no Argo CD ApplicationSet is generated")
+        }
+        if blueprint.traffic == nil {
+            notices.append("\(blueprint.file): note: no 'traffic' section, so no Route53 Terraform is generated")
+        }
+        return Generated(files: files.sorted { $0.path < $1.path }, notices: notices)
+    }
+
+    /// Today's date in UTC as `YYYY-MM-DD`, what waiver expiry is judged against.
+    public static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,132 @@
+import BlueprintModel
+import BlueprintYAML
+import Resilience
+
+/// apps/v1 Deployment: zone-tolerant replicas, spread over the region's zones so losing
+/// one zone leaves enough pods, and rollouts that never dip below capacity.
+enum DeploymentGenerator {
+    static func make(_ w: WorkloadContext, configHash: String) -> YAMLValue {
+        let sizing = w.placement.sizing
+        let spreadSelector = YAMLValue.mapping([("matchLabels", .mapping(w.selectorLabels))])
+        let spread: YAMLValue = .sequence([
+            // DoNotSchedule + minDomains: a zone without nodes must block, not silently shrink the spread.
+            .mapping([
+                ("maxSkew", .int(1)),
+                ("topologyKey", .string("topology.kubernetes.io/zone")),
+                ("whenUnsatisfiable", .string("DoNotSchedule")),
+                ("minDomains", .int(w.placement.zones.count)),
+                ("labelSelector", spreadSelector),
+                ("matchLabelKeys", .sequence([.string("pod-template-hash")])),
+            ]),
+            .mapping([
+                ("maxSkew", .int(1)),
+                ("topologyKey", .string("kubernetes.io/hostname")),
+                ("whenUnsatisfiable", .string("ScheduleAnyway")),
+                ("labelSelector", spreadSelector),
+                ("matchLabelKeys", .sequence([.string("pod-template-hash")])),
+            ]),
+        ])
+        let affinity: YAMLValue = .mapping([
+            ("nodeAffinity", .mapping([
+                ("requiredDuringSchedulingIgnoredDuringExecution", .mapping([
+                    ("nodeSelectorTerms", .sequence([.mapping([
+                        ("matchExpressions", .sequence([.mapping([
+                            ("key", .string("topology.kubernetes.io/zone")),
+                            ("operator", .string("In")),
+                            ("values", .sequence(w.placement.zones.map { .string($0) })),
+                        ])])),
+                    ])])),
+                ])),
+            ])),
+        ])
+        let podSpec: YAMLValue = .mapping([
+            ("automountServiceAccountToken", .bool(false)),
+            ("securityContext", .mapping([
+                ("runAsNonRoot", .bool(true)),
+                ("seccompProfile", .mapping([("type", .string("RuntimeDefault"))])),
+            ])),
+            ("affinity", affinity),
+            ("topologySpreadConstraints", spread),
+            ("containers", .sequence([container(w)])),
+            // A read-only root file system still needs somewhere to write temporary files.
+            ("volumes", .sequence([.mapping([("name", .string("tmp")), ("emptyDir", .mapping([]))])])),
+        ])
+        return .mapping([
+            ("apiVersion", .string("apps/v1")),
+            ("kind", .string("Deployment")),
+            ("metadata", .mapping([
+                ("name", .string(w.name)),
+                ("namespace", .string(w.namespace)),
+                ("labels", .mapping(w.labels)),
+                ("annotations", .mapping([
+                    ("meridian.dev/capacity", .string(w.service.capacity.rawValue)),
+                    ("meridian.dev/normal-share-rps", .string(sizing.normalShare.description)),
+                    ("meridian.dev/provisioned-share-rps", .string(sizing.provisionedShare.description)),
+                    ("meridian.dev/per-replica-rps", .string(String(w.service.perReplica))),
+                ])),
+            ])),
+            ("spec", .mapping([
+                ("replicas", .int(sizing.replicas)),
+                ("revisionHistoryLimit", .int(5)),
+                ("selector", w.selector),
+                ("strategy", .mapping([
+                    ("type", .string("RollingUpdate")),
+                    // Surge first, never take a serving pod away before its replacement is Ready.
+                    ("rollingUpdate", .mapping([("maxUnavailable", .int(0)), ("maxSurge", .string("25%"))])),
+                ])),
+                ("template", .mapping([
+                    ("metadata", .mapping([
+                        ("labels", .mapping(w.labels)),
+                        ("annotations", .mapping([("meridian.dev/config-hash", .string(configHash))])),
+                    ])),
+                    ("spec", podSpec),
+                ])),
+            ])),
+        ])
+    }
+
+    static func container(_ w: WorkloadContext) -> YAMLValue {
+        let probe = { (period: Int, failures: Int) -> YAMLValue in
+            .mapping([
+                ("httpGet", .mapping([("path", .string(w.service.healthPath)), ("port", .string("http"))])),
+                ("periodSeconds", .int(period)),
+                ("failureThreshold", .int(failures)),
+            ])
+        }
+        // The startup probe gives a pod twice the assumed start time before liveness may kill it.
+        let startupBudget = max(1, (w.blueprint.assumptions.podStartup.seconds * 2 + 4) / 5)
+        var fields: [(String, YAMLValue)] = [
+            ("name", .string(w.name)),
+            ("image", .string(w.service.image)),
+            ("ports", .sequence([.mapping([
+                ("name", .string("http")), ("containerPort", .int(w.service.port)), ("protocol", .string("TCP")),
+            ])])),
+            ("envFrom", .sequence([.mapping([("configMapRef", .mapping([("name", .string(w.configMapName))]))])])),
+        ]
+        let secrets = w.service.env.compactMap { variable -> YAMLValue? in
+            guard case .secret(let name, let key) = variable.value else { return nil }
+            return .mapping([
+                ("name", .string(variable.name)),
+                ("valueFrom", .mapping([("secretKeyRef", .mapping([("name", .string(name)), ("key", .string(key))]))])),
+            ])
+        }
+        if !secrets.isEmpty { fields.append(("env", .sequence(secrets))) }
+        fields += [
+            ("resources", .mapping([
+                ("requests", .mapping([("cpu", .string(w.service.cpu)), ("memory", .string(w.service.memory))])),
+                // Memory over the request is what gets a node's pods OOM-killed; CPU is left unlimited to avoid throttling.
+                ("limits", .mapping([("memory", .string(w.service.memory))])),
+            ])),
+            ("startupProbe", probe(5, startupBudget)),
+            ("readinessProbe", probe(5, 3)),
+            ("livenessProbe", probe(10, 3)),
+            ("securityContext", .mapping([
+                ("allowPrivilegeEscalation", .bool(false)),
+                ("readOnlyRootFilesystem", .bool(true)),
+                ("capabilities", .mapping([("drop", .sequence([.string("ALL")]))])),
+            ])),
+            ("volumeMounts", .sequence([.mapping([("name", .string("tmp")), ("mountPath", .string("/tmp"))])])),
+        ]
+        return .mapping(fields)
+    }
+}

@@ -1,0 +1,133 @@
+import BlueprintModel
+
+/// Requests per second as an exact fraction, so `demand / n` never picks up floating-point
+/// error before it is rounded up into pods.
+public struct Share: Hashable, Sendable, CustomStringConvertible {
+    public var numerator: Int
+    public var denominator: Int
+
+    public init(_ numerator: Int, over denominator: Int = 1) {
+        precondition(denominator > 0)
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    public static let zero = Share(0)
+
+    /// Pods needed to carry this share: ceil(share / perReplica), 0 for no load.
+    public func need(perReplica: Int) -> Int {
+        let divisor = denominator * perReplica
+        return (numerator + divisor - 1) / divisor
+    }
+
+    public var requestsPerSecond: Double { Double(numerator) / Double(denominator) }
+
+    public var description: String {
+        // Integer arithmetic keeps the text identical on every platform: two decimals, truncated.
+        guard numerator % denominator != 0 else { return "\(numerator / denominator)" }
+        let hundredths = (numerator % denominator) * 100 / denominator
+        return "\(numerator / denominator).\(hundredths < 10 ? "0" : "")\(hundredths)"
+    }
+}
+
+/// The sizing arithmetic of one service in one region (spec section 4, "Shares" and "Replicas").
+public enum ReplicaMath {
+    /// The least R such that losing the fullest zone (ceil(R/z) pods, with the spread
+    /// `maxSkew: 1`) still leaves `need` pods. With one zone there is nothing to tolerate.
+    public static func zoneTolerant(need: Int, zones: Int) -> Int {
+        guard zones > 1 else { return max(need, 1) }
+        var replicas = need
+        while replicas - (replicas + zones - 1) / zones < need { replicas += 1 }
+        return replicas
+    }
+
+    /// Pods left in a region with `downZones` of its `zones` lost, in the worst case.
+    public static func survivingPods(replicas: Int, zones: Int, downZones: Int) -> Int {
+        guard zones > 0 else { return 0 }
+        return max(0, replicas - downZones * ((replicas + zones - 1) / zones))
+    }
+
+    public struct Input: Sendable {
+        public var demand: Int
+        public var activeRegions: Int
+        public var role: RegionRole
+        public var within: WithinZoneRouting
+        public var capacity: CapacityMode
+        public var perReplica: Int
+        public var zones: Int
+        public var pinnedReplicas: Int?
+        public var pinnedMaxReplicas: Int?
+
+        public init(demand: Int, activeRegions: Int, role: RegionRole = .active, within: WithinZoneRouting = .latency,
+                    capacity: CapacityMode = .static, perReplica: Int, zones: Int,
+                    pinnedReplicas: Int? = nil, pinnedMaxReplicas: Int? = nil) {
+            self.demand = demand
+            self.activeRegions = activeRegions
+            self.role = role
+            self.within = within
+            self.capacity = capacity
+            self.perReplica = perReplica
+            self.zones = zones
+            self.pinnedReplicas = pinnedReplicas
+            self.pinnedMaxReplicas = pinnedMaxReplicas
+        }
+    }
+
+    public struct Sizing: Hashable, Sendable {
+        /// What the region carries when all of its zone's active regions are up.
+        public var normalShare: Share
+        /// What it carries when another region of the zone is lost; nil for a lone active region.
+        public var regionLossShare: Share?
+        /// What the Deployment is sized for: region-loss share when static, normal when elastic.
+        public var provisionedShare: Share
+        public var replicas: Int
+        public var hpaMin: Int
+        public var hpaMax: Int
+        public var pdbMaxUnavailable: Int
+        /// The share the PDB keeps served during voluntary disruptions.
+        public var protectedShare: Share
+
+        public var normalNeed: Int
+        public var regionLossNeed: Int?
+        public var provisionedNeed: Int
+    }
+
+    public static func size(_ input: Input) -> Sizing {
+        let n = input.activeRegions
+        let normal: Share
+        let regionLoss: Share?
+        switch input.role {
+        case .active:
+            normal = n > 0 ? Share(input.demand, over: n) : .zero
+            if n >= 2 {
+                regionLoss = input.within == .weighted
+                    ? Share(input.demand, over: n - 1)
+                    // Latency routing sends a lost region's users to one neighbour: 2·demand/n, at most all of it.
+                    : Share(min(2 * input.demand, input.demand * n), over: n)
+            } else {
+                regionLoss = nil
+            }
+        case .standby:
+            normal = .zero
+            regionLoss = Share(input.demand)
+        }
+        let provisioned = input.capacity == .static ? (regionLoss ?? normal) : normal
+        let need = { (share: Share) in share.need(perReplica: input.perReplica) }
+
+        var replicas = zoneTolerant(need: need(provisioned), zones: input.zones)
+        if input.role == .standby { replicas = max(replicas, input.zones) }
+        if let pin = input.pinnedReplicas { replicas = pin }
+
+        var hpaMax = max(replicas, regionLoss.map { zoneTolerant(need: need($0), zones: input.zones) } ?? replicas)
+        if let pin = input.pinnedMaxReplicas { hpaMax = pin }
+
+        let protected = replicas >= need(provisioned) ? provisioned : normal
+        let maxUnavailable = max(0, replicas - need(protected))
+
+        return Sizing(
+            normalShare: normal, regionLossShare: regionLoss, provisionedShare: provisioned,
+            replicas: replicas, hpaMin: replicas, hpaMax: hpaMax, pdbMaxUnavailable: maxUnavailable,
+            protectedShare: protected, normalNeed: need(normal), regionLossNeed: regionLoss.map(need),
+            provisionedNeed: need(provisioned))
+    }
+}

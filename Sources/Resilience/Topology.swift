@@ -1,0 +1,76 @@
+import BlueprintModel
+
+/// One service running in one region: where, in what role, and how it is sized.
+public struct Placement: Sendable {
+    public var service: String
+    public var residencyZone: String
+    public var region: String
+    public var role: RegionRole
+    public var zones: [String]
+    public var sizing: ReplicaMath.Sizing
+    public var replicasPinned: Bool
+    public var maxReplicasPinned: Bool
+}
+
+/// The blueprint resolved into placements: which service runs where and with how many pods.
+/// Names that do not resolve are skipped here; the validator reports them.
+public struct Topology: Sendable {
+    public let blueprint: Blueprint
+    /// Sorted by region, then service, so every consumer sees one stable order.
+    public let placements: [Placement]
+
+    public init(_ blueprint: Blueprint) {
+        self.blueprint = blueprint
+        var placements: [Placement] = []
+        let within = blueprint.traffic?.within ?? .latency
+        for service in blueprint.services {
+            for zoneName in service.servedZones {
+                let regions = Self.regions(of: zoneName, in: blueprint)
+                let active = regions.filter { $0.role == .active }.count
+                for region in regions {
+                    let input = ReplicaMath.Input(
+                        demand: service.demand(in: zoneName), activeRegions: active, role: region.role, within: within,
+                        capacity: service.capacity, perReplica: service.perReplica, zones: region.zones.count,
+                        pinnedReplicas: service.replicaPins[region.name], pinnedMaxReplicas: service.maxReplicaPins[region.name])
+                    placements.append(Placement(
+                        service: service.name, residencyZone: zoneName, region: region.name, role: region.role,
+                        zones: region.zones, sizing: ReplicaMath.size(input),
+                        replicasPinned: input.pinnedReplicas != nil, maxReplicasPinned: input.pinnedMaxReplicas != nil))
+                }
+            }
+        }
+        self.placements = placements.sorted { ($0.region, $0.service) < ($1.region, $1.service) }
+    }
+
+    /// The declared regions of a residency zone, in the zone's order; undeclared names skipped.
+    public static func regions(of zone: String, in blueprint: Blueprint) -> [Region] {
+        guard let residency = blueprint.residencyZone(zone) else { return [] }
+        return residency.regions.compactMap { blueprint.region($0) }
+    }
+
+    public func placements(inRegion region: String) -> [Placement] {
+        placements.filter { $0.region == region }
+    }
+
+    public func placement(service: String, region: String) -> Placement? {
+        placements.first { $0.service == service && $0.region == region }
+    }
+
+    /// Regions that run at least one service, sorted by name.
+    public var servingRegions: [String] {
+        var seen = Set<String>()
+        return placements.map(\.region).filter { seen.insert($0).inserted }
+    }
+
+    /// D(s, J): the datastores service `s` needs to serve residency zone `zone` — those of
+    /// that zone or global; when it uses zone-bound ones but none of `zone`, all of them.
+    public func dependencies(of service: Service, serving zone: String) -> [Datastore] {
+        let used = service.uses.compactMap { blueprint.datastore($0) }
+        let bound = used.filter { !$0.isGlobal }
+        let local = used.filter { $0.isGlobal || $0.residency == zone }
+        if !bound.isEmpty && !bound.contains(where: { $0.residency == zone }) {
+            return used
+        }
+        return local
+    }
+}

@@ -1,0 +1,58 @@
+import BlueprintModel
+import Diagnostics
+import Resilience
+
+/// A finding before it is located: the blueprint path it is about and what is wrong.
+public struct Finding: Sendable {
+    public var path: String
+    public var message: String
+    public var notes: [Note]
+    public var fix: String?
+
+    public init(at path: String, _ message: String, notes: [Note] = [], fix: String? = nil) {
+        self.path = path
+        self.message = message
+        self.notes = notes
+        self.fix = fix
+    }
+}
+
+/// What every rule may look at.
+public struct ValidationContext: Sendable {
+    public let blueprint: Blueprint
+    public let topology: Topology
+    /// ISO date `YYYY-MM-DD` that waivers expire against.
+    public let today: String
+
+    public init(blueprint: Blueprint, today: String) {
+        self.blueprint = blueprint
+        self.topology = Topology(blueprint)
+        self.today = today
+    }
+}
+
+/// One invariant of a blueprint. The type's doc comment, `summary` and `rationale` are its
+/// documentation; its id never changes once published.
+public protocol Rule: Sendable {
+    static var id: String { get }
+    static var severity: Severity { get }
+    /// One line: what the rule finds.
+    static var summary: String { get }
+    /// A paragraph: why it matters in production.
+    static var rationale: String { get }
+
+    init()
+    func check(_ context: ValidationContext) -> [Finding]
+}
+
+extension Rule {
+    public static var severity: Severity { .error }
+}
+
+/// Rules whose findings the YAML layer or the decoder reports, because they are about the
+/// text itself (a duplicate key never reaches the model). Listed so the catalogue is whole.
+public protocol DecoderRule: Rule {}
+
+extension DecoderRule {
+    public func check(_ context: ValidationContext) -> [Finding] { [] }
+}

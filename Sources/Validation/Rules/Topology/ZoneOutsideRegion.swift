@@ -1,0 +1,29 @@
+/// An availability zone that does not belong to its region (AWS zones are the region name plus a letter).
+public struct ZoneOutsideRegion: Rule {
+    public static let id = "zone-outside-region"
+    public static let summary = "A region's availability zones must be that region's own (region name + letter)."
+    public static let rationale = """
+        Pods are pinned to the listed zones by node affinity. A zone from another region matches no \
+        node, so every pod meant for it stays Pending and the zone-loss arithmetic counts capacity \
+        that does not exist.
+        """
+    public init() {}
+
+    public func check(_ context: ValidationContext) -> [Finding] {
+        var findings: [Finding] = []
+        for region in context.blueprint.regions {
+            var seen = Set<String>()
+            for (index, zone) in region.zones.enumerated() {
+                let path = "regions.\(region.name).zones[\(index)]"
+                let suffix = zone.hasPrefix(region.name) ? zone.dropFirst(region.name.count) : ""
+                if suffix.count != 1 || !suffix.allSatisfy({ $0.isLetter }) {
+                    findings.append(Finding(at: path, "availability zone '\(zone)' is not in region \(region.name)",
+                                            fix: "AWS zones are the region name plus a letter, like \(region.name)a"))
+                } else if !seen.insert(zone).inserted {
+                    findings.append(Finding(at: path, "availability zone '\(zone)' is listed twice in region \(region.name)"))
+                }
+            }
+        }
+        return findings
+    }
+}
