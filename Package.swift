@@ -35,7 +35,9 @@ let package = Package(
         .testTarget(name: "BlueprintModelTests", dependencies: ["BlueprintModel", "Compiler"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"]),
+        // Depends on the executable so `swift test` builds the `meridian` binary it runs.
+        .testTarget(name: "MeridianCLITests", dependencies: ["MeridianCLI"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -21,6 +21,11 @@ public enum BlueprintDecoder {
                           at: .start, path: "")
             return Result(blueprint: nil, diagnostics: context.diagnostics)
         }
+        guard case .mapping = root.content else {
+            context.error("invalid-value", "a blueprint is a mapping with keys such as 'blueprint:' and 'regions:', got \(root.kindName)",
+                          at: root.mark, path: "")
+            return Result(blueprint: nil, diagnostics: context.diagnostics)
+        }
         guard let top = MappingReader(root, "", context, keys: topLevelKeys) else {
             return Result(blueprint: nil, diagnostics: context.diagnostics)
         }
