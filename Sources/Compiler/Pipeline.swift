@@ -42,7 +42,9 @@ public enum Pipeline {
     /// Every output file of a valid blueprint, sorted by path.
     public static func generate(_ blueprint: Blueprint) -> Generated {
         let topology = Topology(blueprint)
-        let files = KubernetesGenerator.files(for: topology)
+        var files = KubernetesGenerator.files(for: topology)
+        if let applicationSet = ApplicationSetGenerator.file(for: topology) { files.append(applicationSet) }
+        files += Route53Generator.files(for: topology)
         var notices: [String] = []
         if blueprint.gitops == nil {
             notices.append("\(blueprint.file): note: no 'gitops' section, so no Argo CD ApplicationSet is generated")

@@ -16,6 +16,14 @@ public enum RuleRegistry {
         ClusterSpansRegions.self,
         SingleZoneRegion.self,
         ImageNotPinned.self,
+        RolloutWaveCoversZone.self,
+        // Traffic
+        Route53HealthInterval.self,
+        Route53FailureThreshold.self,
+        GeolocationWithoutDefault.self,
+        GeolocationUnknownZone.self,
+        GeolocationInvalidLocation.self,
+        FailoverNeedsTwo.self,
     ]
 
     public static func rule(id: String) -> (any Rule.Type)? {

@@ -16,6 +16,7 @@ let minimalBlueprint = """
       eu-central-1:
         zones: [eu-central-1a, eu-central-1b]
         cluster: { name: euc1, server: "https://euc1.example" }
+        wave: 2
     services:
       api:
         image: example/api:1.0.0
@@ -53,20 +54,20 @@ func replacing(_ old: String, with new: String) -> String {
         let result = analyze(replacing("    perReplica: 100", with: "    perReplica: 100\n    replcias: { eu-west-1: 3 }"))
         #expect(result.diagnostics.count == 1)
         let d = result.diagnostics[0]
-        #expect("\(d.mark.line):\(d.mark.column) \(d.message) [\(d.rule)]" == "17:5 unknown key 'replcias' in services.api [unknown-key]")
+        #expect("\(d.mark.line):\(d.mark.column) \(d.message) [\(d.rule)]" == "18:5 unknown key 'replcias' in services.api [unknown-key]")
         #expect(d.fix == "did you mean 'replicas'?")
     }
 
     @Test func wrongTypeNamesWhatWasExpected() {
         let text = replacing("  db:\n    residency: eu", with: "  db:\n    residency: eu\n    failover: { automatic: true, promotion: fast }")
         #expect(findings(text) == [
-            "21:45: datastores.db.failover.promotion: expected a duration like 30s, 5m or 250ms, got 'fast' [invalid-value]",
+            "22:45: datastores.db.failover.promotion: expected a duration like 30s, 5m or 250ms, got 'fast' [invalid-value]",
         ])
     }
 
     @Test func undefinedReferencesAreLocatedAndSuggested() {
         let result = analyze(replacing("uses: [db]", with: "uses: [dbb]"))
-        #expect(result.diagnostics.map { "\($0.mark.line):\($0.mark.column): \($0.message)" } == ["17:12: datastore 'dbb' is not declared"])
+        #expect(result.diagnostics.map { "\($0.mark.line):\($0.mark.column): \($0.message)" } == ["18:12: datastore 'dbb' is not declared"])
         #expect(result.diagnostics[0].fix == "did you mean 'db'?")
     }
 
@@ -84,13 +85,13 @@ func replacing(_ old: String, with new: String) -> String {
 
     @Test func missingRequiredFieldPointsAtItsParent() {
         #expect(findings(replacing("    port: 8080\n", with: "")) == [
-            "13:5: services.api is missing the required key 'port' [missing-field]",
+            "14:5: services.api is missing the required key 'port' [missing-field]",
         ])
     }
 
     @Test func duplicateKeyIsAnErrorEvenWhenValuesAgree() {
         let text = replacing("    port: 8080\n", with: "    port: 8080\n    port: 8080\n")
-        #expect(findings(text) == ["15:5: duplicate key 'port' [duplicate-key]"])
+        #expect(findings(text) == ["16:5: duplicate key 'port' [duplicate-key]"])
     }
 
     @Test func syntaxErrorIsALocatedDiagnostic() {
@@ -117,10 +118,37 @@ func replacing(_ old: String, with new: String) -> String {
 
     @Test func unpinnedImage() {
         #expect(findings(replacing("example/api:1.0.0", with: "example/api:latest")) == [
-            "13:5: image 'example/api:latest' uses the 'latest' tag [image-not-pinned]",
+            "14:5: image 'example/api:latest' uses the 'latest' tag [image-not-pinned]",
         ])
         #expect(findings(replacing("example/api:1.0.0", with: "registry:5000/api")) == [
-            "13:5: image 'registry:5000/api' has no tag or digest [image-not-pinned]",
+            "14:5: image 'registry:5000/api' has no tag or digest [image-not-pinned]",
         ])
+    }
+
+    @Test func gitopsFieldsCannotSmuggleTemplates() {
+        #expect(findings(replacing("blueprint: shop", with: "blueprint: shop\ngitops: { repoURL: \"https://x/{{.server}}\" }")) == [
+            "2:20: gitops.repoURL: '{{' and '}}' are reserved for the ApplicationSet's templates [invalid-value]",
+        ])
+    }
+
+    @Test func trafficRulesGuardRoute53() {
+        let traffic = """
+            traffic:
+              hostname: api.shop.example
+              hostedZoneId: Z1
+              healthCheck: { interval: 60s, failureThreshold: 12 }
+              geolocation: { EU: eu, CH: eu, "country:FR": emea }
+
+            """
+        #expect(findings(minimalBlueprint + traffic) == [
+            "26:18: Route53 health checks run every 10s or 30s; 1m0s is not available [route53-health-interval]",
+            "26:33: Route53 failure threshold must be 1 to 10, got 12 [route53-failure-threshold]",
+            "27:3: geolocation routing has no 'default' location; users outside every listed location get no answer [geolocation-without-default]",
+            "27:26: 'CH' is not a Route53 geolocation [geolocation-invalid-location]",
+            "27:34: geolocation country:FR routes to residency zone 'emea', which is not declared [geolocation-unknown-zone]",
+        ])
+        let failover = minimalBlueprint + traffic.replacingOccurrences(of: "  geolocation", with: "  within: failover\n  geolocation")
+        #expect(findings(failover).contains(
+            "3:3: residency zone eu has 2 active and 0 standby regions; 'within: failover' needs exactly one of each [failover-needs-two]"))
     }
 }

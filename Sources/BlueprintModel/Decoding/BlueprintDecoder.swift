@@ -78,6 +78,13 @@ private struct Decoder {
                 path = text.hasSuffix("/") ? String(text.dropLast()) : text
             }
         }
+        // These land in an ApplicationSet template, where `{{` would be read as a Go template.
+        for key in ["repoURL", "revision", "path"] {
+            if let node = map[key], let text = node.scalar, text.contains("{{") || text.contains("}}") {
+                context.error("invalid-value", "\(map.path(key)): '{{' and '}}' are reserved for the ApplicationSet's templates",
+                              at: node.mark, path: map.path(key))
+            }
+        }
         guard let repoURL else { return nil }
         return GitOps(repoURL: repoURL, revision: revision, path: path)
     }

@@ -1,0 +1,104 @@
+import BlueprintModel
+import BlueprintYAML
+import Resilience
+
+/// One Argo CD ApplicationSet per blueprint: a list generator with one element per serving
+/// region, and a RollingSync strategy with one step per rollout wave.
+public enum ApplicationSetGenerator {
+    static let waveLabel = "meridian.dev/wave"
+
+    public static func file(for topology: Topology) -> GeneratedFile? {
+        let blueprint = topology.blueprint
+        guard let gitops = blueprint.gitops else { return nil }
+        let regions = topology.servingRegions.compactMap { blueprint.region($0) }
+        let waves = Set(regions.map(\.wave)).sorted()
+
+        let elements: [YAMLValue] = regions.map { region in
+            .mapping([
+                ("region", .string(region.name)),
+                ("residencyZone", .string(blueprint.residencyZone(ofRegion: region.name)?.name ?? "")),
+                ("clusterName", .string(region.cluster.name)),
+                ("server", .string(region.cluster.server)),
+                // Label values are strings; the step selectors match on the same text.
+                ("wave", .string(String(region.wave))),
+            ])
+        }
+        let steps: [YAMLValue] = waves.map { wave in
+            .mapping([("matchExpressions", .sequence([.mapping([
+                ("key", .string(waveLabel)), ("operator", .string("In")), ("values", .sequence([.string(String(wave))])),
+            ])]))])
+        }
+        let applicationSet: YAMLValue = .mapping([
+            ("apiVersion", .string("argoproj.io/v1alpha1")),
+            ("kind", .string("ApplicationSet")),
+            ("metadata", .mapping([
+                ("name", .string(blueprint.name)),
+                ("namespace", .string("argocd")),
+                ("labels", .mapping([
+                    ("app.kubernetes.io/part-of", .string(blueprint.name)),
+                    ("app.kubernetes.io/managed-by", .string("meridian")),
+                ])),
+            ])),
+            ("spec", .mapping([
+                ("goTemplate", .bool(true)),
+                ("goTemplateOptions", .sequence([.string("missingkey=error")])),
+                ("generators", .sequence([.mapping([("list", .mapping([("elements", .sequence(elements))]))])])),
+                ("strategy", .mapping([
+                    ("type", .string("RollingSync")),
+                    ("rollingSync", .mapping([("steps", .sequence(steps))])),
+                ])),
+                // Removing a region from the blueprint must never cascade into deleting its workloads.
+                ("syncPolicy", .mapping([("preserveResourcesOnDeletion", .bool(true))])),
+                ("template", template(blueprint, gitops)),
+            ])),
+        ])
+        let notes = [
+            "",
+            "Rollout: Applications sync wave by wave (RollingSync), lowest wave first; a wave starts only",
+            "when every Application of the previous one is Healthy, so an unreachable region stalls all later",
+            "waves. Progressive syncs must be enabled on the ApplicationSet controller",
+            "(--enable-progressive-syncs, ARGOCD_APPLICATIONSET_CONTROLLER_ENABLE_PROGRESSIVE_SYNCS=true, or",
+            "applicationsetcontroller.enable.progressive.syncs: \"true\" in argocd-cmd-params-cm). RollingSync",
+            "turns automated sync off on the generated Applications: the controller triggers each sync itself.",
+            "Waves: " + waves.map { wave in "\(wave) = " + regions.filter { $0.wave == wave }.map(\.name).joined(separator: ", ") }
+                .joined(separator: "; "),
+        ]
+        let header = GeneratedHeader.lines(blueprint: blueprint.name) + notes
+        return GeneratedFile(path: "argocd/applicationset.yaml", contents: YAMLEmitter.emit([applicationSet], header: header))
+    }
+
+    static func template(_ blueprint: Blueprint, _ gitops: GitOps) -> YAMLValue {
+        .mapping([
+            ("metadata", .mapping([
+                ("name", .string("\(blueprint.name)-{{.region}}")),
+                ("labels", .mapping([
+                    ("app.kubernetes.io/part-of", .string(blueprint.name)),
+                    ("meridian.dev/region", .string("{{.region}}")),
+                    ("meridian.dev/residency-zone", .string("{{.residencyZone}}")),
+                    (waveLabel, .string("{{.wave}}")),
+                ])),
+            ])),
+            ("spec", .mapping([
+                ("project", .string("default")),
+                ("source", .mapping([
+                    ("repoURL", .string(gitops.repoURL)),
+                    ("targetRevision", .string(gitops.revision)),
+                    ("path", .string("\(gitops.path)/clusters/{{.region}}")),
+                ])),
+                ("destination", .mapping([
+                    ("server", .string("{{.server}}")),
+                    ("namespace", .string(blueprint.namespace)),
+                ])),
+                ("syncPolicy", .mapping([
+                    ("syncOptions", .sequence([.string("CreateNamespace=true"), .string("RespectIgnoreDifferences=true")])),
+                ])),
+                // The HPA owns the replica count once running; a sync must not undo a scale-out.
+                ("ignoreDifferences", .sequence([.mapping([
+                    ("group", .string("apps")),
+                    ("kind", .string("Deployment")),
+                    ("jsonPointers", .sequence([.string("/spec/replicas")])),
+                ])])),
+            ])),
+        ])
+    }
+}

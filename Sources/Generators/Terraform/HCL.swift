@@ -1,0 +1,126 @@
+/// A small HCL writer: enough of the language for Route53 resources, laid out the way
+/// `terraform fmt` leaves a file (two-space indent, `=` aligned within a run of attributes).
+indirect enum HCLValue: Equatable {
+    case string(String)
+    case number(Int)
+    case bool(Bool)
+    /// A reference or type expression written as is (`aws_route53_health_check.x.id`); never user text.
+    case expression(String)
+    case list([HCLValue])
+    case object([(String, HCLValue)])
+
+    static func == (a: HCLValue, b: HCLValue) -> Bool { a.rendered(indent: 0) == b.rendered(indent: 0) }
+
+    func rendered(indent: Int) -> String {
+        switch self {
+        case .string(let text): return HCL.quoted(text)
+        case .number(let n): return String(n)
+        case .bool(let b): return b ? "true" : "false"
+        case .expression(let e): return e
+        case .list(let items): return "[" + items.map { $0.rendered(indent: indent) }.joined(separator: ", ") + "]"
+        case .object(let pairs):
+            guard !pairs.isEmpty else { return "{}" }
+            let pad = String(repeating: " ", count: indent + 2)
+            let width = pairs.map { HCL.key($0.0).count }.max() ?? 0
+            let lines = pairs.map { key, value in
+                let name = HCL.key(key)
+                return pad + name + String(repeating: " ", count: width - name.count) + " = " + value.rendered(indent: indent + 2)
+            }
+            return "{\n" + lines.joined(separator: "\n") + "\n" + String(repeating: " ", count: indent) + "}"
+        }
+    }
+}
+
+struct HCLBlock {
+    enum Item {
+        case attribute(String, HCLValue)
+        case block(HCLBlock)
+        /// A blank line: ends an alignment run, as it does for `terraform fmt`.
+        case blank
+    }
+
+    var type: String
+    var labels: [String]
+    var items: [Item]
+
+    init(_ type: String, _ labels: [String] = [], _ items: [Item]) {
+        self.type = type
+        self.labels = labels
+        self.items = items
+    }
+
+    func rendered(indent: Int = 0) -> String {
+        let pad = String(repeating: " ", count: indent)
+        var out = pad + ([type] + labels.map(HCL.quoted)).joined(separator: " ") + " {\n"
+        var index = 0
+        while index < items.count {
+            switch items[index] {
+            case .blank:
+                out += "\n"
+                index += 1
+            case .block(let block):
+                out += block.rendered(indent: indent + 2)
+                index += 1
+            case .attribute:
+                var run: [(String, HCLValue)] = []
+                while index < items.count, case .attribute(let name, let value) = items[index] {
+                    run.append((name, value))
+                    index += 1
+                }
+                let width = run.map(\.0.count).max() ?? 0
+                for (name, value) in run {
+                    out += pad + "  " + name + String(repeating: " ", count: width - name.count) + " = "
+                        + value.rendered(indent: indent + 2) + "\n"
+                }
+            }
+        }
+        return out + pad + "}\n"
+    }
+}
+
+enum HCL {
+    /// A quoted HCL string. Template sequences are escaped too (`${` -> `$${`, `%{` -> `%%{`),
+    /// so no user text is ever interpolated.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        var previous: Character?
+        for character in text {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "{" where previous == "$" || previous == "%":
+                // Double the introducer that was just written: `${` -> `$${`, `%{` -> `%%{`.
+                out.append(previous!)
+                out += "{"
+            default:
+                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.append(character)
+                }
+            }
+            previous = character
+        }
+        return out + "\""
+    }
+
+    /// Object keys: bare when they are identifiers, quoted otherwise.
+    static func key(_ text: String) -> String {
+        let isIdentifier = text.first.map { $0.isLetter || $0 == "_" } == true
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        return isIdentifier ? text : quoted(text)
+    }
+
+    /// A resource or variable name from user names: `eu-west-1` -> `eu_west_1`.
+    static func identifier(_ parts: String...) -> String {
+        parts.joined(separator: "_").lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? String($0) : "_" }.joined()
+    }
+
+    static func file(header: String, blocks: [HCLBlock]) -> String {
+        header + blocks.map { "\n" + $0.rendered() }.joined()
+    }
+}

@@ -1,0 +1,289 @@
+import BlueprintModel
+import Resilience
+
+/// Route53 in Terraform: a health check per serving region, one record set per residency
+/// zone at `<zone>.<hostname>`, geolocation records at `<hostname>` that only ever point a
+/// user at their own zone's record set, and failover-managed datastore endpoint names.
+public enum Route53Generator {
+    public static func files(for topology: Topology) -> [GeneratedFile] {
+        let blueprint = topology.blueprint
+        guard let traffic = blueprint.traffic else { return [] }
+        let plan = Plan(topology: topology, traffic: traffic)
+        let header = GeneratedHeader.comment(blueprint: blueprint.name)
+        return [
+            GeneratedFile(path: "terraform/versions.tf", contents: HCL.file(header: header, blocks: [versions])),
+            GeneratedFile(path: "terraform/variables.tf", contents: HCL.file(header: header, blocks: plan.variables())),
+            GeneratedFile(path: "terraform/route53.tf", contents: HCL.file(
+                header: header, blocks: plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords())),
+        ]
+    }
+
+    static let versions = HCLBlock("terraform", [], [
+        .attribute("required_version", .string(">= 1.5.0")),
+        .blank,
+        .block(HCLBlock("required_providers", [], [
+            .attribute("aws", .object([("source", .string("hashicorp/aws")), ("version", .string(">= 5.0"))])),
+        ])),
+    ])
+}
+
+private struct Plan {
+    let topology: Topology
+    let traffic: Traffic
+    var blueprint: Blueprint { topology.blueprint }
+
+    /// Regions that run workloads, so have a load balancer to check and route to.
+    var servingRegions: [Region] { topology.servingRegions.compactMap { blueprint.region($0) } }
+
+    var hostedZone: HCLValue { .string(traffic.hostedZoneId) }
+
+    func zoneHost(_ zone: String) -> String { "\(zone).\(traffic.hostname)" }
+
+    // MARK: Variables
+
+    func endpointVariable(_ region: String) -> String { HCL.identifier("endpoint", region) }
+
+    func datastoreVariable(_ datastore: String) -> String { HCL.identifier("datastore", datastore) }
+
+    func variables() -> [HCLBlock] {
+        var blocks: [HCLBlock] = []
+        for region in servingRegions where region.endpoint == nil {
+            blocks.append(HCLBlock("variable", [endpointVariable(region.name)], [
+                .attribute("description", .string("Load balancer of region \(region.name) that Route53 aliases to (its DNS name and hosted zone id).")),
+                .attribute("type", .expression("object({\n    dns_name = string\n    zone_id  = string\n  })")),
+            ]))
+        }
+        for datastore in usedDatastores {
+            let regions = copies(of: datastore).joined(separator: ", ")
+            blocks.append(HCLBlock("variable", [datastoreVariable(datastore.name)], [
+                .attribute("description", .string("Hostnames of datastore \(datastore.name): writer and reader endpoint by region, for the regions holding a copy (\(regions)).")),
+                .attribute("type", .expression("object({\n    writer = map(string)\n    reader = map(string)\n  })")),
+            ]))
+        }
+        return blocks
+    }
+
+    // MARK: Health checks
+
+    func healthCheckName(_ region: String) -> String { HCL.identifier(region) }
+
+    func healthChecks() -> [HCLBlock] {
+        let check = traffic.healthCheck
+        return servingRegions.map { region in
+            var items: [HCLBlock.Item] = [
+                .attribute("fqdn", endpointName(region)),
+                .attribute("port", .number(check.protocolName == "HTTPS" ? 443 : 80)),
+                .attribute("type", .string(check.protocolName)),
+                .attribute("resource_path", .string(check.path)),
+                // Always explicit: the provider forces a replacement when it is left to default.
+                .attribute("request_interval", .number(check.interval.seconds)),
+                .attribute("failure_threshold", .number(check.failureThreshold)),
+                .attribute("measure_latency", .bool(true)),
+            ]
+            if check.protocolName == "HTTPS" { items.append(.attribute("enable_sni", .bool(true))) }
+            items += [.blank, .attribute("tags", .object(tags(region)))]
+            return HCLBlock("resource", ["aws_route53_health_check", healthCheckName(region.name)], items)
+        }
+    }
+
+    func tags(_ region: Region) -> [(String, HCLValue)] {
+        [("Name", .string("\(blueprint.name)-\(region.name)")),
+         ("Blueprint", .string(blueprint.name)),
+         ("Region", .string(region.name)),
+         ("ResidencyZone", .string(blueprint.residencyZone(ofRegion: region.name)?.name ?? "")),
+         ("ManagedBy", .string("meridian"))]
+    }
+
+    func endpointName(_ region: Region) -> HCLValue {
+        region.endpoint.map { .string($0.dnsName) } ?? .expression("var.\(endpointVariable(region.name)).dns_name")
+    }
+
+    func endpointZone(_ region: Region) -> HCLValue {
+        region.endpoint.map { .string($0.zoneId) } ?? .expression("var.\(endpointVariable(region.name)).zone_id")
+    }
+
+    // MARK: Residency zone record sets
+
+    func zoneRecords() -> [HCLBlock] {
+        var blocks: [HCLBlock] = []
+        for zone in blueprint.residency.sorted(by: { $0.name < $1.name }) {
+            let regions = zone.regions.sorted().compactMap { name in servingRegions.first { $0.name == name } }
+            let active = regions.filter { $0.role == .active }
+            let standby = regions.filter { $0.role == .standby }
+            guard !regions.isEmpty else { continue }
+            let host = zoneHost(zone.name)
+            switch traffic.within {
+            case .failover:
+                // The validator guarantees one active and one standby region here.
+                if let primary = active.first {
+                    blocks.append(regionAlias(primary, at: host, name: HCL.identifier(zone.name, "primary"), setIdentifier: primary.name, policy: failover("PRIMARY")))
+                }
+                if let secondary = standby.first {
+                    blocks.append(regionAlias(secondary, at: host, name: HCL.identifier(zone.name, "secondary"), setIdentifier: secondary.name, policy: failover("SECONDARY")))
+                }
+            case .weighted:
+                // Weight 0 is Route53's standby: served only when every weighted record is unhealthy.
+                let weight = active.isEmpty ? 0 : 100 / active.count
+                for region in regions {
+                    let policy = HCLBlock("weighted_routing_policy", [], [.attribute("weight", .number(region.role == .active ? weight : 0))])
+                    blocks.append(regionAlias(region, at: host, name: HCL.identifier(zone.name, region.name), setIdentifier: region.name, policy: policy))
+                }
+            case .latency:
+                if standby.isEmpty || active.isEmpty {
+                    for region in regions {
+                        blocks.append(regionAlias(region, at: host, name: HCL.identifier(zone.name, region.name), setIdentifier: region.name, policy: latency(region)))
+                    }
+                } else {
+                    // Latency among the active regions, behind a failover pair whose secondary is the standby.
+                    let activeHost = "active.\(host)"
+                    for region in active {
+                        blocks.append(regionAlias(region, at: activeHost, name: HCL.identifier("active", zone.name, region.name), setIdentifier: region.name, policy: latency(region)))
+                    }
+                    blocks.append(recordAlias(name: HCL.identifier(zone.name, "primary"), host: host, setIdentifier: "active",
+                                              target: .string(activeHost), targetZone: hostedZone, evaluateTargetHealth: true,
+                                              healthCheck: nil, policy: failover("PRIMARY")))
+                    if let secondary = standby.first {
+                        blocks.append(regionAlias(secondary, at: host, name: HCL.identifier(zone.name, "secondary"), setIdentifier: secondary.name, policy: failover("SECONDARY")))
+                    }
+                }
+            }
+        }
+        return blocks
+    }
+
+    func latency(_ region: Region) -> HCLBlock {
+        HCLBlock("latency_routing_policy", [], [.attribute("region", .string(region.name))])
+    }
+
+    func failover(_ type: String) -> HCLBlock {
+        HCLBlock("failover_routing_policy", [], [.attribute("type", .string(type))])
+    }
+
+    func regionAlias(_ region: Region, at host: String, name: String, setIdentifier: String, policy: HCLBlock) -> HCLBlock {
+        recordAlias(name: name, host: host, setIdentifier: setIdentifier, target: endpointName(region),
+                    targetZone: endpointZone(region), evaluateTargetHealth: true, healthCheck: region.name, policy: policy)
+    }
+
+    func recordAlias(name: String, host: String, setIdentifier: String?, target: HCLValue, targetZone: HCLValue,
+                     evaluateTargetHealth: Bool, healthCheck: String?, policy: HCLBlock?) -> HCLBlock {
+        var items: [HCLBlock.Item] = [
+            .attribute("zone_id", hostedZone),
+            .attribute("name", .string(host)),
+            .attribute("type", .string("A")),
+        ]
+        if let setIdentifier { items.append(.attribute("set_identifier", .string(setIdentifier))) }
+        if let healthCheck {
+            items.append(.attribute("health_check_id", .expression("aws_route53_health_check.\(healthCheckName(healthCheck)).id")))
+        }
+        items += [.blank, .block(HCLBlock("alias", [], [
+            .attribute("name", target),
+            .attribute("zone_id", targetZone),
+            .attribute("evaluate_target_health", .bool(evaluateTargetHealth)),
+        ]))]
+        if let policy { items += [.blank, .block(policy)] }
+        return HCLBlock("resource", ["aws_route53_record", name], items)
+    }
+
+    // MARK: Geolocation
+
+    func geolocationRecords() -> [HCLBlock] {
+        let servedZones = Set(servingRegions.compactMap { blueprint.residencyZone(ofRegion: $0.name)?.name })
+        return traffic.geolocation.sorted { $0.location < $1.location }.compactMap { entry in
+            guard servedZones.contains(entry.zone), let location = GeoLocation(entry.location) else { return nil }
+            // evaluate_target_health stays false: were it true, an unhealthy zone would make Route53
+            // answer with the default record and send the zone's users, and their data, abroad.
+            return recordAlias(
+                name: "geo_" + HCL.identifier(location.identifier), host: traffic.hostname,
+                setIdentifier: "geo-\(location.identifier)", target: .string(zoneHost(entry.zone)), targetZone: hostedZone,
+                evaluateTargetHealth: false, healthCheck: nil,
+                policy: HCLBlock("geolocation_routing_policy", [], location.attributes.map { .attribute($0.0, .string($0.1)) }))
+        }
+    }
+
+    // MARK: Datastore endpoints
+
+    /// Datastores some serving placement depends on, by name.
+    var usedDatastores: [Datastore] {
+        var names = Set<String>()
+        for placement in topology.placements {
+            guard let service = blueprint.services.first(where: { $0.name == placement.service }) else { continue }
+            for datastore in topology.dependencies(of: service, serving: placement.residencyZone) { names.insert(datastore.name) }
+        }
+        return blueprint.datastores.filter { names.contains($0.name) }.sorted { $0.name < $1.name }
+    }
+
+    /// Regions holding a copy: the primary and every replica region, sorted.
+    func copies(of datastore: Datastore) -> [String] {
+        Array(Set([datastore.primary] + datastore.replicas.map(\.region))).sorted()
+    }
+
+    func insideResidency(_ datastore: Datastore, _ region: String) -> Bool {
+        datastore.isGlobal || blueprint.residencyZone(ofRegion: region)?.name == datastore.residency
+    }
+
+    /// The replica a region failure promotes: in another region inside the residency zone,
+    /// sync before async, then the smallest lag, then by name.
+    func promotable(_ datastore: Datastore) -> Datastore.Replica? {
+        datastore.replicas
+            .filter { $0.region != datastore.primary && insideResidency(datastore, $0.region) }
+            .min { ($0.mode == .sync ? 0 : 1, $0.lag, $0.region) < ($1.mode == .sync ? 0 : 1, $1.lag, $1.region) }
+    }
+
+    func host(_ datastore: Datastore, _ role: String, _ region: String) -> HCLValue {
+        .list([.expression("var.\(datastoreVariable(datastore.name)).\(role)[\(HCL.quoted(region))]")])
+    }
+
+    func datastoreRecords() -> [HCLBlock] {
+        var blocks: [HCLBlock] = []
+        let serving = Set(servingRegions.map(\.name))
+        for datastore in usedDatastores {
+            let writer = EndpointNames.writer(datastore.name, in: blueprint)
+            if let replica = promotable(datastore) {
+                blocks.append(cname("writer_\(HCL.identifier(datastore.name))_primary", writer, host(datastore, "writer", datastore.primary),
+                                    setIdentifier: "primary", healthCheck: serving.contains(datastore.primary) ? datastore.primary : nil,
+                                    policy: failover("PRIMARY")))
+                blocks.append(cname("writer_\(HCL.identifier(datastore.name))_secondary", writer, host(datastore, "writer", replica.region),
+                                    setIdentifier: "secondary", healthCheck: nil, policy: failover("SECONDARY")))
+            } else {
+                blocks.append(cname("writer_\(HCL.identifier(datastore.name))", writer, host(datastore, "writer", datastore.primary),
+                                    setIdentifier: nil, healthCheck: nil, policy: nil))
+            }
+            for region in readerRegions(datastore) {
+                let holders = Set(copies(of: datastore))
+                let nearest = holders.contains(region) ? region : datastore.primary
+                blocks.append(cname("reader_\(HCL.identifier(datastore.name, region))",
+                                    EndpointNames.reader(datastore.name, region: region, in: blueprint),
+                                    host(datastore, "reader", nearest), setIdentifier: nil, healthCheck: nil, policy: nil))
+            }
+        }
+        return blocks
+    }
+
+    /// Regions whose ConfigMaps name this datastore's reader.
+    func readerRegions(_ datastore: Datastore) -> [String] {
+        var regions = Set<String>()
+        for placement in topology.placements {
+            guard let service = blueprint.services.first(where: { $0.name == placement.service }) else { continue }
+            if topology.dependencies(of: service, serving: placement.residencyZone).contains(where: { $0.name == datastore.name }) {
+                regions.insert(placement.region)
+            }
+        }
+        return regions.sorted()
+    }
+
+    func cname(_ name: String, _ host: String, _ records: HCLValue, setIdentifier: String?, healthCheck: String?, policy: HCLBlock?) -> HCLBlock {
+        var items: [HCLBlock.Item] = [
+            .attribute("zone_id", hostedZone),
+            .attribute("name", .string(host)),
+            .attribute("type", .string("CNAME")),
+            .attribute("ttl", .number(max(1, traffic.ttl.seconds))),
+            .attribute("records", records),
+        ]
+        if let setIdentifier { items.append(.attribute("set_identifier", .string(setIdentifier))) }
+        if let healthCheck {
+            items.append(.attribute("health_check_id", .expression("aws_route53_health_check.\(healthCheckName(healthCheck)).id")))
+        }
+        if let policy { items += [.blank, .block(policy)] }
+        return HCLBlock("resource", ["aws_route53_record", name], items)
+    }
+}

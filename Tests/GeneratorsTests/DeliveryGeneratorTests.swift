@@ -1,0 +1,114 @@
+import BlueprintModel
+import Compiler
+import Foundation
+@testable import Generators
+import Testing
+
+private let delivery = twoZoneBlueprint
+    .replacingOccurrences(of: "blueprint: demo\n", with: """
+        blueprint: demo
+        gitops: { repoURL: "https://git.example/infra.git", path: deploy/demo }
+
+        """)
+    .replacingOccurrences(of: "cluster: { name: c, server: \"https://c\" } }", with: "cluster: { name: c, server: \"https://c\" }, wave: 2, endpoint: { dnsName: use1.lb.example.com, zoneId: ZUSE1 } }")
+    + """
+    traffic:
+      hostname: api.example.com
+      hostedZoneId: ZHOSTED
+      healthCheck: { interval: 10s, path: "/health?probe=${x}" }
+      geolocation: { EU: eu, NA: us, "country:CH": eu, default: us }
+
+    """
+
+@Suite struct DeliveryGeneratorTests {
+    @Test(arguments: [
+        ("plain", "\"plain\""),
+        ("${var.secret}", "\"$${var.secret}\""),
+        ("%{ if true }", "\"%%{ if true }\""),
+        ("$${already}", "\"$$${already}\""),
+        ("say \"hi\"\\n", "\"say \\\"hi\\\"\\\\n\""),
+        ("two\nlines", "\"two\\nlines\""),
+        ("$ and { apart", "\"$ and { apart\""),
+    ])
+    func hclStringsNeverInterpolate(_ input: String, _ expected: String) {
+        #expect(HCL.quoted(input) == expected)
+    }
+
+    @Test func hclAlignsEqualsWithinARun() {
+        let block = HCLBlock("resource", ["a", "b"], [
+            .attribute("zone_id", .string("Z")), .attribute("name", .string("n")), .blank,
+            .block(HCLBlock("alias", [], [.attribute("evaluate_target_health", .bool(false))])),
+        ])
+        #expect(block.rendered() == """
+            resource "a" "b" {
+              zone_id = "Z"
+              name    = "n"
+
+              alias {
+                evaluate_target_health = false
+              }
+            }
+
+            """)
+    }
+
+    @Test func applicationSetHasOneStepPerWaveInOrder() throws {
+        let files = try generatedFiles(delivery)
+        let appset = try #require(files["argocd/applicationset.yaml"])
+        #expect(appset.contains("path: deploy/demo/clusters/{{.region}}\n"))
+        let steps = appset.components(separatedBy: "- matchExpressions:").count - 1
+        #expect(steps == 2)
+        #expect(appset.range(of: "- \"1\"")!.lowerBound < appset.range(of: "- \"2\"")!.lowerBound)
+        #expect(appset.contains("Waves: 1 = eu-central-1, eu-west-1, us-west-2; 2 = us-east-1"))
+        #expect(appset.contains("preserveResourcesOnDeletion: true"))
+        #expect(appset.contains("- RespectIgnoreDifferences=true"))
+    }
+
+    @Test func noGitopsNoTrafficNoDeliveryFiles() throws {
+        let files = try generatedFiles(twoZoneBlueprint)
+        #expect(files.keys.allSatisfy { $0.hasPrefix("clusters/") })
+    }
+
+    @Test func route53KeepsEachZoneInsideItself() throws {
+        let tf = try #require(try generatedFiles(delivery)["terraform/route53.tf"])
+        // eu has an active and a standby region under latency routing: latency among actives behind a failover pair.
+        #expect(tf.contains("resource \"aws_route53_record\" \"active_eu_eu_west_1\""))
+        #expect(tf.contains("name                   = \"active.eu.api.example.com\""))
+        #expect(tf.contains("resource \"aws_route53_record\" \"eu_secondary\""))
+        // A region without an endpoint is a Terraform variable, never a guessed name.
+        #expect(tf.contains("fqdn              = var.endpoint_eu_west_1.dns_name"))
+        #expect(tf.contains("fqdn              = \"use1.lb.example.com\""))
+        #expect(tf.contains("resource_path     = \"/health?probe=$${x}\""))
+        #expect(tf.contains("request_interval  = 10"))
+        // Geolocation aliases point at the zone record sets and never evaluate target health.
+        #expect(tf.contains("geolocation_routing_policy {\n    country = \"CH\"\n  }"))
+        #expect(tf.components(separatedBy: "evaluate_target_health = false").count - 1 == 4)
+        #expect(tf.contains("country = \"*\""))
+        let variables = try #require(try generatedFiles(delivery)["terraform/variables.tf"])
+        #expect(variables.contains("variable \"endpoint_eu_west_1\""))
+        #expect(!variables.contains("variable \"endpoint_us_east_1\""))
+        #expect(variables.contains("variable \"datastore_db_eu\""))
+    }
+
+    @Test func weightedRoutingGivesStandbysWeightZero() throws {
+        let text = delivery.replacingOccurrences(of: "geolocation: { EU: eu, NA: us, \"country:CH\": eu, default: us }",
+                                  with: "geolocation: { EU: eu, NA: us, \"country:CH\": eu, default: us }\n  within: weighted")
+        let tf = try #require(try generatedFiles(text)["terraform/route53.tf"])
+        #expect(tf.contains("weighted_routing_policy {\n    weight = 0\n  }"))
+        #expect(tf.contains("weighted_routing_policy {\n    weight = 100\n  }"))
+        #expect(tf.contains("weighted_routing_policy {\n    weight = 50\n  }"))
+    }
+
+    @Test func writerFollowsThePrimaryThroughAFailover() throws {
+        let text = delivery.replacingOccurrences(
+            of: "db-eu: { residency: eu, primary: eu-west-1 }",
+            with: "db-eu: { residency: eu, primary: eu-west-1, replicas: [{ region: eu-central-1, mode: async }] }")
+        let tf = try #require(try generatedFiles(text)["terraform/route53.tf"])
+        #expect(tf.contains("records         = [var.datastore_db_eu.writer[\"eu-west-1\"]]"))
+        #expect(tf.contains("records        = [var.datastore_db_eu.writer[\"eu-central-1\"]]"))
+        #expect(tf.contains("name    = \"reader.eu-central-1.db-eu.db.api.example.com\""))
+        #expect(tf.contains("records = [var.datastore_db_eu.reader[\"eu-central-1\"]]"))
+        // A datastore with no copy in another region of its zone has one plain writer record.
+        #expect(tf.contains("resource \"aws_route53_record\" \"writer_db_us\" {"))
+    }
+}

@@ -1,0 +1,179 @@
+"""Checks the committed Output/ with validators Meridian does not control:
+the official Kubernetes schemas, Argo CD's CRD schema, and an HCL2 parser; then
+asserts the routing structure of the parsed Terraform against the blueprints."""
+
+import copy
+import functools
+import glob
+import os
+import pathlib
+import subprocess
+
+import hcl2
+import jsonschema
+import kubernetes_validate
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "Output"
+SHARED = pathlib.Path(os.environ.get("MERIDIAN_SHARED", ROOT.parent / "shared"))
+KUBERNETES_VERSION = os.environ.get("KUBERNETES_VERSION", "1.34.0")
+
+BLUEPRINTS = {yaml.safe_load(open(p))["blueprint"]: yaml.safe_load(open(p)) for p in sorted(glob.glob(str(ROOT / "Blueprints/*.yaml")))}
+
+
+def manifests():
+    for path in sorted(OUTPUT.glob("*/clusters/*/*.yaml")):
+        if path.name != "kustomization.yaml":
+            yield path
+
+
+def test_output_exists_for_every_blueprint():
+    assert BLUEPRINTS, "no example blueprints"
+    for name in BLUEPRINTS:
+        assert (OUTPUT / name / "clusters").is_dir(), name
+
+
+def test_kubernetes_manifests_are_valid_in_strict_mode():
+    # One CLI run for all files: the library reloads schemas per call and is 20x slower.
+    files = [str(p) for p in manifests()]
+    assert files
+    result = subprocess.run(
+        ["kubernetes-validate", "--strict", "--quiet", "--kubernetes-version", KUBERNETES_VERSION, *files],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_strict_kubernetes_validation_rejects_unknown_fields(tmp_path):
+    deployment = next(d for d in yaml.safe_load_all(next(manifests()).read_text()) if d and d["kind"] == "Deployment")
+    deployment["spec"]["replicaz"] = 3
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, KUBERNETES_VERSION, strict=True)
+
+
+def strict(schema):
+    """Rejects unknown fields wherever the CRD lists properties and does not preserve unknown ones."""
+    schema = copy.deepcopy(schema)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node and not node.get("x-kubernetes-preserve-unknown-fields"):
+                node.setdefault("additionalProperties", False)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return schema
+
+
+@functools.lru_cache(maxsize=None)
+def crd_schema(name):
+    # The CRDs are large; libyaml's loader reads them in a fraction of the pure-Python time.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    crd = yaml.load(open(SHARED / "schemas/argocd" / name), Loader=loader)
+    version = next(v for v in crd["spec"]["versions"] if v.get("served", True))
+    return strict(version["schema"]["openAPIV3Schema"])
+
+
+APPLICATIONSETS = sorted(OUTPUT.glob("*/argocd/applicationset.yaml"))
+
+
+@pytest.mark.parametrize("path", APPLICATIONSETS, ids=lambda p: p.parts[-3])
+def test_applicationset_matches_argo_cd_crd_schema(path):
+    document = yaml.safe_load(path.read_text())
+    jsonschema.validate(document, copy.deepcopy(crd_schema("applicationset-crd.yaml")))
+    # The embedded Application template must also be a valid Application spec.
+    application_spec = crd_schema("application-crd.yaml")["properties"]["spec"]
+    jsonschema.validate(document["spec"]["template"]["spec"], application_spec)
+
+
+def test_strict_schema_rejects_unknown_fields():
+    document = yaml.safe_load(APPLICATIONSETS[0].read_text())
+    document["spec"]["strategy"]["rollingSync"]["stepz"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, crd_schema("applicationset-crd.yaml"))
+
+
+@pytest.mark.parametrize("path", APPLICATIONSETS, ids=lambda p: p.parts[-3])
+def test_every_application_falls_in_exactly_one_wave_step(path):
+    spec = yaml.safe_load(path.read_text())["spec"]
+    elements = spec["generators"][0]["list"]["elements"]
+    steps = spec["strategy"]["rollingSync"]["steps"]
+    assert spec["syncPolicy"]["preserveResourcesOnDeletion"] is True
+    assert "automated" not in spec["template"]["spec"].get("syncPolicy", {})
+    wave_values = [step["matchExpressions"][0]["values"] for step in steps]
+    assert [int(v[0]) for v in wave_values] == sorted(int(v[0]) for v in wave_values)
+    for element in elements:
+        matching = [values for values in wave_values if element["wave"] in values]
+        assert len(matching) == 1, element
+        assert (path.parents[1] / "clusters" / element["region"]).is_dir()
+
+
+def unquote(value):
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return value
+
+
+def terraform(name):
+    resources = {}
+    for block in hcl2.load(open(OUTPUT / name / "terraform/route53.tf")).get("resource", []):
+        for kind, named in block.items():
+            for resource_name, body in named.items():
+                resources[(unquote(kind), unquote(resource_name))] = body
+    return resources
+
+
+TERRAFORM = sorted(name for name in BLUEPRINTS if (OUTPUT / name / "terraform").is_dir())
+
+
+@pytest.mark.parametrize("name", TERRAFORM)
+def test_every_tf_file_parses_as_hcl2(name):
+    for path in sorted((OUTPUT / name / "terraform").glob("*.tf")):
+        hcl2.load(open(path))
+
+
+@pytest.mark.parametrize("name", TERRAFORM)
+def test_route53_keeps_users_in_their_residency_zone(name):
+    blueprint = BLUEPRINTS[name]
+    hostname = blueprint["traffic"]["hostname"]
+    zone_of_region = {region: zone for zone, regions in blueprint["residency"].items() for region in regions}
+    resources = terraform(name)
+    records = {k[1]: v for k, v in resources.items() if k[0] == "aws_route53_record"}
+    checks = {k[1]: v for k, v in resources.items() if k[0] == "aws_route53_health_check"}
+
+    assert checks, "no health checks"
+    for check in checks.values():
+        assert check["request_interval"] in (10, 30)
+        assert 1 <= check["failure_threshold"] <= 10
+
+    geo = {n: r for n, r in records.items() if "geolocation_routing_policy" in r}
+    defaults = [r for r in geo.values() if unquote(r["geolocation_routing_policy"][0].get("country")) == "*"]
+    assert len(defaults) == 1
+    for record in geo.values():
+        assert unquote(record["name"]) == hostname
+        alias = record["alias"][0]
+        assert alias["evaluate_target_health"] is False
+        target = unquote(alias["name"])
+        assert target.endswith("." + hostname) and target.split(".")[0] in blueprint["residency"]
+
+    # Every record in zone J's record set answers with regions of J only.
+    for record in records.values():
+        host = unquote(record["name"])
+        labels = host[: -len(hostname) - 1].split(".") if host.endswith("." + hostname) else []
+        if not labels or labels[-1] not in blueprint["residency"] or len(labels) > 2:
+            continue
+        zone = labels[-1]
+        if "latency_routing_policy" in record:
+            assert "health_check_id" in record, host
+        region = unquote(record.get("set_identifier"))
+        if region in zone_of_region:
+            assert zone_of_region[region] == zone, f"{host} routes to {region}"
+            assert record["health_check_id"] == "${aws_route53_health_check.%s.id}" % region.replace("-", "_")
+        else:
+            # A failover pair's primary aliases the zone's own active record set.
+            assert unquote(record["alias"][0]["name"]) == f"active.{zone}.{hostname}"
