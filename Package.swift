@@ -33,6 +33,7 @@ let package = Package(
         ),
         .testTarget(name: "BlueprintYAMLTests", dependencies: ["BlueprintYAML"]),
         .testTarget(name: "BlueprintModelTests", dependencies: ["BlueprintModel", "Compiler"]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Compiler"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"]),

@@ -41,6 +41,9 @@ public protocol Rule: Sendable {
     /// A paragraph: why it matters in production.
     static var rationale: String { get }
 
+    /// Triggering and clean examples; each rule has at least one of each.
+    static var examples: [RuleExample] { get }
+
     init()
     func check(_ context: ValidationContext) -> [Finding]
 }

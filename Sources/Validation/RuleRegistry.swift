@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Every rule, in catalogue order. A test fails when a rule file exists without a line here.
 public enum RuleRegistry {
     public static let all: [any Rule.Type] = [
@@ -9,6 +11,8 @@ public enum RuleRegistry {
         InvalidName.self,
         MissingField.self,
         UndefinedReference.self,
+        WaiverExpired.self,
+        WaiverUnused.self,
         // Topology
         ZoneOutsideRegion.self,
         RegionWithoutResidency.self,
@@ -17,6 +21,21 @@ public enum RuleRegistry {
         SingleZoneRegion.self,
         ImageNotPinned.self,
         RolloutWaveCoversZone.self,
+        // Capacity
+        ZoneLossCapacity.self,
+        RegionLossCapacity.self,
+        PDBBlocksDrain.self,
+        // Residency
+        ResidencyReplicaOutside.self,
+        ResidencyBackupOutside.self,
+        ResidencyFailoverOutside.self,
+        ResidencySingleRegion.self,
+        CrossResidencyAccess.self,
+        // Objectives
+        AvailabilityBelowObjective.self,
+        RTOExceeded.self,
+        RPOExceeded.self,
+        RPOAsyncClaimedZero.self,
         // Traffic
         Route53HealthInterval.self,
         Route53FailureThreshold.self,
@@ -28,5 +47,33 @@ public enum RuleRegistry {
 
     public static func rule(id: String) -> (any Rule.Type)? {
         all.first { $0.id == id }
+    }
+}
+
+/// A rule's documentation as plain values, for commands and docs that list the catalogue.
+public struct RuleDescriptor: Sendable {
+    public var id: String
+    public var severity: Severity
+    public var summary: String
+    public var rationale: String
+    public var examples: [RuleExample]
+    /// The Swift type that implements it, e.g. `RPOExceeded`.
+    public var typeName: String
+
+    init(_ rule: any Rule.Type) {
+        id = rule.id
+        severity = rule.severity
+        summary = rule.summary
+        rationale = rule.rationale
+        examples = rule.examples
+        typeName = String(describing: rule)
+    }
+}
+
+extension RuleRegistry {
+    public static let descriptors: [RuleDescriptor] = all.map(RuleDescriptor.init)
+
+    public static func descriptor(id: String) -> RuleDescriptor? {
+        descriptors.first { $0.id == id }
     }
 }

@@ -9,6 +9,11 @@ public struct Syntax: DecoderRule {
         A blueprint that does not parse cannot be checked at all. Alias bombs and absurd nesting are \
         refused early so a hostile or broken file fails in milliseconds instead of exhausting memory.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("    demand: { eu: 1000 }\n    perReplica", "    demand: { eu: 1000\n    perReplica↓")),
+        .clean(("    demand: { eu: 1000 }", "    demand: { eu: 1200 }")),
+    ]
+
     public init() {}
 }
 
@@ -20,6 +25,11 @@ public struct UnknownKey: DecoderRule {
         A misspelt key (`replcias`) would otherwise be ignored silently and its intent lost; the \
         finding suggests the nearest known key.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("    perReplica: 100\n", "    perReplica: 100\n    ↓replcias: { eu-west-1: 15 }\n")),
+        .clean(("    perReplica: 100\n", "    perReplica: 100\n    replicas: { eu-west-1: 15 }\n")),
+    ]
+
     public init() {}
 }
 
@@ -31,17 +41,11 @@ public struct DuplicateKey: DecoderRule {
         YAML parsers disagree on which of two equal keys wins, so a repeated region or service \
         would silently drop one definition. libyaml does not report it; Meridian does.
         """
-    public init() {}
-}
+    public static let examples: [RuleExample] = [
+        .triggering(("    port: 8080\n", "    port: 8080\n    ↓port: 8080\n")),
+        .clean(("    port: 8080\n", "    port: 8081\n")),
+    ]
 
-/// A value of the wrong type or outside its range.
-public struct InvalidValue: DecoderRule {
-    public static let id = "invalid-value"
-    public static let summary = "Values must have the expected type, unit and range."
-    public static let rationale = """
-        Durations, percentages, quantities and counts feed the capacity and objective arithmetic; \
-        a value that cannot be read exactly cannot be reasoned about.
-        """
     public init() {}
 }
 
@@ -53,6 +57,11 @@ public struct InvalidName: DecoderRule {
         Names become Kubernetes object names, DNS labels and output directories. A label can \
         neither be rejected by the API server nor climb out of Output/ with `../`.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("  api:\n", "  ↓Api_Service:\n")),
+        .clean(("  api:\n", "  api-v2:\n")),
+    ]
+
     public init() {}
 }
 
@@ -64,5 +73,10 @@ public struct MissingField: DecoderRule {
         Without an image, a port, a demand or a cluster there is nothing sound to generate; the \
         finding names the missing key where it belongs.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("    image: registry.example/api:1.0.0\n    port: 8080\n", "    ↓image: registry.example/api:1.0.0\n")),
+        .clean(("    port: 8080\n", "    port: 9090\n")),
+    ]
+
     public init() {}
 }

@@ -9,6 +9,12 @@ public struct UndefinedReference: Rule {
         A typo in `uses`, `primary` or a demand key would otherwise drop a dependency, a replica \
         or a whole market from the topology without a word, and the math would prove the wrong system.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("uses: [orders]", "uses: [↓order]")),
+        .triggering(("demand: { eu: 1000 }", "demand: { eu: 1000, ↓us: 10 }")),
+        .clean(),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -7,6 +7,11 @@ public struct ClusterSpansRegions: Rule {
         "regions" down together, every failover figure is fiction, and Argo CD would deliver two \
         regions' manifests into one cluster where they overwrite each other.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("{ name: euc1, server: \"https://euc1.k8s.example\" }", "{ ↓name: euw1, server: \"https://euc1.k8s.example\" }")),
+        .clean(),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

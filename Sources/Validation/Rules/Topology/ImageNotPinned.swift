@@ -6,6 +6,12 @@ public struct ImageNotPinned: Rule {
         Regions sync in waves; an unpinned image means each region (and each restarted pod) may run \
         a different build, so a rollout can neither be staged nor rolled back.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("    image: registry.example/api:1.0.0", "    ↓image: registry.example/api:latest")),
+        .triggering(("    image: registry.example/api:1.0.0", "    ↓image: registry.example:5000/api")),
+        .clean(("    image: registry.example/api:1.0.0", "    image: registry.example:5000/api@sha256:4f1c9a7e3b2d8c6a5f0e1d2c3b4a59687766554433221100ffeeddccbbaa9988")),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -6,6 +6,11 @@ public struct RegionInTwoResidencies: Rule {
         A region's data is subject to one jurisdiction. Listing it twice would let one zone's users \
         and data land in a region that another zone also claims, defeating the residency promise.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("  eu: [eu-west-1, eu-central-1]\n", "  eu: [eu-west-1, eu-central-1]\n  de: [↓eu-central-1]\n")),
+        .clean(),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -7,6 +7,11 @@ public struct RegionWithoutResidency: Rule {
         every residency zone would receive no traffic and no workloads, or worse, data with no \
         jurisdiction.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("  eu: [eu-west-1, eu-central-1]", "  eu: [eu-west-1]"), ("  eu-central-1:\n", "  ↓eu-central-1:\n")),
+        .clean(),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -10,6 +10,11 @@ public struct RolloutWaveCoversZone: Rule {
         holds every region of a zone, that zone's users meet the bad release everywhere at once and \
         there is no healthy region left to fail over to.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("    wave: 2\n", ""), ("  eu: [eu-west-1", "  ↓eu: [eu-west-1")),
+        .clean(),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -6,6 +6,11 @@ public struct SingleZoneRegion: Rule {
         With one zone there is no zone-tolerant replica count: losing that zone is losing the \
         region, and a PodDisruptionBudget sized for the load blocks every node drain.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("zones: [eu-central-1a, eu-central-1b, eu-central-1c]", "↓zones: [eu-central-1a]")),
+        .clean(("zones: [eu-central-1a, eu-central-1b, eu-central-1c]", "zones: [eu-central-1a, eu-central-1b]")),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

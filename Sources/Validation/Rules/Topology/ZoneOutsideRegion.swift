@@ -7,6 +7,11 @@ public struct ZoneOutsideRegion: Rule {
         node, so every pod meant for it stays Pending and the zone-loss arithmetic counts capacity \
         that does not exist.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("zones: [eu-west-1a, eu-west-1b, eu-west-1c]", "zones: [eu-west-1a, eu-west-1b, ↓us-east-1c]")),
+        .clean(("zones: [eu-west-1a, eu-west-1b, eu-west-1c]", "zones: [eu-west-1a, eu-west-1b]")),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -6,6 +6,11 @@ public struct FailoverNeedsTwo: Rule {
         Route53 failover routing has one PRIMARY and one SECONDARY record. Any other shape leaves a \
         region that can never receive traffic, or a zone with nowhere to fail over to.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("  eu: [eu-west-1", "  ↓eu: [eu-west-1"), ("  geolocation:", "  within: failover\n  geolocation:")),
+        .clean(("  eu-central-1:\n", "  eu-central-1:\n    role: standby\n"), ("  geolocation:", "  within: failover\n  geolocation:")),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -8,6 +8,11 @@ public struct GeolocationInvalidLocation: Rule {
         Route53 rejects unknown locations at apply time; a country written as a bare code (`CH`) is \
         also easy to mistake for a continent. Countries therefore need the `country:` prefix.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("{ EU: eu, default: eu }", "{ EU: eu, ↓CH: eu, default: eu }")),
+        .clean(("{ EU: eu, default: eu }", "{ EU: eu, \"country:CH\": eu, \"country:US-CA\": eu, default: eu }")),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -8,6 +8,11 @@ public struct GeolocationUnknownZone: Rule {
         The location's users would be routed to a record set that does not exist, so Route53 would \
         answer them with nothing.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("{ EU: eu, default: eu }", "{ EU: eu, ↓default: europe }")),
+        .clean(),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

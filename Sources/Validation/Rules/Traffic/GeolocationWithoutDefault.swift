@@ -6,6 +6,11 @@ public struct GeolocationWithoutDefault: Rule {
         Route53 answers NXDOMAIN-like empty responses to users whose location matches no record, and \
         some resolvers carry no location at all. Without a default, those users cannot reach the service.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("  geolocation: { EU: eu, default: eu }", "  ↓geolocation: { EU: eu }")),
+        .clean(),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

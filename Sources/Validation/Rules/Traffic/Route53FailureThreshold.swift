@@ -6,6 +6,11 @@ public struct Route53FailureThreshold: Rule {
         Route53 rejects other values, and the threshold multiplies the interval into the detection time \
         of every region failure: a value the API refuses makes the RTO arithmetic meaningless.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("failureThreshold: 3", "↓failureThreshold: 0")),
+        .clean(("failureThreshold: 3", "failureThreshold: 10")),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

@@ -6,6 +6,11 @@ public struct Route53HealthInterval: Rule {
         A 60-second health check cannot be created: Terraform fails at apply time, long after review. \
         The interval is also the first term of every region-failure RTO, so it must be one Route53 can honour.
         """
+    public static let examples: [RuleExample] = [
+        .triggering(("{ interval: 10s,", "{ ↓interval: 60s,")),
+        .clean(("{ interval: 10s,", "{ interval: 30s,")),
+    ]
+
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {

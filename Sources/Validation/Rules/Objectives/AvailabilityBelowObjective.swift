@@ -1,0 +1,38 @@
+import Diagnostics
+import Resilience
+
+/// Computed steady-state availability below the objective.
+public struct AvailabilityBelowObjective: Rule {
+    public static let id = "availability-below-objective"
+    public static let summary = "Each service must meet its availability objective in every residency zone it serves."
+    public static let rationale = """
+        The figure is exact: every state of the regions and availability zones involved is weighed, \
+        so components sharing a region are not counted as independent. A topology that misses its \
+        number on paper misses it in production, only later and more expensively.
+        """
+    public static let examples: [RuleExample] = [
+        .triggering(("availability: 99.9%", "availability: 99.99999%"), ("demand: { eu: 1000 }", "demand: { ↓eu: 1000 }")),
+        .triggering(("availability: 99.9%", "availability: 99.99%"), ("failover: { automatic: true,", "failover: { automatic: false,"), ("demand: { eu: 1000 }", "demand: { ↓eu: 1000 }")),
+        .clean(("availability: 99.9%", "availability: 99.99%")),
+    ]
+
+    public init() {}
+
+    public func check(_ context: ValidationContext) -> [Finding] {
+        context.servedPairs.compactMap { service, zone in
+            guard let objective = context.objectives(of: service).availability else { return nil }
+            let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: context.topology)
+            guard result.availability < objective.fraction else { return nil }
+            let allowed = (1 - objective.fraction) * 525_600
+            return Finding(
+                at: "services.\(service.name).demand.\(zone)",
+                "\(service.name) in \(zone): availability \(AvailabilityModel.percent(result.availability)) is below the objective \(objective)",
+                notes: [
+                    Note("downtime \(AvailabilityModel.minutes(result.downtimeMinutesPerYear)) > allowed \(AvailabilityModel.minutes(allowed))"),
+                    Note("compute \(AvailabilityModel.percent(result.compute)), data \(AvailabilityModel.percent(result.data)), over regions \(result.regions.joined(separator: ", "))"),
+                    Note("assumes region up \(context.blueprint.assumptions.regionAvailability), availability zone up \(context.blueprint.assumptions.zoneAvailability)"),
+                ],
+                fix: "add a region, a cross-region replica with automatic failover, or static capacity")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Diagnostics
+import Resilience
+
+/// A recovery time above the objective, or no recovery at all.
+public struct RTOExceeded: Rule {
+    public static let id = "rto-exceeded"
+    public static let summary = "Recovery from a zone or region failure must fit the RTO objective."
+    public static let rationale = """
+        Recovery time is a sum of things that happen one after another: detection, promotion, DNS, \
+        scaling and reconnection. Each term comes from the blueprint, so a promise that cannot be \
+        kept shows up as arithmetic before it shows up as an outage.
+        """
+    public static let examples: [RuleExample] = [
+        .triggering(("rto: { zone: 5m, region: 15m }", "rto: { zone: 5m, region: 3m }"), ("demand: { eu: 1000 }", "demand: { ↓eu: 1000 }")),
+        .triggering(("failover: { automatic: true,", "failover: { automatic: false,"), ("demand: { eu: 1000 }", "demand: { ↓eu: 1000 }")),
+        .clean(("rto: { zone: 5m, region: 15m }", "rto: { zone: 2m, region: 4m }")),
+    ]
+
+    public init() {}
+
+    public func check(_ context: ValidationContext) -> [Finding] {
+        context.servedPairs.flatMap { service, zone -> [Finding] in
+            guard let objective = context.objectives(of: service).rto else { return [] }
+            return RecoveryModel.rto(service: service, zone: zone, topology: context.topology).compactMap { result in
+                let limit = objective[result.event.disruption]
+                let path = "services.\(service.name).demand.\(zone)"
+                if let reason = result.unbounded {
+                    return Finding(at: path, "\(service.name) in \(zone): no recovery from a \(result.event.label); objective rto is \(limit)",
+                                   notes: [Note(reason)])
+                }
+                guard result.total > limit else { return nil }
+                return Finding(at: path, "\(service.name) in \(zone): RTO \(result.total) after a \(result.event.label) exceeds the objective \(limit)",
+                               notes: [Note("\(result.arithmetic) > rto \(limit)")])
+            }
+        }
+    }
+}
