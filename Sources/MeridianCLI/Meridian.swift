@@ -6,7 +6,10 @@ struct Meridian: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meridian",
         abstract: "Compile multi-region Kubernetes blueprints and prove they keep their availability, RTO and RPO promises.",
-        subcommands: [Compile.self, Lint.self])
+        version: Meridian.version,
+        subcommands: [Compile.self, Lint.self, Rules.self])
+
+    static let version = "0.1.0"
 
     /// Usage errors exit 2 (the spec's code for bad usage), not ArgumentParser's 64.
     static func main() {

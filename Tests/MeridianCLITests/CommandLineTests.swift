@@ -145,3 +145,66 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
         #expect(result.stdout.isEmpty)
     }
 }
+
+@Suite struct LintFormatTests {
+    static let broken: String = {
+        try! String(contentsOf: exampleBlueprint, encoding: .utf8)
+            .replacingOccurrences(of: "interval: 10s, failureThreshold: 3", with: "interval: 60s, failureThreshold: 3")
+    }()
+
+    func lint(_ format: String) throws -> RunResult {
+        let work = try temporaryDirectory()
+        let file = work.appendingPathComponent("bp.yaml")
+        try Self.broken.write(to: file, atomically: true, encoding: .utf8)
+        return try meridian(["lint", "--format", format, "bp.yaml"], in: work)
+    }
+
+    @Test func jsonHasTheSpecShape() throws {
+        let result = try lint("json")
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        let first = try #require(diagnostics.first)
+        #expect(first["rule"] as? String == "route53-health-interval")
+        #expect(first["line"] as? Int == 91 && first["column"] as? Int == 56)
+        #expect(first["severity"] as? String == "error")
+        #expect((first["file"] as? String)?.hasSuffix("bp.yaml") == true)
+        #expect(first["fix"] as? String == "use 10s (fast, extra cost) or 30s")
+        #expect((object["summary"] as? [String: Int]) == ["errors": 1, "warnings": 0])
+    }
+
+    @Test func sarifCarriesRulesAndRegions() throws {
+        let result = try lint("sarif")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["version"] as? String == "2.1.0")
+        let run = try #require((object["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        let rules = try #require(driver["rules"] as? [[String: Any]])
+        #expect(rules.contains { $0["id"] as? String == "rpo-async-claimed-zero" })
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == 1)
+        let location = try #require((results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+        #expect((location["region"] as? [String: Int]) == ["startLine": 91, "startColumn": 56])
+        let index = try #require(results[0]["ruleIndex"] as? Int)
+        #expect(rules[index]["id"] as? String == "route53-health-interval")
+    }
+
+    @Test func githubAnnotations() throws {
+        let result = try lint("github")
+        #expect(result.stdout.hasPrefix("::error file=bp.yaml,line=91,col=56,title=route53-health-interval::Route53 health checks run every 10s or 30s"))
+    }
+
+    @Test func rulesReferenceIsCurrent() throws {
+        let result = try meridian(["rules", "--markdown"])
+        let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(result.stdout == committed, "docs/rules.md is stale: run `swift run meridian rules --markdown > docs/rules.md`")
+    }
+
+    @Test func rulesExplainsOneRule() throws {
+        let result = try meridian(["rules", "pdb-blocks-drain"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("pdb-blocks-drain (error)\n"))
+        #expect(result.stdout.contains("↓eu-west-1: 10"))
+        #expect(try meridian(["rules", "no-such-rule"]).status == 2)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Documentation of a rule as the SARIF `rules` array needs it.
+public struct RuleMetadata: Sendable {
+    public var id: String
+    public var summary: String
+    public var rationale: String
+    public var severity: Severity
+
+    public init(id: String, summary: String, rationale: String, severity: Severity) {
+        self.id = id
+        self.summary = summary
+        self.rationale = rationale
+        self.severity = severity
+    }
+}
+
+private func json(_ value: Any) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    return String(decoding: data, as: UTF8.self) + "\n"
+}
+
+/// `{"diagnostics": [...], "summary": {"errors": N, "warnings": N}}`
+public enum JSONFormatter {
+    public static func format(_ diagnostics: [Diagnostic]) -> String {
+        let items: [[String: Any]] = diagnostics.map { d in
+            var item: [String: Any] = [
+                "file": d.file, "line": d.mark.line, "column": d.mark.column, "severity": d.severity.rawValue,
+                "rule": d.rule, "message": d.message, "path": d.path,
+                "notes": d.notes.map { note -> [String: Any] in
+                    var n: [String: Any] = ["message": note.message]
+                    if let mark = note.mark { n["line"] = mark.line; n["column"] = mark.column }
+                    return n
+                },
+            ]
+            if let fix = d.fix { item["fix"] = fix }
+            return item
+        }
+        return json(["diagnostics": items, "summary": ["errors": diagnostics.errorCount, "warnings": diagnostics.warningCount]])
+    }
+}
+
+/// SARIF 2.1.0, as GitHub code scanning ingests it.
+public enum SARIFFormatter {
+    public static func format(_ diagnostics: [Diagnostic], rules: [RuleMetadata], version: String) -> String {
+        let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
+        let level = { (s: Severity) in s == .error ? "error" : s == .warning ? "warning" : "note" }
+        let driverRules: [[String: Any]] = rules.map { rule in
+            [
+                "id": rule.id,
+                "name": rule.id,
+                "shortDescription": ["text": rule.summary],
+                "fullDescription": ["text": rule.rationale],
+                "help": ["text": "\(rule.summary)\n\n\(rule.rationale)\n\nRun `meridian rules \(rule.id)` for examples."],
+                "defaultConfiguration": ["level": level(rule.severity)],
+            ]
+        }
+        func location(_ file: String, _ line: Int, _ column: Int) -> [String: Any] {
+            ["physicalLocation": [
+                "artifactLocation": ["uri": file],
+                "region": ["startLine": line, "startColumn": column],
+            ]]
+        }
+        let results: [[String: Any]] = diagnostics.map { d in
+            var text = d.message
+            for note in d.notes { text += "\n" + note.message }
+            if let fix = d.fix { text += "\nfix: " + fix }
+            var result: [String: Any] = [
+                "ruleId": d.rule,
+                "level": level(d.severity),
+                "message": ["text": text],
+                "locations": [location(d.file, d.mark.line, d.mark.column)],
+            ]
+            if let ruleIndex = index[d.rule] { result["ruleIndex"] = ruleIndex }
+            let related = d.notes.enumerated().compactMap { offset, note -> [String: Any]? in
+                guard let mark = note.mark else { return nil }
+                var entry = location(d.file, mark.line, mark.column)
+                entry["id"] = offset
+                entry["message"] = ["text": note.message]
+                return entry
+            }
+            if !related.isEmpty { result["relatedLocations"] = related }
+            return result
+        }
+        return json([
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [[
+                "tool": ["driver": [
+                    "name": "meridian", "version": version,
+                    "informationUri": "https://github.com/meridian-dev/meridian", "rules": driverRules,
+                ]],
+                "results": results,
+            ]],
+        ])
+    }
+}
+
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+public enum GitHubFormatter {
+    public static func format(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { d in
+            let command = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
+            var message = d.message
+            for note in d.notes { message += "\n" + note.message }
+            if let fix = d.fix { message += "\nfix: " + fix }
+            return "::\(command) file=\(property(d.file)),line=\(d.mark.line),col=\(d.mark.column),title=\(property(d.rule))::\(escape(message))\n"
+        }.joined()
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func property(_ text: String) -> String {
+        escape(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
