@@ -45,6 +45,7 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Go-style rendering: `200ms`, `30s`, `1.5s`, `3m0s`, `2h0m0s`.
     public var description: String {
+        if milliseconds == 0 { return "0s" }
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         let hours = milliseconds / 3_600_000
         let minutes = (milliseconds % 3_600_000) / 60_000

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Speed and memory benchmarks (spec section 8), on a release build:
+#   lint of a 6-region, 20-service blueprint (target: under 30 ms wall, process start included);
+#   compile of 1,000 services x 8 regions (target: under 2 s wall, 300 MiB peak), and the scaling.
+# Usage: benchmarks/run.sh   (prints one line per measurement)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product meridian >/dev/null
+bin=.build/release/meridian
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 benchmarks/make-blueprint.py 20 6 > "$work/lint-6x20.yaml"
+"$bin" lint "$work/lint-6x20.yaml" >/dev/null
+
+# Median of 50 runs, wall clock, process start included.
+python3 - "$bin" "$work/lint-6x20.yaml" <<'PY'
+import statistics, subprocess, sys, time
+times = []
+for _ in range(50):
+    start = time.perf_counter()
+    subprocess.run([sys.argv[1], "lint", sys.argv[2]], check=True, stdout=subprocess.DEVNULL)
+    times.append((time.perf_counter() - start) * 1000)
+print(f"lint 6 regions x 20 services: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms over 50 runs")
+PY
+
+for size in 250 500 1000; do
+  python3 benchmarks/make-blueprint.py "$size" 8 > "$work/compile-$size.yaml"
+  rm -rf "$work/out"
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" compile "$work/compile-$size.yaml" -o "$work/out" >/dev/null
+  read -r seconds kilobytes < "$work/time.txt"
+  files=$(find "$work/out" -type f | wc -l)
+  bytes=$(du -sb "$work/out" | cut -f1)
+  start=$(date +%s%N); cp -r "$work/out" "$work/copy"; end=$(date +%s%N); rm -rf "$work/copy"
+  echo "compile $size services x 8 regions: ${seconds} s wall, $((kilobytes / 1024)) MiB peak, $files files, $((bytes / 1024 / 1024)) MiB; cp -r of the output $(( (end - start) / 1000000 )) ms"
+done
