@@ -10,22 +10,66 @@ public struct Blueprint: Sendable {
     public var gitops: GitOps?
     public var objectives: Objectives
     public var assumptions: Assumptions
-    public var residency: [ResidencyZone]
-    public var regions: [Region]
-    public var services: [Service]
-    public var datastores: [Datastore]
+    public let residency: [ResidencyZone]
+    public let regions: [Region]
+    public let services: [Service]
+    public let datastores: [Datastore]
     public var traffic: Traffic?
     public var waivers: [Waiver]
     /// Where every key of the source sits, by blueprint path.
     public var sourceMap: SourceMap
 
-    public func region(_ name: String) -> Region? { regions.first { $0.name == name } }
-    public func datastore(_ name: String) -> Datastore? { datastores.first { $0.name == name } }
-    public func residencyZone(_ name: String) -> ResidencyZone? { residency.first { $0.name == name } }
+    // Name lookups, built once: validation and generation ask them per service and region.
+    private let regionIndex: [String: Int]
+    private let serviceIndex: [String: Int]
+    private let datastoreIndex: [String: Int]
+    private let residencyIndex: [String: Int]
+    private let residencyOfRegion: [String: Int]
+
+    public init(
+        file: String, name: String, provider: String, namespace: String, gitops: GitOps?, objectives: Objectives,
+        assumptions: Assumptions, residency: [ResidencyZone], regions: [Region], services: [Service],
+        datastores: [Datastore], traffic: Traffic?, waivers: [Waiver], sourceMap: SourceMap
+    ) {
+        self.file = file
+        self.name = name
+        self.provider = provider
+        self.namespace = namespace
+        self.gitops = gitops
+        self.objectives = objectives
+        self.assumptions = assumptions
+        self.residency = residency
+        self.regions = regions
+        self.services = services
+        self.datastores = datastores
+        self.traffic = traffic
+        self.waivers = waivers
+        self.sourceMap = sourceMap
+        // First declaration wins, so lookups agree with what the validator reports as duplicates.
+        func index(_ names: [String]) -> [String: Int] {
+            var result: [String: Int] = [:]
+            for (offset, name) in names.enumerated() where result[name] == nil { result[name] = offset }
+            return result
+        }
+        regionIndex = index(regions.map(\.name))
+        serviceIndex = index(services.map(\.name))
+        datastoreIndex = index(datastores.map(\.name))
+        residencyIndex = index(residency.map(\.name))
+        var ofRegion: [String: Int] = [:]
+        for (offset, zone) in residency.enumerated() {
+            for region in zone.regions where ofRegion[region] == nil { ofRegion[region] = offset }
+        }
+        residencyOfRegion = ofRegion
+    }
+
+    public func region(_ name: String) -> Region? { regionIndex[name].map { regions[$0] } }
+    public func service(_ name: String) -> Service? { serviceIndex[name].map { services[$0] } }
+    public func datastore(_ name: String) -> Datastore? { datastoreIndex[name].map { datastores[$0] } }
+    public func residencyZone(_ name: String) -> ResidencyZone? { residencyIndex[name].map { residency[$0] } }
 
     /// The residency zone a region belongs to (its first, should it wrongly be in two).
     public func residencyZone(ofRegion region: String) -> ResidencyZone? {
-        residency.first { $0.regions.contains(region) }
+        residencyOfRegion[region].map { residency[$0] }
     }
 
     /// The DNS suffix under which generated endpoint names live.

@@ -100,10 +100,11 @@ public enum YAMLEmitter {
 
     private static func scalar(_ text: String, style: yaml_scalar_style_t, into emitter: inout yaml_emitter_t) {
         var event = yaml_event_t()
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
+        var text = text
+        // libyaml copies the bytes into the event, so borrowing the string's storage is enough.
+        text.withUTF8 { buffer in
             _ = yaml_scalar_event_initialize(
-                &event, nil, nil, buffer.baseAddress, Int32(buffer.count), 1, 1, style)
+                &event, nil, nil, UnsafeMutablePointer(mutating: buffer.baseAddress), Int32(buffer.count), 1, 1, style)
         }
         emit(&emitter, &event)
     }
@@ -117,18 +118,19 @@ public enum YAMLEmitter {
         ".nan", ".NaN", ".NAN", "<<", "=",
     ]
 
+    private static let numberStart = Set("0123456789+-.".utf8)
+    private static let wordStart = Set(nonStringWords.compactMap(\.utf8.first))
+    private static let numberCharacters = Set("0123456789+-._:eExXoObBabcdefABCDEFtTzZ ".utf8)
+
     /// True when a plain scalar with this text would be read back as something other than a
     /// string by a YAML 1.1 or 1.2 reader (booleans like `on`, nulls, numbers like `0123`,
     /// `1e3`, `0x1F`, `1:30`, timestamps). Such strings are emitted double-quoted.
     public static func needsQuotes(_ text: String) -> Bool {
-        if nonStringWords.contains(text) { return true }
-        guard let first = text.unicodeScalars.first else { return true }
+        guard let first = text.utf8.first else { return true }
+        if text.utf8.count <= 6 && wordStart.contains(first) && nonStringWords.contains(text) { return true }
         // Every YAML number and timestamp starts with a digit, a sign or a dot and uses only
         // these characters; quoting all such strings also covers forms like `1_000` or `0b101`.
-        let numberStart = "0123456789+-.".unicodeScalars.contains(first)
-        let numberish = text.unicodeScalars.allSatisfy {
-            "0123456789+-._:eExXoObBabcdefABCDEFtTzZ ".unicodeScalars.contains($0)
-        }
-        return numberStart && numberish
+        guard numberStart.contains(first) else { return false }
+        return text.utf8.allSatisfy { numberCharacters.contains($0) }
     }
 }

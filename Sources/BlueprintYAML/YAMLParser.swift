@@ -79,9 +79,14 @@ public struct YAMLParser {
 
 /// Turns the event stream into nodes, keeping one open collection per nesting level.
 private struct Builder {
-    enum Open {
-        case mapping(mark: SourceMark, tag: String?, anchor: String?, items: [YAMLNode], size: Int)
-        case sequence(mark: SourceMark, tag: String?, anchor: String?, items: [YAMLNode], size: Int)
+    /// A collection still being read; mutated in place so appending stays O(1).
+    struct Open {
+        var isMapping: Bool
+        var mark: SourceMark
+        var tag: String?
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var size = 1
     }
 
     let file: String
@@ -129,20 +134,15 @@ private struct Builder {
             node.mark = mark
             try add(node, size: target.size, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
-            try push(.sequence(mark: mark, tag: optionalString(event.data.sequence_start.tag),
-                               anchor: optionalString(event.data.sequence_start.anchor), items: [], size: 1), at: mark)
+            try push(Open(isMapping: false, mark: mark, tag: optionalString(event.data.sequence_start.tag),
+                          anchor: optionalString(event.data.sequence_start.anchor)), at: mark)
         case YAML_MAPPING_START_EVENT:
-            try push(.mapping(mark: mark, tag: optionalString(event.data.mapping_start.tag),
-                              anchor: optionalString(event.data.mapping_start.anchor), items: [], size: 1), at: mark)
+            try push(Open(isMapping: true, mark: mark, tag: optionalString(event.data.mapping_start.tag),
+                          anchor: optionalString(event.data.mapping_start.anchor)), at: mark)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let open = stack.popLast() else { break }
-            switch open {
-            case .sequence(let start, let tag, let anchor, let items, let size):
-                try add(YAMLNode(.sequence(items), mark: start, tag: tag), size: size, anchor: anchor)
-            case .mapping(let start, let tag, let anchor, let items, let size):
-                let pairs = try mappingPairs(items)
-                try add(YAMLNode(.mapping(pairs), mark: start, tag: tag), size: size, anchor: anchor)
-            }
+            let content: YAMLNode.Content = open.isMapping ? .mapping(try mappingPairs(open.items)) : .sequence(open.items)
+            try add(YAMLNode(content, mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
         default:
             break
         }
@@ -158,18 +158,12 @@ private struct Builder {
 
     mutating func add(_ node: YAMLNode, size: Int, anchor: String?) throws(Diagnostic) {
         if let anchor { anchors[anchor] = (node, size) }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch top {
-        case .sequence(let m, let t, let a, var items, let s):
-            items.append(node)
-            stack.append(.sequence(mark: m, tag: t, anchor: a, items: items, size: s + size))
-        case .mapping(let m, let t, let a, var items, let s):
-            items.append(node)
-            stack.append(.mapping(mark: m, tag: t, anchor: a, items: items, size: s + size))
-        }
+        stack[stack.count - 1].items.append(node)
+        stack[stack.count - 1].size += size
     }
 
     /// Pairs up keys and values, applies `<<` merge keys and reports duplicate keys.

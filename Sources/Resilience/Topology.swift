@@ -18,6 +18,10 @@ public struct Topology: Sendable {
     public let blueprint: Blueprint
     /// Sorted by region, then service, so every consumer sees one stable order.
     public let placements: [Placement]
+    private let placementIndex: [String: [String: Int]]
+    private let regionPlacements: [String: Range<Int>]
+    /// D(s, J) for every served pair, computed once.
+    private let dependencyIndex: [String: [String: [Datastore]]]
 
     public init(_ blueprint: Blueprint) {
         self.blueprint = blueprint
@@ -39,7 +43,24 @@ public struct Topology: Sendable {
                 }
             }
         }
-        self.placements = placements.sorted { ($0.region, $0.service) < ($1.region, $1.service) }
+        let sorted = placements.sorted { ($0.region, $0.service) < ($1.region, $1.service) }
+        self.placements = sorted
+        var index: [String: [String: Int]] = [:]
+        var ranges: [String: Range<Int>] = [:]
+        for (offset, placement) in sorted.enumerated() {
+            index[placement.service, default: [:]][placement.region] = offset
+            let start = ranges[placement.region]?.lowerBound ?? offset
+            ranges[placement.region] = start..<(offset + 1)
+        }
+        placementIndex = index
+        regionPlacements = ranges
+        var dependencies: [String: [String: [Datastore]]] = [:]
+        for service in blueprint.services {
+            for zone in service.servedZones {
+                dependencies[service.name, default: [:]][zone] = Self.resolveDependencies(of: service, serving: zone, in: blueprint)
+            }
+        }
+        dependencyIndex = dependencies
     }
 
     /// The declared regions of a residency zone, in the zone's order; undeclared names skipped.
@@ -48,23 +69,24 @@ public struct Topology: Sendable {
         return residency.regions.compactMap { blueprint.region($0) }
     }
 
-    public func placements(inRegion region: String) -> [Placement] {
-        placements.filter { $0.region == region }
+    public func placements(inRegion region: String) -> ArraySlice<Placement> {
+        regionPlacements[region].map { placements[$0] } ?? []
     }
 
     public func placement(service: String, region: String) -> Placement? {
-        placements.first { $0.service == service && $0.region == region }
+        placementIndex[service]?[region].map { placements[$0] }
     }
 
     /// Regions that run at least one service, sorted by name.
-    public var servingRegions: [String] {
-        var seen = Set<String>()
-        return placements.map(\.region).filter { seen.insert($0).inserted }
-    }
+    public var servingRegions: [String] { regionPlacements.keys.sorted() }
 
     /// D(s, J): the datastores service `s` needs to serve residency zone `zone` — those of
     /// that zone or global; when it uses zone-bound ones but none of `zone`, all of them.
     public func dependencies(of service: Service, serving zone: String) -> [Datastore] {
+        dependencyIndex[service.name]?[zone] ?? Self.resolveDependencies(of: service, serving: zone, in: blueprint)
+    }
+
+    private static func resolveDependencies(of service: Service, serving zone: String, in blueprint: Blueprint) -> [Datastore] {
         let used = service.uses.compactMap { blueprint.datastore($0) }
         let bound = used.filter { !$0.isGlobal }
         let local = used.filter { $0.isGlobal || $0.residency == zone }

@@ -11,13 +11,13 @@ public enum KubernetesGenerator {
         for region in topology.servingRegions {
             let placements = topology.placements(inRegion: region)
             let directory = "clusters/\(region)"
-            let zone = placements[0].residencyZone
+            let zone = placements.first?.residencyZone ?? ""
             files.append(GeneratedFile(
                 path: "\(directory)/namespace.yaml",
                 contents: YAMLEmitter.emit([NamespaceGenerator.make(blueprint, region: region, residencyZone: zone)], header: header)))
             var resources = ["namespace.yaml"]
             for placement in placements {
-                guard let service = blueprint.services.first(where: { $0.name == placement.service }) else { continue }
+                guard let service = blueprint.service(placement.service) else { continue }
                 let workload = WorkloadContext(blueprint: blueprint, topology: topology, service: service, placement: placement)
                 let data = ConfigMapGenerator.data(workload)
                 let configHash = StableHash.fnv1a(data.map { "\($0.0)=\($0.1)" }.joined(separator: "\n"))

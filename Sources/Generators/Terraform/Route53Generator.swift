@@ -206,7 +206,7 @@ private struct Plan {
     var usedDatastores: [Datastore] {
         var names = Set<String>()
         for placement in topology.placements {
-            guard let service = blueprint.services.first(where: { $0.name == placement.service }) else { continue }
+            guard let service = blueprint.service(placement.service) else { continue }
             for datastore in topology.dependencies(of: service, serving: placement.residencyZone) { names.insert(datastore.name) }
         }
         return blueprint.datastores.filter { names.contains($0.name) }.sorted { $0.name < $1.name }
@@ -263,7 +263,7 @@ private struct Plan {
     func readerRegions(_ datastore: Datastore) -> [String] {
         var regions = Set<String>()
         for placement in topology.placements {
-            guard let service = blueprint.services.first(where: { $0.name == placement.service }) else { continue }
+            guard let service = blueprint.service(placement.service) else { continue }
             if topology.dependencies(of: service, serving: placement.residencyZone).contains(where: { $0.name == datastore.name }) {
                 regions.insert(placement.region)
             }

@@ -22,7 +22,7 @@ public struct RegionLossCapacity: Rule {
         context.topology.placements.compactMap { placement in
             let sizing = placement.sizing
             guard let lossNeed = sizing.regionLossNeed, let lossShare = sizing.regionLossShare,
-                  let service = context.blueprint.services.first(where: { $0.name == placement.service }) else { return nil }
+                  let service = context.blueprint.service(placement.service) else { return nil }
             let z = placement.zones.count
             let required = ReplicaMath.zoneTolerant(need: lossNeed, zones: z)
             let elastic = service.capacity == .elastic

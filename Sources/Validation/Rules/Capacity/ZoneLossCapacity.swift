@@ -27,7 +27,7 @@ public struct ZoneLossCapacity: Rule {
             return Finding(
                 at: "services.\(placement.service).replicas.\(placement.region)",
                 "\(placement.service) in \(placement.region): \(sizing.replicas) replicas leave \(left) after losing a zone; the normal share needs \(sizing.normalNeed)",
-                notes: [.init("normal share \(sizing.normalShare) rps / \(context.blueprint.services.first { $0.name == placement.service }?.perReplica ?? 0) per pod = \(sizing.normalNeed) pods; with \(z) zones at most ceil(R/\(z)) pods share one zone, so R must be at least \(tolerant)")],
+                notes: [.init("normal share \(sizing.normalShare) rps / \(context.blueprint.service(placement.service)?.perReplica ?? 0) per pod = \(sizing.normalNeed) pods; with \(z) zones at most ceil(R/\(z)) pods share one zone, so R must be at least \(tolerant)")],
                 fix: "pin at least \(tolerant) replicas, or remove the pin")
         }
     }
