@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way:
-// MeridianCLI -> Compiler -> {Validation, Generators} -> Resilience -> BlueprintModel -> BlueprintYAML -> CYAML
+// MeridianCLI -> Review (diff) -> Compiler -> {Validation, Generators} -> Resilience -> BlueprintModel -> BlueprintYAML -> CYAML
 // Diagnostics is the shared vocabulary of located findings, used from BlueprintYAML upwards.
 let package = Package(
     name: "Meridian",
@@ -27,15 +27,17 @@ let package = Package(
         .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics"]),
         .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML"]),
         .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics"]),
+        .target(name: "Review", dependencies: ["Compiler", "Generators", "Resilience", "BlueprintYAML", "Diagnostics"]),
         .executableTarget(
             name: "MeridianCLI",
-            dependencies: ["Compiler", "Diagnostics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Compiler", "Review", "Diagnostics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "BlueprintYAMLTests", dependencies: ["BlueprintYAML"]),
         .testTarget(name: "BlueprintModelTests", dependencies: ["BlueprintModel", "Compiler"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Compiler"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "Compiler"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"], exclude: ["Fixtures"]),
         // Depends on the executable so `swift test` builds the `meridian` binary it runs.
         .testTarget(name: "MeridianCLITests", dependencies: ["MeridianCLI"]),

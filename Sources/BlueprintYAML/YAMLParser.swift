@@ -33,7 +33,18 @@ public struct YAMLParser {
 
     /// Parses `bytes`; a syntax error or an exceeded limit is returned as the thrown diagnostic.
     public func parse(_ bytes: [UInt8]) throws(Diagnostic) -> Result {
+        let (roots, diagnostics) = try run(bytes, multipleDocuments: false)
+        return Result(root: roots.first, diagnostics: diagnostics)
+    }
+
+    /// Every document of a multi-document stream (generated manifests), in order.
+    public func parseDocuments(_ bytes: [UInt8]) throws(Diagnostic) -> [YAMLNode] {
+        try run(bytes, multipleDocuments: true).0
+    }
+
+    private func run(_ bytes: [UInt8], multipleDocuments: Bool) throws(Diagnostic) -> ([YAMLNode], [Diagnostic]) {
         var builder = Builder(file: file, limits: limits)
+        builder.multipleDocuments = multipleDocuments
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             throw Diagnostic(.error, rule: "syntax", message: "cannot initialise the YAML parser", file: file, mark: .start)
@@ -58,7 +69,7 @@ public struct YAMLParser {
             }
         }
         if let failure { throw failure }
-        return Result(root: builder.root, diagnostics: builder.diagnostics)
+        return (builder.roots, builder.diagnostics)
     }
 
     private func syntaxError(_ parser: yaml_parser_t) -> Diagnostic {
@@ -95,7 +106,8 @@ private struct Builder {
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var expanded = 0
     var documents = 0
-    var root: YAMLNode?
+    var multipleDocuments = false
+    var roots: [YAMLNode] = []
     var diagnostics: [Diagnostic] = []
 
     init(file: String, limits: YAMLParser.Limits) {
@@ -111,7 +123,7 @@ private struct Builder {
             return true
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
-            if documents > 1 {
+            if documents > 1 && !multipleDocuments {
                 throw error("a blueprint file holds one YAML document; found a second one", at: mark)
             }
         case YAML_SCALAR_EVENT:
@@ -159,7 +171,7 @@ private struct Builder {
     mutating func add(_ node: YAMLNode, size: Int, anchor: String?) throws(Diagnostic) {
         if let anchor { anchors[anchor] = (node, size) }
         guard !stack.isEmpty else {
-            root = node
+            roots.append(node)
             return
         }
         stack[stack.count - 1].items.append(node)

@@ -45,6 +45,7 @@ public enum Pipeline {
         var files = KubernetesGenerator.files(for: topology)
         if let applicationSet = ApplicationSetGenerator.file(for: topology) { files.append(applicationSet) }
         files += Route53Generator.files(for: topology)
+        files.append(ReportGenerator.file(for: topology))
         var notices: [String] = []
         if blueprint.gitops == nil {
             notices.append("\(blueprint.file): note: no 'gitops' section, so no Argo CD ApplicationSet is generated")

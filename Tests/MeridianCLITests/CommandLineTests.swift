@@ -208,3 +208,53 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
         #expect(try meridian(["rules", "no-such-rule"]).status == 2)
     }
 }
+
+@Suite(.serialized) struct ReviewCommandTests {
+    func git(_ arguments: [String], in directory: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"] + arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "git \(arguments)")
+    }
+
+    @Test func diffAgainstAGitBase() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let blueprints = work.appendingPathComponent("Blueprints")
+        try FileManager.default.createDirectory(at: blueprints, withIntermediateDirectories: true)
+        let original = try String(contentsOf: exampleBlueprint, encoding: .utf8)
+        try original.write(to: blueprints.appendingPathComponent("bank.yaml"), atomically: true, encoding: .utf8)
+        try git(["init", "-q"], in: work)
+        try git(["add", "."], in: work)
+        try git(["commit", "-q", "-m", "base"], in: work)
+        try original.replacingOccurrences(of: "demand: { eu: 4000 }", with: "demand: { eu: 5000 }")
+            .write(to: blueprints.appendingPathComponent("bank.yaml"), atomically: true, encoding: .utf8)
+
+        let result = try meridian(["diff", "--base", "HEAD", "--format", "markdown"], in: work)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("### `Blueprints/bank.yaml`"))
+        #expect(result.stdout.contains("| Deployment core-banking/accounts-api (eu-west-1) | `spec.replicas` | 21 | **26** |"))
+        let unchanged = try meridian(["diff", "--base", "HEAD", "Blueprints/bank.yaml"], in: work)
+        #expect(unchanged.stdout.contains("~ Deployment core-banking/accounts-api (eu-west-1)"))
+        #expect(!unchanged.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        #expect(try meridian(["diff", "--base", "no-such-ref"], in: work).status == 2)
+        #expect(try meridian(["diff", "only-one.yaml"], in: work).status == 2)
+    }
+
+    @Test func explainShowsTheArithmetic() throws {
+        let text = try meridian(["explain", exampleBlueprint.path])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("detect 30s (10s x 3) + promote 3m0s (core-ledger) + dns 1m0s + scale 0s + reconnect 20s"))
+        let json = try meridian(["explain", exampleBlueprint.path, "--format", "json", "--diagram", "dot"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["diagram"] as? String)?.hasPrefix("digraph meridian {") == true)
+        #expect((object["availability"] as? [[String: Any]])?.count == 3)
+        let markdown = try meridian(["explain", exampleBlueprint.path, "--format", "markdown", "--diagram", "mermaid"])
+        #expect(markdown.stdout.contains("```mermaid\nflowchart LR\n"))
+    }
+}

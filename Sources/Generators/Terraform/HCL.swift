@@ -49,6 +49,24 @@ struct HCLBlock {
         self.items = items
     }
 
+    /// `name = value` pairs with nested blocks and objects as dotted paths (`alias.name`, `tags.Region`).
+    func flattened(prefix: String = "") -> [String: String] {
+        var result: [String: String] = [:]
+        for item in items {
+            switch item {
+            case .attribute(let name, .object(let pairs)):
+                for (key, value) in pairs { result[prefix + name + "." + key] = value.rendered(indent: 0) }
+            case .attribute(let name, let value):
+                result[prefix + name] = value.rendered(indent: 0)
+            case .block(let block):
+                result.merge(block.flattened(prefix: prefix + block.type + "."), uniquingKeysWith: { first, _ in first })
+            case .blank:
+                break
+            }
+        }
+        return result
+    }
+
     func rendered(indent: Int = 0) -> String {
         let pad = String(repeating: " ", count: indent)
         var out = pad + ([type] + labels.map(HCL.quoted)).joined(separator: " ") + " {\n"

@@ -18,6 +18,17 @@ public enum Route53Generator {
         ]
     }
 
+    /// The same resources as `files`, flattened to `attribute.path = value` for semantic diffs.
+    public static func resources(for topology: Topology) -> [TerraformResource] {
+        guard let traffic = topology.blueprint.traffic else { return [] }
+        let plan = Plan(topology: topology, traffic: traffic)
+        let blocks = plan.variables() + plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords()
+        return blocks.map { block in
+            let address = block.type == "variable" ? "var.\(block.labels[0])" : block.labels.joined(separator: ".")
+            return TerraformResource(address: address, attributes: block.flattened())
+        }
+    }
+
     static let versions = HCLBlock("terraform", [], [
         .attribute("required_version", .string(">= 1.5.0")),
         .blank,
@@ -25,6 +36,11 @@ public enum Route53Generator {
             .attribute("aws", .object([("source", .string("hashicorp/aws")), ("version", .string(">= 5.0"))])),
         ])),
     ])
+}
+
+public struct TerraformResource: Sendable, Hashable {
+    public var address: String
+    public var attributes: [String: String]
 }
 
 private struct Plan {

@@ -1,0 +1,141 @@
+import BlueprintModel
+import Resilience
+
+/// The architecture as a graph: residency zones grouping regions, availability zones and
+/// services inside regions, datastore copies with replication edges, and the traffic entry.
+public enum Diagram {
+    public enum Format: String, CaseIterable, Sendable { case mermaid, dot }
+
+    struct Node { var id: String; var label: String; var shape: Shape }
+    enum Shape { case box, round, database, entry }
+    struct Group { var id: String; var label: String; var nodes: [Node]; var groups: [Group] }
+    struct Edge { var from: String; var to: String; var label: String?; var dashed: Bool }
+
+    static func id(_ parts: String...) -> String {
+        parts.joined(separator: "_").map { $0.isASCII && ($0.isLetter || $0.isNumber) ? String($0) : "_" }.joined()
+    }
+
+    static func graph(_ topology: Topology) -> (groups: [Group], nodes: [Node], edges: [Edge]) {
+        let blueprint = topology.blueprint
+        var edges: [Edge] = []
+        var topNodes: [Node] = []
+        let entry = id("entry")
+        if let traffic = blueprint.traffic {
+            topNodes.append(Node(id: entry, label: traffic.hostname, shape: .entry))
+        }
+        var zoneGroups: [Group] = []
+        for zone in blueprint.residency.sorted(by: { $0.name < $1.name }) {
+            var regionGroups: [Group] = []
+            for regionName in zone.regions.sorted() {
+                guard let region = blueprint.region(regionName) else { continue }
+                var nodes = region.zones.map { Node(id: id("az", $0), label: $0, shape: .round) }
+                for placement in topology.placements(inRegion: regionName) {
+                    nodes.append(Node(id: id("svc", regionName, placement.service),
+                                      label: "\(placement.service) ×\(placement.sizing.replicas)", shape: .box))
+                }
+                for datastore in blueprint.datastores.sorted(by: { $0.name < $1.name }) {
+                    let role = datastore.primary == regionName ? "primary" : datastore.replicas.contains { $0.region == regionName } ? "replica" : nil
+                    if let role { nodes.append(Node(id: id("db", regionName, datastore.name), label: "\(datastore.name) (\(role))", shape: .database)) }
+                }
+                regionGroups.append(Group(id: id("region", regionName),
+                                          label: "\(regionName) · \(region.role.rawValue) · wave \(region.wave)", nodes: nodes, groups: []))
+            }
+            zoneGroups.append(Group(id: id("zone", zone.name), label: "residency zone \(zone.name)", nodes: [], groups: regionGroups))
+            if blueprint.traffic != nil {
+                let locations = blueprint.traffic!.geolocation.filter { $0.zone == zone.name }.map(\.location).sorted()
+                if !locations.isEmpty {
+                    edges.append(Edge(from: entry, to: id("zone", zone.name), label: locations.joined(separator: ", "), dashed: false))
+                }
+            }
+        }
+        for datastore in blueprint.datastores.sorted(by: { $0.name < $1.name }) {
+            let primary = id("db", datastore.primary, datastore.name)
+            for replica in datastore.replicas where replica.region != datastore.primary {
+                let label = replica.mode == .sync ? "sync" : "async \(replica.lag)"
+                edges.append(Edge(from: primary, to: id("db", replica.region, datastore.name), label: label, dashed: replica.mode == .async))
+            }
+            for region in datastore.backups?.regions ?? [] where blueprint.region(region) != nil {
+                edges.append(Edge(from: primary, to: id("region", region), label: "backup every \(datastore.backups!.every)", dashed: true))
+            }
+        }
+        return (zoneGroups, topNodes, edges)
+    }
+
+    public static func render(_ topology: Topology, format: Format) -> String {
+        let (groups, nodes, edges) = graph(topology)
+        switch format {
+        case .mermaid: return mermaid(groups: groups, nodes: nodes, edges: edges)
+        case .dot: return dot(groups: groups, nodes: nodes, edges: edges)
+        }
+    }
+
+    // MARK: Mermaid
+
+    static func mermaidLabel(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "#quot;") + "\""
+    }
+
+    static func mermaid(groups: [Group], nodes: [Node], edges: [Edge]) -> String {
+        var out = "flowchart LR\n"
+        func node(_ n: Node, indent: String) -> String {
+            let label = mermaidLabel(n.label)
+            switch n.shape {
+            case .box: return "\(indent)\(n.id)[\(label)]\n"
+            case .round: return "\(indent)\(n.id)(\(label))\n"
+            case .database: return "\(indent)\(n.id)[(\(label))]\n"
+            case .entry: return "\(indent)\(n.id)([\(label)])\n"
+            }
+        }
+        func group(_ g: Group, indent: String) -> String {
+            var text = "\(indent)subgraph \(g.id)[\(mermaidLabel(g.label))]\n"
+            for n in g.nodes { text += node(n, indent: indent + "  ") }
+            for inner in g.groups { text += group(inner, indent: indent + "  ") }
+            return text + "\(indent)end\n"
+        }
+        for n in nodes { out += node(n, indent: "  ") }
+        for g in groups { out += group(g, indent: "  ") }
+        for e in edges {
+            let arrow = e.dashed ? "-.->" : "-->"
+            out += "  \(e.from) \(arrow)" + (e.label.map { "|\(mermaidLabel($0))|" } ?? "") + " \(e.to)\n"
+        }
+        return out
+    }
+
+    // MARK: Graphviz
+
+    static func dotString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func dot(groups: [Group], nodes: [Node], edges: [Edge]) -> String {
+        var out = "digraph meridian {\n  rankdir=LR;\n  compound=true;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+        func node(_ n: Node, indent: String) -> String {
+            let shape: String
+            switch n.shape {
+            case .box: shape = "box"
+            case .round: shape = "ellipse"
+            case .database: shape = "cylinder"
+            case .entry: shape = "doubleoctagon"
+            }
+            return "\(indent)\(n.id) [label=\(dotString(n.label)), shape=\(shape)];\n"
+        }
+        // Group anchors: edges to a group point at an invisible node inside it.
+        func group(_ g: Group, indent: String) -> String {
+            var text = "\(indent)subgraph cluster_\(g.id) {\n\(indent)  label=\(dotString(g.label));\n"
+            text += "\(indent)  \(g.id) [shape=point, style=invis];\n"
+            for n in g.nodes { text += node(n, indent: indent + "  ") }
+            for inner in g.groups { text += group(inner, indent: indent + "  ") }
+            return text + "\(indent)}\n"
+        }
+        for n in nodes { out += node(n, indent: "  ") }
+        for g in groups { out += group(g, indent: "  ") }
+        for e in edges {
+            var attributes: [String] = []
+            if let label = e.label { attributes.append("label=\(dotString(label))") }
+            if e.dashed { attributes.append("style=dashed") }
+            if e.to.hasPrefix("zone_") || e.to.hasPrefix("region_") { attributes.append("lhead=cluster_\(e.to)") }
+            out += "  \(e.from) -> \(e.to)" + (attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]") + ";\n"
+        }
+        return out + "}\n"
+    }
+}

@@ -1,0 +1,107 @@
+import BlueprintModel
+import Foundation
+import Resilience
+
+/// Renders an `Explanation` for people (text, Markdown) and for tools (JSON).
+public enum ExplainRenderer {
+    public enum Format: String, CaseIterable, Sendable { case text, markdown, json }
+
+    static func check(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
+
+    static func tables(_ e: Explanation) -> [(title: String, table: Table)] {
+        let capacity = Table(
+            headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max"],
+            rows: e.capacity.map { row in
+                [row.service, row.residencyZone, row.region, row.role.rawValue, String(row.zones), row.normalShare,
+                 row.regionLossShare ?? "-", String(row.need), String(row.replicas), String(row.pdbMaxUnavailable), "\(row.hpaMin)-\(row.hpaMax)"]
+            })
+        let availability = Table(
+            headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", ""],
+            rows: e.availability.map { row in
+                [row.service, row.residencyZone, AvailabilityModel.percent(row.availability),
+                 AvailabilityModel.minutes(row.downtimeMinutesPerYear), row.objective?.text ?? "-",
+                 AvailabilityModel.percent(row.compute), AvailabilityModel.percent(row.data),
+                 row.objective == nil ? "" : check(row.meetsObjective)]
+            })
+        let rto = Table(
+            headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", ""],
+            rows: e.rto.map { row in
+                let arithmetic = row.result.unbounded.map { "unbounded: \($0)" }
+                    ?? row.result.terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
+                return [row.result.service, row.result.residencyZone, row.result.event.label, arithmetic,
+                        row.total?.description ?? "unbounded", row.objective?.description ?? "-",
+                        row.objective == nil ? "" : check(row.meetsObjective)]
+            })
+        let rpo = Table(
+            headers: ["datastore", "disruption", "data loss", "because", "objective", ""],
+            rows: e.rpo.map { row in
+                [row.result.datastore, row.result.disruption.rawValue, row.result.loss?.description ?? "unbounded", row.result.reason,
+                 row.objective?.description ?? "-", row.objective == nil ? "" : check(row.meetsObjective)]
+            })
+        var result = [("Capacity per region", capacity), ("Availability per service and residency zone", availability),
+                      ("Recovery time (RTO)", rto), ("Data loss (RPO)", rpo)]
+        if !e.waivers.isEmpty {
+            result.append(("Waivers", Table(headers: ["rule", "at", "expires", "reason"],
+                                            rows: e.waivers.map { [$0.rule, $0.at, $0.expires, $0.reason] })))
+        }
+        return result
+    }
+
+    public static func render(_ e: Explanation, format: Format, diagram: String? = nil) -> String {
+        switch format {
+        case .text:
+            var out = "Blueprint \(e.blueprint)\n"
+            for (title, table) in tables(e) { out += "\n\(title)\n\n" + table.text }
+            if let diagram { out += "\nDiagram\n\n" + diagram }
+            return out
+        case .markdown:
+            return markdown(e, diagram: diagram.map { "```mermaid\n\($0)```\n" })
+        case .json:
+            return json(e, diagram: diagram)
+        }
+    }
+
+    /// Markdown with headings; `diagram` is inserted as given (a fenced block).
+    public static func markdown(_ e: Explanation, diagram: String?) -> String {
+        var out = "# \(e.blueprint): objectives and capacity\n\n"
+        out += "Availability is exact over every region and availability-zone state involved, truncated; "
+        out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n"
+        if let diagram { out += "\n## Architecture\n\n" + diagram }
+        for (title, table) in tables(e) { out += "\n## \(title)\n\n" + table.markdown }
+        return out
+    }
+
+    static func json(_ e: Explanation, diagram: String?) -> String {
+        var object: [String: Any] = [
+            "blueprint": e.blueprint,
+            "capacity": e.capacity.map { row -> [String: Any] in
+                ["service": row.service, "zone": row.residencyZone, "region": row.region, "role": row.role.rawValue,
+                 "availabilityZones": row.zones, "normalShare": row.normalShare, "regionLossShare": row.regionLossShare ?? NSNull(),
+                 "need": row.need, "replicas": row.replicas, "pdbMaxUnavailable": row.pdbMaxUnavailable,
+                 "hpaMin": row.hpaMin, "hpaMax": row.hpaMax]
+            },
+            "availability": e.availability.map { row -> [String: Any] in
+                ["service": row.service, "zone": row.residencyZone, "availability": AvailabilityModel.percent(row.availability),
+                 "value": row.availability, "downtimeMinutesPerYear": (row.downtimeMinutesPerYear * 10).rounded() / 10,
+                 "objective": row.objective?.text ?? NSNull(), "meetsObjective": row.meetsObjective]
+            },
+            "rto": e.rto.map { row -> [String: Any] in
+                ["service": row.result.service, "zone": row.result.residencyZone, "event": row.result.event.label,
+                 "disruption": row.result.event.disruption.rawValue,
+                 "terms": row.result.terms.map { ["name": $0.name, "seconds": Double($0.duration.milliseconds) / 1000, "detail": $0.detail ?? NSNull()] as [String: Any] },
+                 "totalSeconds": row.total.map { Double($0.milliseconds) / 1000 } ?? NSNull(),
+                 "unbounded": row.result.unbounded ?? NSNull(),
+                 "objectiveSeconds": row.objective.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "meetsObjective": row.meetsObjective]
+            },
+            "rpo": e.rpo.map { row -> [String: Any] in
+                ["datastore": row.result.datastore, "disruption": row.result.disruption.rawValue,
+                 "lossSeconds": row.result.loss.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "because": row.result.reason,
+                 "objectiveSeconds": row.objective.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "meetsObjective": row.meetsObjective]
+            },
+            "waivers": e.waivers.map { ["rule": $0.rule, "at": $0.at, "expires": $0.expires, "reason": $0.reason] },
+        ]
+        if let diagram { object["diagram"] = diagram }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

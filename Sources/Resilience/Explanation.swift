@@ -1,0 +1,118 @@
+import BlueprintModel
+
+/// Everything the engine computes about a blueprint, as plain rows: what `explain`, REPORT.md
+/// and `diff` show. One place computes it; the renderers only format.
+public struct Explanation: Sendable {
+    public struct CapacityRow: Sendable, Hashable {
+        public var service: String
+        public var residencyZone: String
+        public var region: String
+        public var role: RegionRole
+        public var zones: Int
+        public var normalShare: String
+        public var regionLossShare: String?
+        public var need: Int
+        public var replicas: Int
+        public var pdbMaxUnavailable: Int
+        public var hpaMin: Int
+        public var hpaMax: Int
+    }
+
+    public struct AvailabilityRow: Sendable, Hashable {
+        public var service: String
+        public var residencyZone: String
+        public var availability: Double
+        public var compute: Double
+        public var data: Double
+        public var objective: Percentage?
+
+        public var downtimeMinutesPerYear: Double { (1 - availability) * 525_600 }
+        public var meetsObjective: Bool { objective.map { availability >= $0.fraction } ?? true }
+    }
+
+    public struct RTORow: Sendable {
+        public var result: RTOResult
+        public var objective: Duration?
+
+        /// nil when unbounded.
+        public var total: Duration? { result.unbounded == nil ? result.total : nil }
+        public var meetsObjective: Bool {
+            guard let objective else { return true }
+            return total.map { $0 <= objective } ?? false
+        }
+    }
+
+    public struct RPORow: Sendable {
+        public var result: RPOResult
+        public var objective: Duration?
+
+        public var meetsObjective: Bool {
+            guard let objective else { return true }
+            return result.loss.map { $0 <= objective } ?? false
+        }
+    }
+
+    public var blueprint: String
+    public var capacity: [CapacityRow]
+    public var availability: [AvailabilityRow]
+    public var rto: [RTORow]
+    public var rpo: [RPORow]
+    public var waivers: [Waiver]
+
+    public init(_ topology: Topology) {
+        let blueprint = topology.blueprint
+        self.blueprint = blueprint.name
+        capacity = topology.placements.map { placement in
+            let sizing = placement.sizing
+            return CapacityRow(
+                service: placement.service, residencyZone: placement.residencyZone, region: placement.region, role: placement.role,
+                zones: placement.zones.count, normalShare: sizing.normalShare.description,
+                regionLossShare: sizing.regionLossShare?.description, need: sizing.provisionedNeed, replicas: sizing.replicas,
+                pdbMaxUnavailable: sizing.pdbMaxUnavailable, hpaMin: sizing.hpaMin, hpaMax: sizing.hpaMax)
+        }
+        var availability: [AvailabilityRow] = []
+        var rto: [RTORow] = []
+        var strictestRPO: [String: PerDisruption<Duration>] = [:]
+        for service in blueprint.services {
+            let objectives = service.objectives.over(blueprint.objectives)
+            for zone in service.servedZones where blueprint.residencyZone(zone) != nil {
+                let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: topology)
+                availability.append(AvailabilityRow(
+                    service: service.name, residencyZone: zone, availability: result.availability, compute: result.compute,
+                    data: result.data, objective: objectives.availability))
+                rto += RecoveryModel.rto(service: service, zone: zone, topology: topology).map {
+                    RTORow(result: $0, objective: objectives.rto?[$0.event.disruption])
+                }
+                guard let objective = objectives.rpo else { continue }
+                for datastore in topology.dependencies(of: service, serving: zone) {
+                    let current = strictestRPO[datastore.name] ?? objective
+                    strictestRPO[datastore.name] = PerDisruption(zone: min(current.zone, objective.zone), region: min(current.region, objective.region))
+                }
+            }
+        }
+        self.availability = availability
+        self.rto = rto
+        rpo = blueprint.datastores.flatMap { datastore in
+            Disruption.allCases.map { disruption in
+                RPORow(result: RecoveryModel.rpo(datastore, disruption: disruption, blueprint: blueprint),
+                       objective: strictestRPO[datastore.name]?[disruption])
+            }
+        }
+        waivers = blueprint.waivers
+    }
+
+    /// The slowest recovery per service, zone and disruption; nil duration means unbounded.
+    public var worstRTO: [(service: String, zone: String, disruption: Disruption, total: Duration?, objective: Duration?)] {
+        var result: [(String, String, Disruption, Duration?, Duration?)] = []
+        for row in rto {
+            let key = (row.result.service, row.result.residencyZone, row.result.event.disruption)
+            if let index = result.firstIndex(where: { ($0.0, $0.1, $0.2) == key }) {
+                let existing = result[index].3
+                if existing != nil && (row.total == nil || row.total! > existing!) { result[index].3 = row.total }
+            } else {
+                result.append((key.0, key.1, key.2, row.total, row.objective))
+            }
+        }
+        return result.map { (service: $0.0, zone: $0.1, disruption: $0.2, total: $0.3, objective: $0.4) }
+    }
+}

@@ -1,0 +1,165 @@
+import BlueprintModel
+import Compiler
+import Diagnostics
+import Generators
+import Resilience
+
+/// What a change to one blueprint does: to every generated resource, to the computed
+/// promises, and to the findings.
+public struct BlueprintDiff: Sendable {
+    public struct FieldChange: Sendable, Hashable {
+        public var path: String
+        public var old: String?
+        public var new: String?
+        /// Replica counts, PDB and autoscaler bounds: what reviewers must not miss.
+        public var isCapacity: Bool {
+            ["spec.replicas", "spec.maxUnavailable", "spec.minAvailable", "spec.minReplicas", "spec.maxReplicas"].contains(path)
+        }
+    }
+
+    public struct ResourceChange: Sendable {
+        public enum Kind: String, Sendable { case added, removed, changed }
+        public var kind: Kind
+        public var resource: Resource
+        public var fields: [FieldChange]
+    }
+
+    public struct ObjectiveChange: Sendable {
+        public var measure: String
+        public var subject: String
+        public var old: String
+        public var new: String
+        /// True when the new value is worse than the old one.
+        public var worse: Bool
+        public var objective: String
+    }
+
+    public struct FindingChange: Sendable {
+        public var appeared: Bool
+        public var diagnostic: Diagnostic
+    }
+
+    public var label: String
+    public var resources: [ResourceChange]
+    public var objectives: [ObjectiveChange]
+    public var findings: [FindingChange]
+    /// Why a side could not be compiled (errors), shown instead of a resource diff.
+    public var notes: [String]
+
+    public var isEmpty: Bool { resources.isEmpty && objectives.isEmpty && findings.isEmpty }
+
+    /// One side: a blueprint as analysed and, when it has no errors, compiled.
+    public struct Side: Sendable {
+        public var analysis: Analysis?
+        public var resources: [Resource] = []
+        public var explanation: Explanation?
+        /// False when the blueprint exists but has errors: its resources are unknown, not absent.
+        public var compiled = true
+
+        public init(file: String, bytes: [UInt8]?, today: String) {
+            guard let bytes else { return }
+            let analysis = Pipeline.analyze(file: file, bytes: bytes, today: today)
+            self.analysis = analysis
+            guard let blueprint = analysis.blueprint else {
+                compiled = false
+                return
+            }
+            let topology = Topology(blueprint)
+            // The promises are computed even when there are findings: that is usually why they changed.
+            explanation = Explanation(topology)
+            guard !analysis.hasErrors else {
+                compiled = false
+                return
+            }
+            resources = ResourceSet.resources(of: blueprint.name, files: Pipeline.generate(blueprint).files, topology: topology)
+        }
+    }
+
+    public init(label: String, old: Side, new: Side) {
+        self.label = label
+        var notes: [String] = []
+        for (name, side) in [("old", old), ("new", new)] {
+            if let analysis = side.analysis, analysis.hasErrors {
+                notes.append("the \(name) blueprint has \(analysis.diagnostics.errorCount) error(s), so it was not compiled and its resources are not compared")
+            }
+        }
+        self.notes = notes
+        // A side with errors has unknown output: comparing it would list every resource as removed.
+        resources = old.compiled && new.compiled ? Self.compare(old.resources, new.resources) : []
+        objectives = Self.compare(old.explanation, new.explanation)
+        findings = Self.compare(old.analysis?.diagnostics ?? [], new.analysis?.diagnostics ?? [])
+    }
+
+    static func compare(_ old: [Resource], _ new: [Resource]) -> [ResourceChange] {
+        let before = Dictionary(old.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(new.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var changes: [ResourceChange] = []
+        for key in Set(before.keys).union(after.keys).sorted() {
+            switch (before[key], after[key]) {
+            case (nil, let added?):
+                changes.append(ResourceChange(kind: .added, resource: added, fields: []))
+            case (let removed?, nil):
+                changes.append(ResourceChange(kind: .removed, resource: removed, fields: []))
+            case (let was?, let now?):
+                let paths = Set(was.fields.keys).union(now.fields.keys).sorted()
+                let fields = paths.compactMap { path -> FieldChange? in
+                    was.fields[path] == now.fields[path] ? nil : FieldChange(path: path, old: was.fields[path], new: now.fields[path])
+                }
+                if !fields.isEmpty { changes.append(ResourceChange(kind: .changed, resource: now, fields: fields)) }
+            default:
+                break
+            }
+        }
+        return changes
+    }
+
+    static func compare(_ old: Explanation?, _ new: Explanation?) -> [ObjectiveChange] {
+        var changes: [ObjectiveChange] = []
+        let missing = "-"
+        func availability(_ row: Explanation.AvailabilityRow?) -> String {
+            row.map { "\(AvailabilityModel.percent($0.availability)) (\(AvailabilityModel.minutes($0.downtimeMinutesPerYear)))" } ?? missing
+        }
+        let oldAvailability = Dictionary((old?.availability ?? []).map { ("\($0.service)/\($0.residencyZone)", $0) }, uniquingKeysWith: { a, _ in a })
+        let newAvailability = Dictionary((new?.availability ?? []).map { ("\($0.service)/\($0.residencyZone)", $0) }, uniquingKeysWith: { a, _ in a })
+        for key in Set(oldAvailability.keys).union(newAvailability.keys).sorted() {
+            let was = oldAvailability[key], now = newAvailability[key]
+            guard availability(was) != availability(now) else { continue }
+            changes.append(ObjectiveChange(
+                measure: "availability", subject: key, old: availability(was), new: availability(now),
+                worse: (now?.availability ?? 0) < (was?.availability ?? 0), objective: (now ?? was)?.objective?.text ?? missing))
+        }
+        func duration(_ value: Duration??) -> String {
+            switch value {
+            case .none: missing
+            case .some(.none): "unbounded"
+            case .some(.some(let d)): d.description
+            }
+        }
+        let oldRTO = Dictionary((old?.worstRTO ?? []).map { ("\($0.service)/\($0.zone) \($0.disruption.rawValue) failure", $0) }, uniquingKeysWith: { a, _ in a })
+        let newRTO = Dictionary((new?.worstRTO ?? []).map { ("\($0.service)/\($0.zone) \($0.disruption.rawValue) failure", $0) }, uniquingKeysWith: { a, _ in a })
+        for key in Set(oldRTO.keys).union(newRTO.keys).sorted() {
+            let was = oldRTO[key].map { $0.total }, now = newRTO[key].map { $0.total }
+            guard duration(was) != duration(now) else { continue }
+            let worse = (now ?? nil).map { n in (was ?? nil).map { n > $0 } ?? false } ?? true
+            changes.append(ObjectiveChange(measure: "RTO", subject: key, old: duration(was), new: duration(now), worse: worse,
+                                           objective: (newRTO[key] ?? oldRTO[key])?.objective?.description ?? missing))
+        }
+        let oldRPO = Dictionary((old?.rpo ?? []).map { ("\($0.result.datastore) \($0.result.disruption.rawValue) failure", $0) }, uniquingKeysWith: { a, _ in a })
+        let newRPO = Dictionary((new?.rpo ?? []).map { ("\($0.result.datastore) \($0.result.disruption.rawValue) failure", $0) }, uniquingKeysWith: { a, _ in a })
+        for key in Set(oldRPO.keys).union(newRPO.keys).sorted() {
+            let was = oldRPO[key].map { $0.result.loss }, now = newRPO[key].map { $0.result.loss }
+            guard duration(was) != duration(now) else { continue }
+            let worse = (now ?? nil).map { n in (was ?? nil).map { n > $0 } ?? false } ?? true
+            changes.append(ObjectiveChange(measure: "RPO", subject: key, old: duration(was), new: duration(now), worse: worse,
+                                           objective: (newRPO[key] ?? oldRPO[key])?.objective?.description ?? missing))
+        }
+        return changes
+    }
+
+    static func compare(_ old: [Diagnostic], _ new: [Diagnostic]) -> [FindingChange] {
+        let key = { (d: Diagnostic) in "\(d.rule)|\(d.path)|\(d.message)" }
+        let before = Set(old.map(key)), after = Set(new.map(key))
+        return old.filter { !after.contains(key($0)) }.map { FindingChange(appeared: false, diagnostic: $0) }
+            + new.filter { !before.contains(key($0)) }.map { FindingChange(appeared: true, diagnostic: $0) }
+    }
+}

@@ -1,0 +1,138 @@
+import Diagnostics
+import Foundation
+
+/// Renders blueprint diffs as terminal text, as Markdown for a pull-request comment, or as JSON.
+public enum DiffRenderer {
+    public enum Format: String, CaseIterable, Sendable { case text, markdown, json }
+
+    public static func render(_ diffs: [BlueprintDiff], format: Format, color: Bool = false) -> String {
+        switch format {
+        case .text: return diffs.map { text($0, color: color) }.joined(separator: "\n")
+        case .markdown: return diffs.map(markdown).joined(separator: "\n")
+        case .json: return json(diffs)
+        }
+    }
+
+    static func summary(_ diff: BlueprintDiff) -> String {
+        let count = { (kind: BlueprintDiff.ResourceChange.Kind) in diff.resources.filter { $0.kind == kind }.count }
+        return "\(count(.added)) added, \(count(.removed)) removed, \(count(.changed)) changed"
+    }
+
+    static func value(_ text: String?) -> String { text ?? "(none)" }
+
+    // MARK: Text
+
+    static func text(_ diff: BlueprintDiff, color: Bool) -> String {
+        let paint = { (code: String, text: String) in color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var out = paint("1", "\(diff.label): resources \(summary(diff))") + "\n"
+        for note in diff.notes { out += "  note: \(note)\n" }
+        if diff.isEmpty { return out + "  no changes\n" }
+        for change in diff.resources {
+            switch change.kind {
+            case .added: out += paint("32", "+ \(change.resource.title)") + "\n"
+            case .removed: out += paint("31", "- \(change.resource.title)") + "\n"
+            case .changed:
+                out += paint("33", "~ \(change.resource.title)") + "\n"
+                for field in change.fields {
+                    let line = "    \(field.path): \(value(field.old)) → \(value(field.new))" + (field.isCapacity ? "   [capacity]" : "")
+                    out += (field.isCapacity ? paint("1;33", line) : line) + "\n"
+                }
+            }
+        }
+        if !diff.objectives.isEmpty {
+            out += paint("1", "Objectives") + "\n"
+            for change in diff.objectives {
+                let line = "  \(change.measure) \(change.subject): \(change.old) → \(change.new) (objective \(change.objective))"
+                out += (change.worse ? paint("31", line) : paint("32", line)) + "\n"
+            }
+        }
+        if !diff.findings.isEmpty {
+            out += paint("1", "Findings") + "\n"
+            for finding in diff.findings {
+                let d = finding.diagnostic
+                let line = "  \(finding.appeared ? "+" : "-") \(d.severity.rawValue) [\(d.rule)] \(d.message)"
+                out += paint(finding.appeared ? "31" : "32", line) + "\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: Markdown
+
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func markdown(_ diff: BlueprintDiff) -> String {
+        var out = "### `\(diff.label)`\n\n"
+        for note in diff.notes { out += "> **Note:** \(note)\n\n" }
+        if diff.isEmpty { return out + "No changes to generated resources, objectives or findings.\n" }
+        out += "**Resources:** \(summary(diff)).\n"
+        let capacity = diff.resources.flatMap { change in change.fields.filter(\.isCapacity).map { (change, $0) } }
+        if !capacity.isEmpty {
+            out += "\n**Capacity changes:**\n\n| resource | field | before | after |\n|---|---|---|---|\n"
+            for (change, field) in capacity {
+                out += "| \(cell(change.resource.title)) | `\(field.path)` | \(value(field.old)) | **\(value(field.new))** |\n"
+            }
+        }
+        if !diff.objectives.isEmpty {
+            out += "\n**Objectives:**\n\n| measure | for | before | after | objective |\n|---|---|---|---|---|\n"
+            for change in diff.objectives {
+                out += "| \(change.measure) | \(cell(change.subject)) | \(change.old) | \(change.worse ? "🔻 " : "🟢 ")\(change.new) | \(change.objective) |\n"
+            }
+        }
+        if !diff.findings.isEmpty {
+            out += "\n**Findings:**\n\n"
+            for finding in diff.findings {
+                let d = finding.diagnostic
+                out += "- \(finding.appeared ? "➕ new" : "✅ resolved") \(d.severity.rawValue) `\(d.rule)` at line \(d.mark.line): \(cell(d.message))\n"
+            }
+        }
+        // One collapsible section per region, then delivery and DNS.
+        var groups: [(String, [BlueprintDiff.ResourceChange])] = []
+        for change in diff.resources {
+            let group = change.resource.region.map { "Region \($0)" } ?? (change.resource.origin == .argocd ? "Argo CD" : "Route53 (Terraform)")
+            if let index = groups.firstIndex(where: { $0.0 == group }) { groups[index].1.append(change) } else { groups.append((group, [change])) }
+        }
+        for (group, changes) in groups {
+            out += "\n<details><summary>\(group): \(changes.count) resource\(changes.count == 1 ? "" : "s")</summary>\n\n"
+            for change in changes {
+                let sign = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
+                out += "- `\(sign)` \(change.kind.rawValue) **\(cell(change.resource.title))**\n"
+                for field in change.fields {
+                    out += "  - `\(field.path)`: \(cell(value(field.old))) → \(field.isCapacity ? "**" : "")\(cell(value(field.new)))\(field.isCapacity ? "**" : "")\n"
+                }
+            }
+            out += "\n</details>\n"
+        }
+        return out
+    }
+
+    // MARK: JSON
+
+    static func json(_ diffs: [BlueprintDiff]) -> String {
+        let object: [[String: Any]] = diffs.map { diff in
+            [
+                "blueprint": diff.label,
+                "notes": diff.notes,
+                "resources": diff.resources.map { change -> [String: Any] in
+                    [
+                        "change": change.kind.rawValue, "origin": change.resource.origin.rawValue, "kind": change.resource.kind,
+                        "name": change.resource.name, "region": change.resource.region ?? NSNull(),
+                        "fields": change.fields.map { ["path": $0.path, "old": $0.old ?? NSNull(), "new": $0.new ?? NSNull(), "capacity": $0.isCapacity] as [String: Any] },
+                    ]
+                },
+                "objectives": diff.objectives.map {
+                    ["measure": $0.measure, "subject": $0.subject, "old": $0.old, "new": $0.new, "worse": $0.worse, "objective": $0.objective] as [String: Any]
+                },
+                "findings": diff.findings.map { finding -> [String: Any] in
+                    let d = finding.diagnostic
+                    return ["change": finding.appeared ? "appeared" : "disappeared", "rule": d.rule, "severity": d.severity.rawValue,
+                            "line": d.mark.line, "column": d.mark.column, "path": d.path, "message": d.message]
+                },
+            ]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: ["diffs": object], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

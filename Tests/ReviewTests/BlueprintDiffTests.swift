@@ -1,0 +1,113 @@
+import Compiler
+import Foundation
+import Review
+import Testing
+
+let base = """
+    blueprint: shop
+    objectives: { availability: 99.9%, rto: { zone: 5m, region: 15m }, rpo: { zone: 0s, region: 5s } }
+    residency:
+      eu: [eu-west-1, eu-central-1]
+    regions:
+      eu-west-1: { zones: [eu-west-1a, eu-west-1b, eu-west-1c], cluster: { name: a, server: "https://a" } }
+      eu-central-1: { zones: [eu-central-1a, eu-central-1b, eu-central-1c], cluster: { name: b, server: "https://b" }, wave: 2 }
+    services:
+      api:
+        image: registry.example/api:1.0.0
+        port: 8080
+        demand: { eu: 1000 }
+        perReplica: 100
+        uses: [orders]
+        env: { A: "1", B: "2" }
+    datastores:
+      orders:
+        residency: eu
+        primary: eu-west-1
+        replicas: [{ region: eu-west-1, mode: sync }, { region: eu-central-1, mode: async, lag: 1s }]
+        failover: { automatic: true, promotion: { zone: 30s, region: 2m } }
+    traffic:
+      hostname: api.shop.example
+      hostedZoneId: Z123
+      healthCheck: { interval: 10s, failureThreshold: 3 }
+      geolocation: { EU: eu, default: eu }
+
+    """
+
+func diff(_ old: String, _ new: String) -> BlueprintDiff {
+    BlueprintDiff(label: "shop", old: .init(file: "old.yaml", bytes: Array(old.utf8), today: "2026-11-22"),
+                  new: .init(file: "new.yaml", bytes: Array(new.utf8), today: "2026-11-22"))
+}
+
+func edited(_ replacements: (String, String)...) -> String {
+    var text = base
+    for (old, new) in replacements {
+        precondition(text.contains(old), old)
+        text = text.replacingOccurrences(of: old, with: new)
+    }
+    return text
+}
+
+@Suite struct BlueprintDiffTests {
+    @Test func identicalBlueprintsHaveNoChanges() {
+        #expect(diff(base, base).isEmpty)
+    }
+
+    @Test func reorderingIsNotAChange() {
+        // Zones, env entries and services in another order generate the same resources.
+        let reordered = edited(("[eu-west-1a, eu-west-1b, eu-west-1c]", "[eu-west-1c, eu-west-1a, eu-west-1b]"),
+                               ("env: { A: \"1\", B: \"2\" }", "env: { B: \"2\", A: \"1\" }"))
+        let result = diff(base, reordered)
+        #expect(result.resources.isEmpty, "\(result.resources.map(\.resource.title))")
+    }
+
+    @Test func replicaChangesAreHighlighted() throws {
+        let result = diff(base, edited(("demand: { eu: 1000 }", "demand: { eu: 1500 }")))
+        let deployment = try #require(result.resources.first { $0.resource.kind == "Deployment" && $0.resource.region == "eu-west-1" })
+        #expect(deployment.kind == .changed)
+        let replicas = try #require(deployment.fields.first { $0.path == "spec.replicas" })
+        #expect(replicas.old == "15" && replicas.new == "23" && replicas.isCapacity)
+        #expect(result.resources.contains { $0.resource.kind == "PodDisruptionBudget" && $0.fields.contains { $0.path == "spec.maxUnavailable" && $0.isCapacity } })
+    }
+
+    @Test func addedAndRemovedResources() {
+        let added = diff(base, edited(("services:\n", "services:\n  worker: { image: registry.example/worker:2.0.0, port: 9000, demand: { eu: 100 }, perReplica: 50 }\n")))
+        #expect(added.resources.filter { $0.kind == .added }.map(\.resource.title).contains("Deployment shop/worker (eu-west-1)"))
+        let removed = diff(edited(("services:\n", "services:\n  worker: { image: registry.example/worker:2.0.0, port: 9000, demand: { eu: 100 }, perReplica: 50 }\n")), base)
+        #expect(removed.resources.filter { $0.kind == .removed }.count == added.resources.filter { $0.kind == .added }.count)
+    }
+
+    @Test func terraformResourcesByAddress() throws {
+        let result = diff(base, edited(("interval: 10s", "interval: 30s")))
+        let check = try #require(result.resources.first { $0.resource.name == "aws_route53_health_check.eu_west_1" })
+        #expect(check.fields.map(\.path) == ["request_interval"])
+        #expect(check.fields[0].old == "10" && check.fields[0].new == "30")
+        // The detection term of every region-failure RTO grows by 60s.
+        #expect(result.objectives.contains { $0.measure == "RTO" && $0.subject == "api/eu region failure" && $0.old == "4m0s" && $0.new == "5m0s" && $0.worse })
+    }
+
+    @Test func objectivesAndFindingsBeforeAndAfter() throws {
+        let result = diff(base, edited(("lag: 1s }", "lag: 10s }")))
+        let rpo = try #require(result.objectives.first { $0.measure == "RPO" })
+        #expect(rpo.subject == "orders region failure" && rpo.old == "1s" && rpo.new == "10s" && rpo.worse && rpo.objective == "5s")
+        #expect(result.findings.map { "\($0.appeared) \($0.diagnostic.rule)" } == ["true rpo-exceeded"])
+        #expect(result.notes == ["the new blueprint has 1 error(s), so it was not compiled and its resources are not compared"])
+        let back = diff(edited(("lag: 1s }", "lag: 10s }")), base)
+        #expect(back.findings.map { "\($0.appeared) \($0.diagnostic.rule)" } == ["false rpo-exceeded"])
+    }
+
+    @Test func availabilityChangeShowsDowntime() throws {
+        let result = diff(base, edited(("failover: { automatic: true,", "failover: { automatic: false,")))
+        let availability = try #require(result.objectives.first { $0.measure == "availability" })
+        #expect(availability.subject == "api/eu" && availability.worse)
+        #expect(availability.new.hasSuffix("min/year)"))
+    }
+
+    @Test func markdownHasCollapsibleRegions() {
+        let text = DiffRenderer.render([diff(base, edited(("demand: { eu: 1000 }", "demand: { eu: 1500 }")))], format: .markdown)
+        #expect(text.contains("<details><summary>Region eu-west-1: "))
+        #expect(text.contains("| Deployment shop/api (eu-west-1) | `spec.replicas` | 15 | **23** |"))
+        #expect(!text.contains("\u{1B}["))
+        let json = DiffRenderer.render([diff(base, base)], format: .json)
+        #expect(json.contains("\"resources\" : [\n\n      ]") || json.contains("\"resources\" : []"))
+    }
+}
