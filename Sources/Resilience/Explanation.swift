@@ -73,9 +73,10 @@ public struct Explanation: Sendable {
         var availability: [AvailabilityRow] = []
         var rto: [RTORow] = []
         var strictestRPO: [String: PerDisruption<Duration>] = [:]
-        for service in blueprint.services {
+        // Sorted by name: the report must not change when a blueprint is merely reordered.
+        for service in blueprint.services.sorted(by: { $0.name < $1.name }) {
             let objectives = service.objectives.over(blueprint.objectives)
-            for zone in service.servedZones where blueprint.residencyZone(zone) != nil {
+            for zone in service.servedZones.sorted() where blueprint.residencyZone(zone) != nil {
                 let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: topology)
                 availability.append(AvailabilityRow(
                     service: service.name, residencyZone: zone, availability: result.availability, compute: result.compute,
@@ -92,7 +93,7 @@ public struct Explanation: Sendable {
         }
         self.availability = availability
         self.rto = rto
-        rpo = blueprint.datastores.flatMap { datastore in
+        rpo = blueprint.datastores.sorted(by: { $0.name < $1.name }).flatMap { datastore in
             Disruption.allCases.map { disruption in
                 RPORow(result: RecoveryModel.rpo(datastore, disruption: disruption, blueprint: blueprint),
                        objective: strictestRPO[datastore.name]?[disruption])
