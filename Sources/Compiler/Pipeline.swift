@@ -12,6 +12,9 @@ public struct Analysis: Sendable {
     /// nil when the source is not a blueprint at all (syntax error, empty, not a mapping).
     public var blueprint: Blueprint?
     public var diagnostics: [Diagnostic]
+    /// What validation computed, reused by generation so nothing is evaluated twice.
+    public var topology: Topology?
+    public var explanation: Explanation?
 
     public var hasErrors: Bool { diagnostics.hasErrors }
 }
@@ -27,10 +30,13 @@ public enum Pipeline {
         }
         let decoded = BlueprintDecoder.decode(parsed.root, file: file)
         var diagnostics = parsed.diagnostics + decoded.diagnostics
+        var context: ValidationContext?
         if let blueprint = decoded.blueprint {
-            diagnostics += Validator.validate(blueprint, today: today)
+            context = ValidationContext(blueprint: blueprint, today: today)
+            diagnostics += Validator.validate(context!)
         }
-        return Analysis(file: file, blueprint: decoded.blueprint, diagnostics: diagnostics.sortedBySource())
+        return Analysis(file: file, blueprint: decoded.blueprint, diagnostics: diagnostics.sortedBySource(),
+                        topology: context?.topology, explanation: context?.explanation)
     }
 
     public struct Generated: Sendable {
@@ -39,13 +45,19 @@ public enum Pipeline {
         public var notices: [String]
     }
 
+    /// Every output file of a valid analysed blueprint, sorted by path.
+    public static func generate(_ analysis: Analysis) -> Generated? {
+        guard let blueprint = analysis.blueprint else { return nil }
+        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation)
+    }
+
     /// Every output file of a valid blueprint, sorted by path.
-    public static func generate(_ blueprint: Blueprint) -> Generated {
-        let topology = Topology(blueprint)
+    public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil) -> Generated {
+        let topology = topology ?? Topology(blueprint)
         var files = KubernetesGenerator.files(for: topology)
         if let applicationSet = ApplicationSetGenerator.file(for: topology) { files.append(applicationSet) }
         files += Route53Generator.files(for: topology)
-        files.append(ReportGenerator.file(for: topology))
+        files.append(ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology)))
         var notices: [String] = []
         if blueprint.gitops == nil {
             notices.append("\(blueprint.file): note: no 'gitops' section, so no Argo CD ApplicationSet is generated")

@@ -25,6 +25,8 @@ public struct Explanation: Sendable {
         public var compute: Double
         public var data: Double
         public var objective: Percentage?
+        /// The regions whose states were enumerated.
+        public var regions: [String]
 
         public var downtimeMinutesPerYear: Double { (1 - availability) * 525_600 }
         public var meetsObjective: Bool { objective.map { availability >= $0.fraction } ?? true }
@@ -80,7 +82,7 @@ public struct Explanation: Sendable {
                 let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: topology)
                 availability.append(AvailabilityRow(
                     service: service.name, residencyZone: zone, availability: result.availability, compute: result.compute,
-                    data: result.data, objective: objectives.availability))
+                    data: result.data, objective: objectives.availability, regions: result.regions))
                 rto += RecoveryModel.rto(service: service, zone: zone, topology: topology).map {
                     RTORow(result: $0, objective: objectives.rto?[$0.event.disruption])
                 }

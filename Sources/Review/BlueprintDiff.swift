@@ -64,14 +64,14 @@ public struct BlueprintDiff: Sendable {
                 compiled = false
                 return
             }
-            let topology = Topology(blueprint)
+            let topology = analysis.topology ?? Topology(blueprint)
             // The promises are computed even when there are findings: that is usually why they changed.
-            explanation = Explanation(topology)
+            explanation = analysis.explanation ?? Explanation(topology)
             guard !analysis.hasErrors else {
                 compiled = false
                 return
             }
-            resources = ResourceSet.resources(of: blueprint.name, files: Pipeline.generate(blueprint).files, topology: topology)
+            resources = ResourceSet.resources(of: blueprint.name, files: Pipeline.generate(blueprint, topology: topology, explanation: explanation).files, topology: topology)
         }
     }
 

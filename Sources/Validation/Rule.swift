@@ -21,12 +21,15 @@ public struct Finding: Sendable {
 public struct ValidationContext: Sendable {
     public let blueprint: Blueprint
     public let topology: Topology
+    /// Availability, RTO and RPO with their objectives, computed once for all objective rules.
+    public let explanation: Explanation
     /// ISO date `YYYY-MM-DD` that waivers expire against.
     public let today: String
 
     public init(blueprint: Blueprint, today: String) {
         self.blueprint = blueprint
         self.topology = Topology(blueprint)
+        self.explanation = Explanation(topology)
         self.today = today
     }
 }

@@ -5,7 +5,12 @@ import Diagnostics
 /// the blueprint's waivers.
 public enum Validator {
     public static func validate(_ blueprint: Blueprint, today: String) -> [Diagnostic] {
-        let context = ValidationContext(blueprint: blueprint, today: today)
+        validate(ValidationContext(blueprint: blueprint, today: today))
+    }
+
+    public static func validate(_ context: ValidationContext) -> [Diagnostic] {
+        let blueprint = context.blueprint
+        let today = context.today
         var diagnostics: [Diagnostic] = []
         for rule in RuleRegistry.all {
             for finding in rule.init().check(context) {

@@ -14,7 +14,7 @@ func exampleBlueprints() -> [String] {
 
 func compileInMemory(_ path: String) throws -> (Analysis, Pipeline.Generated?) {
     let analysis = Pipeline.analyze(file: path, bytes: try SourceLoader.load(path), today: "2026-11-22")
-    return (analysis, analysis.blueprint.map(Pipeline.generate))
+    return (analysis, Pipeline.generate(analysis))
 }
 
 /// Output/ is the golden copy of what the example blueprints compile to. Re-record it with

@@ -2,10 +2,10 @@ import Resilience
 
 /// `REPORT.md`: objectives against what the topology achieves, with the architecture diagram.
 public enum ReportGenerator {
-    public static func file(for topology: Topology) -> GeneratedFile {
+    public static func file(for topology: Topology, explanation: Explanation) -> GeneratedFile {
         let header = GeneratedHeader.lines(blueprint: topology.blueprint.name).joined(separator: " ")
         let diagram = "```mermaid\n" + Diagram.render(topology, format: .mermaid) + "```\n"
-        let body = ExplainRenderer.markdown(Explanation(topology), diagram: diagram)
+        let body = ExplainRenderer.markdown(explanation, diagram: diagram)
         return GeneratedFile(path: "REPORT.md", contents: "<!-- \(header) -->\n\n" + body)
     }
 }

@@ -4,7 +4,8 @@ struct Table {
     var rows: [[String]]
 
     var markdown: String {
-        let escape = { (cell: String) in cell.replacingOccurrences(of: "|", with: "\\|") }
+        // Checked first: Foundation's replace is slow, and a large report has tens of thousands of cells.
+        let escape = { (cell: String) in cell.utf8.contains(UInt8(ascii: "|")) ? cell.replacingOccurrences(of: "|", with: "\\|") : cell }
         var out = "| " + headers.map(escape).joined(separator: " | ") + " |\n"
         out += "|" + headers.map { _ in "---|" }.joined() + "\n"
         for row in rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
@@ -15,9 +16,10 @@ struct Table {
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }
-        let line = { (cells: [String]) in
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        let line = { (cells: [String]) -> String in
+            var text = zip(cells, widths).map { $0 + String(repeating: " ", count: max(0, $1 - $0.count)) }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
         }
         return ([line(headers), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n") + "\n"
     }

@@ -30,7 +30,8 @@ struct Compile: ParsableCommand {
             printError("compile: \(TextFormatter.summary(diagnostics)); nothing written")
             throw ExitStatus.errorsFound
         }
-        let blueprints = loaded.analyses.compactMap(\.blueprint)
+        let analyses = loaded.analyses.filter { $0.blueprint != nil }
+        let blueprints = analyses.compactMap(\.blueprint)
         var owners: [String: String] = [:]
         for blueprint in blueprints {
             if let other = owners[blueprint.name] {
@@ -41,8 +42,8 @@ struct Compile: ParsableCommand {
         }
 
         var stale = 0
-        for blueprint in blueprints {
-            let generated = Pipeline.generate(blueprint)
+        for analysis in analyses {
+            guard let blueprint = analysis.blueprint, let generated = Pipeline.generate(analysis) else { continue }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
             if check {
                 let changes = writer.changes(generated.files)

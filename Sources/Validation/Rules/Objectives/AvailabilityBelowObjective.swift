@@ -19,17 +19,15 @@ public struct AvailabilityBelowObjective: Rule {
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {
-        context.servedPairs.compactMap { service, zone in
-            guard let objective = context.objectives(of: service).availability else { return nil }
-            let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: context.topology)
-            guard result.availability < objective.fraction else { return nil }
+        context.explanation.availability.compactMap { row in
+            guard let objective = row.objective, !row.meetsObjective else { return nil }
             let allowed = (1 - objective.fraction) * 525_600
             return Finding(
-                at: "services.\(service.name).demand.\(zone)",
-                "\(service.name) in \(zone): availability \(AvailabilityModel.percent(result.availability)) is below the objective \(objective)",
+                at: "services.\(row.service).demand.\(row.residencyZone)",
+                "\(row.service) in \(row.residencyZone): availability \(AvailabilityModel.percent(row.availability)) is below the objective \(objective)",
                 notes: [
-                    Note("downtime \(AvailabilityModel.minutes(result.downtimeMinutesPerYear)) > allowed \(AvailabilityModel.minutes(allowed))"),
-                    Note("compute \(AvailabilityModel.percent(result.compute)), data \(AvailabilityModel.percent(result.data)), over regions \(result.regions.joined(separator: ", "))"),
+                    Note("downtime \(AvailabilityModel.minutes(row.downtimeMinutesPerYear)) > allowed \(AvailabilityModel.minutes(allowed))"),
+                    Note("compute \(AvailabilityModel.percent(row.compute)), data \(AvailabilityModel.percent(row.data)), over regions \(row.regions.joined(separator: ", "))"),
                     Note("assumes region up \(context.blueprint.assumptions.regionAvailability), availability zone up \(context.blueprint.assumptions.zoneAvailability)"),
                 ],
                 fix: "add a region, a cross-region replica with automatic failover, or static capacity")

@@ -19,15 +19,15 @@ public struct RPOAsyncClaimedZero: Rule {
     public init() {}
 
     /// The region objective is 0s and every replica outside the primary's region is async.
-    static func applies(to datastore: Datastore, objective: Duration, blueprint: Blueprint) -> Bool {
+    static func applies(to datastore: Datastore, objective: Duration) -> Bool {
         let remote = datastore.replicas.filter { $0.region != datastore.primary }
         return objective == .zero && !remote.isEmpty && remote.allSatisfy { $0.mode == .async }
     }
 
     public func check(_ context: ValidationContext) -> [Finding] {
-        context.blueprint.datastores.flatMap { datastore -> [Finding] in
-            guard let objective = context.strictestRPO(for: datastore),
-                  Self.applies(to: datastore, objective: objective.region, blueprint: context.blueprint) else { return [] }
+        context.explanation.rpo.filter { $0.result.disruption == .region }.flatMap { row -> [Finding] in
+            guard let objective = row.objective, let datastore = context.blueprint.datastore(row.result.datastore),
+                  Self.applies(to: datastore, objective: objective) else { return [] }
             return datastore.replicas.enumerated().compactMap { index, replica in
                 guard replica.region != datastore.primary else { return nil }
                 return Finding(at: "datastores.\(datastore.name).replicas[\(index)]",

@@ -20,21 +20,17 @@ public struct RPOExceeded: Rule {
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {
-        context.blueprint.datastores.flatMap { datastore -> [Finding] in
-            guard let objective = context.strictestRPO(for: datastore) else { return [] }
-            return Disruption.allCases.compactMap { disruption in
-                let limit = objective[disruption]
-                if disruption == .region && RPOAsyncClaimedZero.applies(to: datastore, objective: limit, blueprint: context.blueprint) {
-                    return nil  // reported, more precisely, by rpo-async-claimed-zero
-                }
-                let result = RecoveryModel.rpo(datastore, disruption: disruption, blueprint: context.blueprint)
-                if let loss = result.loss, loss <= limit { return nil }
-                let lossText = result.loss.map { "up to \($0)" } ?? "all data since the last copy (unbounded)"
-                return Finding(at: "datastores.\(datastore.name)",
-                               "\(datastore.name) can lose \(lossText) in a \(disruption.rawValue) failure; objective rpo is \(limit)",
-                               notes: [Note("\(disruption.rawValue) failure: \(result.reason)")],
-                               fix: disruption == .zone ? "add a sync replica in \(datastore.primary)" : "add a replica in another region of the residency zone")
+        context.explanation.rpo.compactMap { row in
+            guard let limit = row.objective, !row.meetsObjective, let datastore = context.blueprint.datastore(row.result.datastore) else { return nil }
+            let disruption = row.result.disruption
+            if disruption == .region && RPOAsyncClaimedZero.applies(to: datastore, objective: limit) {
+                return nil  // reported, more precisely, by rpo-async-claimed-zero
             }
+            let lossText = row.result.loss.map { "up to \($0)" } ?? "all data since the last copy (unbounded)"
+            return Finding(at: "datastores.\(datastore.name)",
+                           "\(datastore.name) can lose \(lossText) in a \(disruption.rawValue) failure; objective rpo is \(limit)",
+                           notes: [Note("\(disruption.rawValue) failure: \(row.result.reason)")],
+                           fix: disruption == .zone ? "add a sync replica in \(datastore.primary)" : "add a replica in another region of the residency zone")
         }
     }
 }

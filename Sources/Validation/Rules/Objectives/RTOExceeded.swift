@@ -19,19 +19,16 @@ public struct RTOExceeded: Rule {
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {
-        context.servedPairs.flatMap { service, zone -> [Finding] in
-            guard let objective = context.objectives(of: service).rto else { return [] }
-            return RecoveryModel.rto(service: service, zone: zone, topology: context.topology).compactMap { result in
-                let limit = objective[result.event.disruption]
-                let path = "services.\(service.name).demand.\(zone)"
-                if let reason = result.unbounded {
-                    return Finding(at: path, "\(service.name) in \(zone): no recovery from a \(result.event.label); objective rto is \(limit)",
-                                   notes: [Note(reason)])
-                }
-                guard result.total > limit else { return nil }
-                return Finding(at: path, "\(service.name) in \(zone): RTO \(result.total) after a \(result.event.label) exceeds the objective \(limit)",
-                               notes: [Note("\(result.arithmetic) > rto \(limit)")])
+        context.explanation.rto.compactMap { row in
+            guard let limit = row.objective, !row.meetsObjective else { return nil }
+            let result = row.result
+            let path = "services.\(result.service).demand.\(result.residencyZone)"
+            if let reason = result.unbounded {
+                return Finding(at: path, "\(result.service) in \(result.residencyZone): no recovery from a \(result.event.label); objective rto is \(limit)",
+                               notes: [Note(reason)])
             }
+            return Finding(at: path, "\(result.service) in \(result.residencyZone): RTO \(result.total) after a \(result.event.label) exceeds the objective \(limit)",
+                           notes: [Note("\(result.arithmetic) > rto \(limit)")])
         }
     }
 }
