@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Compiler"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
-        .testTarget(name: "ReviewTests", dependencies: ["Review", "Compiler"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "Compiler", "Validation"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"], exclude: ["Fixtures"]),
         // Depends on the executable so `swift test` builds the `meridian` binary it runs.
         .testTarget(name: "MeridianCLITests", dependencies: ["MeridianCLI"]),

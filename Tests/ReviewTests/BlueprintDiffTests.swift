@@ -2,36 +2,10 @@ import Compiler
 import Foundation
 import Review
 import Testing
+import Validation
 
-let base = """
-    blueprint: shop
-    objectives: { availability: 99.9%, rto: { zone: 5m, region: 15m }, rpo: { zone: 0s, region: 5s } }
-    residency:
-      eu: [eu-west-1, eu-central-1]
-    regions:
-      eu-west-1: { zones: [eu-west-1a, eu-west-1b, eu-west-1c], cluster: { name: a, server: "https://a" } }
-      eu-central-1: { zones: [eu-central-1a, eu-central-1b, eu-central-1c], cluster: { name: b, server: "https://b" }, wave: 2 }
-    services:
-      api:
-        image: registry.example/api:1.0.0
-        port: 8080
-        demand: { eu: 1000 }
-        perReplica: 100
-        uses: [orders]
-        env: { A: "1", B: "2" }
-    datastores:
-      orders:
-        residency: eu
-        primary: eu-west-1
-        replicas: [{ region: eu-west-1, mode: sync }, { region: eu-central-1, mode: async, lag: 1s }]
-        failover: { automatic: true, promotion: { zone: 30s, region: 2m } }
-    traffic:
-      hostname: api.shop.example
-      hostedZoneId: Z123
-      healthCheck: { interval: 10s, failureThreshold: 3 }
-      geolocation: { EU: eu, default: eu }
-
-    """
+/// The clean blueprint the rule examples start from.
+let base = RuleExample.base
 
 func diff(_ old: String, _ new: String) -> BlueprintDiff {
     BlueprintDiff(label: "shop", old: .init(file: "old.yaml", bytes: Array(old.utf8), today: "2026-11-22"),
@@ -53,10 +27,11 @@ func edited(_ replacements: (String, String)...) -> String {
     }
 
     @Test func reorderingIsNotAChange() {
-        // Zones, env entries and services in another order generate the same resources.
+        // Zones and env entries in another order generate the same resources.
+        let original = edited(("    perReplica: 100\n", "    perReplica: 100\n    env: { A: \"1\", B: \"2\" }\n"))
         let reordered = edited(("[eu-west-1a, eu-west-1b, eu-west-1c]", "[eu-west-1c, eu-west-1a, eu-west-1b]"),
-                               ("env: { A: \"1\", B: \"2\" }", "env: { B: \"2\", A: \"1\" }"))
-        let result = diff(base, reordered)
+                               ("    perReplica: 100\n", "    perReplica: 100\n    env: { B: \"2\", A: \"1\" }\n"))
+        let result = diff(original, reordered)
         #expect(result.resources.isEmpty, "\(result.resources.map(\.resource.title))")
     }
 
