@@ -14,10 +14,13 @@ public struct OutputError: Error, CustomStringConvertible {
 public struct OutputWriter {
     public let root: URL
     public let blueprint: String
+    /// The target as the user named it (`Output/shop`), for messages.
+    public let displayPath: String
 
     public init(outputDirectory: String, blueprint: String) {
         self.root = URL(fileURLWithPath: outputDirectory, isDirectory: true)
         self.blueprint = blueprint
+        self.displayPath = (outputDirectory.hasSuffix("/") ? outputDirectory : outputDirectory + "/") + blueprint
     }
 
     public var target: URL { root.appendingPathComponent(blueprint, isDirectory: true) }

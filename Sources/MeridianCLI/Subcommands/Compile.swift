@@ -49,9 +49,9 @@ struct Compile: ParsableCommand {
                 let changes = writer.changes(generated.files)
                 for change in changes {
                     switch change {
-                    case .added(let path): print("stale: \(writer.target.path)/\(path) (missing, would be created)")
-                    case .modified(let path): print("stale: \(writer.target.path)/\(path) (differs from the blueprint)")
-                    case .removed(let path): print("stale: \(writer.target.path)/\(path) (no longer generated, would be removed)")
+                    case .added(let path): print("stale: \(writer.displayPath)/\(path) (missing, would be created)")
+                    case .modified(let path): print("stale: \(writer.displayPath)/\(path) (differs from the blueprint)")
+                    case .removed(let path): print("stale: \(writer.displayPath)/\(path) (no longer generated, would be removed)")
                     }
                 }
                 stale += changes.count
@@ -63,7 +63,7 @@ struct Compile: ParsableCommand {
                     printError("compile: error: \(error)")
                     throw ExitStatus.unreadableInput
                 }
-                print("wrote \(generated.files.count) files to \(writer.target.path)")
+                print("wrote \(generated.files.count) files to \(writer.displayPath)")
             }
         }
         if check {
