@@ -52,6 +52,25 @@ private let delivery = twoZoneBlueprint
             """)
     }
 
+    /// `terraform fmt` aligns only single-line assignments; a multi-line value breaks the run.
+    @Test func hclMultiLineValuesEndTheAlignmentRun() {
+        let block = HCLBlock("variable", ["v"], [
+            .attribute("description", .string("d")),
+            .attribute("type", .expression("object({\n    a = string\n  })")),
+            .attribute("sensitive", .bool(true)),
+        ])
+        #expect(block.rendered() == """
+            variable "v" {
+              description = "d"
+              type = object({
+                a = string
+              })
+              sensitive = true
+            }
+
+            """)
+    }
+
     @Test func applicationSetHasOneStepPerWaveInOrder() throws {
         let files = try generatedFiles(delivery)
         let appset = try #require(files["argocd/applicationset.yaml"])

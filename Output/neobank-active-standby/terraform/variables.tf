@@ -3,7 +3,7 @@
 
 variable "datastore_core_ledger" {
   description = "Hostnames of datastore core-ledger: writer and reader endpoint by region, for the regions holding a copy (eu-central-1, eu-west-1)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })
@@ -11,7 +11,7 @@ variable "datastore_core_ledger" {
 
 variable "datastore_payment_events" {
   description = "Hostnames of datastore payment-events: writer and reader endpoint by region, for the regions holding a copy (eu-central-1, eu-west-1)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })

@@ -3,7 +3,7 @@
 
 variable "endpoint_eu_north_1" {
   description = "Load balancer of region eu-north-1 that Route53 aliases to (its DNS name and hosted zone id)."
-  type        = object({
+  type = object({
     dns_name = string
     zone_id  = string
   })
@@ -11,7 +11,7 @@ variable "endpoint_eu_north_1" {
 
 variable "endpoint_us_west_2" {
   description = "Load balancer of region us-west-2 that Route53 aliases to (its DNS name and hosted zone id)."
-  type        = object({
+  type = object({
     dns_name = string
     zone_id  = string
   })
@@ -19,7 +19,7 @@ variable "endpoint_us_west_2" {
 
 variable "datastore_catalog" {
   description = "Hostnames of datastore catalog: writer and reader endpoint by region, for the regions holding a copy (ap-southeast-1, eu-west-1, us-east-1)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })
@@ -27,7 +27,7 @@ variable "datastore_catalog" {
 
 variable "datastore_orders_apac" {
   description = "Hostnames of datastore orders-apac: writer and reader endpoint by region, for the regions holding a copy (ap-southeast-1, ap-southeast-2)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })
@@ -35,7 +35,7 @@ variable "datastore_orders_apac" {
 
 variable "datastore_orders_eu" {
   description = "Hostnames of datastore orders-eu: writer and reader endpoint by region, for the regions holding a copy (eu-central-1, eu-west-1)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })
@@ -43,7 +43,7 @@ variable "datastore_orders_eu" {
 
 variable "datastore_orders_na" {
   description = "Hostnames of datastore orders-na: writer and reader endpoint by region, for the regions holding a copy (us-east-1, us-east-2, us-west-2)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })

@@ -3,7 +3,7 @@
 
 variable "datastore_ledger_apac" {
   description = "Hostnames of datastore ledger-apac: writer and reader endpoint by region, for the regions holding a copy (ap-northeast-1, ap-southeast-1)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })
@@ -11,7 +11,7 @@ variable "datastore_ledger_apac" {
 
 variable "datastore_ledger_eu" {
   description = "Hostnames of datastore ledger-eu: writer and reader endpoint by region, for the regions holding a copy (eu-central-1, eu-west-1)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })
@@ -19,7 +19,7 @@ variable "datastore_ledger_eu" {
 
 variable "datastore_ledger_us" {
   description = "Hostnames of datastore ledger-us: writer and reader endpoint by region, for the regions holding a copy (us-east-1, us-west-2)."
-  type        = object({
+  type = object({
     writer = map(string)
     reader = map(string)
   })

@@ -80,15 +80,24 @@ struct HCLBlock {
                 out += block.rendered(indent: indent + 2)
                 index += 1
             case .attribute:
-                var run: [(String, HCLValue)] = []
+                // Like `terraform fmt`: consecutive single-line attributes align their `=`; an
+                // attribute whose value spans lines is written with one space and ends the run.
+                var run: [(String, String)] = []
                 while index < items.count, case .attribute(let name, let value) = items[index] {
-                    run.append((name, value))
+                    let rendered = value.rendered(indent: indent + 2)
+                    if rendered.contains("\n") {
+                        if run.isEmpty {
+                            out += pad + "  " + name + " = " + rendered + "\n"
+                            index += 1
+                        }
+                        break
+                    }
+                    run.append((name, rendered))
                     index += 1
                 }
                 let width = run.map(\.0.count).max() ?? 0
-                for (name, value) in run {
-                    out += pad + "  " + name + String(repeating: " ", count: width - name.count) + " = "
-                        + value.rendered(indent: indent + 2) + "\n"
+                for (name, rendered) in run {
+                    out += pad + "  " + name + String(repeating: " ", count: width - name.count) + " = " + rendered + "\n"
                 }
             }
         }
