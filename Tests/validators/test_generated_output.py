@@ -18,7 +18,7 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "Output"
 SHARED = pathlib.Path(os.environ.get("MERIDIAN_SHARED", ROOT.parent / "shared"))
-KUBERNETES_VERSION = os.environ.get("KUBERNETES_VERSION", "1.34.0")
+KUBERNETES_VERSION = os.environ.get("KUBERNETES_VERSION", "1.37.0")
 
 BLUEPRINTS = {yaml.safe_load(open(p))["blueprint"]: yaml.safe_load(open(p)) for p in sorted(glob.glob(str(ROOT / "Blueprints/*.yaml")))}
 
