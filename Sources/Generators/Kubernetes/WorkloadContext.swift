@@ -8,25 +8,29 @@ struct WorkloadContext {
     let topology: Topology
     let service: Service
     let placement: Placement
+    /// Built once and shared by the five documents (the values are copy-on-write).
+    let selectorLabels: [(String, YAMLValue)]
+    let labels: [(String, YAMLValue)]
 
-    var name: String { service.name }
-    var namespace: String { blueprint.namespace }
-    var configMapName: String { "\(service.name)-env" }
-
-    /// Stable across releases: a Deployment's selector cannot change once created.
-    var selectorLabels: [(String, YAMLValue)] {
-        [("app.kubernetes.io/name", .string(service.name)),
-         ("app.kubernetes.io/part-of", .string(blueprint.name))]
-    }
-
-    var labels: [(String, YAMLValue)] {
-        selectorLabels + [
+    init(blueprint: Blueprint, topology: Topology, service: Service, placement: Placement) {
+        self.blueprint = blueprint
+        self.topology = topology
+        self.service = service
+        self.placement = placement
+        // Stable across releases: a Deployment's selector cannot change once created.
+        selectorLabels = [("app.kubernetes.io/name", .string(service.name)),
+                          ("app.kubernetes.io/part-of", .string(blueprint.name))]
+        labels = selectorLabels + [
             ("app.kubernetes.io/managed-by", .string("meridian")),
             ("meridian.dev/region", .string(placement.region)),
             ("meridian.dev/residency-zone", .string(placement.residencyZone)),
             ("meridian.dev/role", .string(placement.role.rawValue)),
         ]
     }
+
+    var name: String { service.name }
+    var namespace: String { blueprint.namespace }
+    var configMapName: String { "\(service.name)-env" }
 
     func metadata(name: String? = nil) -> YAMLValue {
         .mapping([
