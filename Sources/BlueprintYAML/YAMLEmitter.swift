@@ -118,19 +118,25 @@ public enum YAMLEmitter {
         ".nan", ".NaN", ".NAN", "<<", "=",
     ]
 
-    private static let numberStart = Set("0123456789+-.".utf8)
-    private static let wordStart = Set(nonStringWords.compactMap(\.utf8.first))
-    private static let numberCharacters = Set("0123456789+-._:eExXoObBabcdefABCDEFtTzZ ".utf8)
+    // A byte-indexed table instead of sets: this runs for every key and value emitted.
+    private static let numberStartBit: UInt8 = 1, numberCharacterBit: UInt8 = 2, wordStartBit: UInt8 = 4
+    private static let byteClass: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in "0123456789+-.".utf8 { table[Int(byte)] |= numberStartBit }
+        for byte in "0123456789+-._:eExXoObBabcdefABCDEFtTzZ ".utf8 { table[Int(byte)] |= numberCharacterBit }
+        for word in nonStringWords { if let byte = word.utf8.first { table[Int(byte)] |= wordStartBit } }
+        return table
+    }()
 
     /// True when a plain scalar with this text would be read back as something other than a
     /// string by a YAML 1.1 or 1.2 reader (booleans like `on`, nulls, numbers like `0123`,
     /// `1e3`, `0x1F`, `1:30`, timestamps). Such strings are emitted double-quoted.
     public static func needsQuotes(_ text: String) -> Bool {
         guard let first = text.utf8.first else { return true }
-        if text.utf8.count <= 6 && wordStart.contains(first) && nonStringWords.contains(text) { return true }
+        if text.utf8.count <= 6 && byteClass[Int(first)] & wordStartBit != 0 && nonStringWords.contains(text) { return true }
         // Every YAML number and timestamp starts with a digit, a sign or a dot and uses only
         // these characters; quoting all such strings also covers forms like `1_000` or `0b101`.
-        guard numberStart.contains(first) else { return false }
-        return text.utf8.allSatisfy { numberCharacters.contains($0) }
+        guard byteClass[Int(first)] & numberStartBit != 0 else { return false }
+        return text.utf8.allSatisfy { byteClass[Int($0)] & numberCharacterBit != 0 }
     }
 }

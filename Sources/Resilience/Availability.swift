@@ -50,13 +50,22 @@ public enum AvailabilityModel {
         }
 
         /// What a region's state means for this service, reduced to a few booleans.
+        /// Packed into one word: millions of these are hashed for a large blueprint.
         struct Outcome: Hashable {
-            var up = false
-            var carriesNormal = false
-            var carriesRegionLoss = false
-            var carriesWholeZone = false
-            /// Per datastore (index into `datastores`) whose primary is here: a primary or sync AZ is up.
-            var primaryServing: [Bool] = []
+            var bits: UInt64 = 0
+
+            private func flag(_ bit: Int) -> Bool { bits & (1 << UInt64(bit)) != 0 }
+            private mutating func set(_ bit: Int, _ value: Bool) {
+                if value { bits |= 1 << UInt64(bit) } else { bits &= ~(1 << UInt64(bit)) }
+            }
+
+            var up: Bool { get { flag(0) } set { set(0, newValue) } }
+            var carriesNormal: Bool { get { flag(1) } set { set(1, newValue) } }
+            var carriesRegionLoss: Bool { get { flag(2) } set { set(2, newValue) } }
+            var carriesWholeZone: Bool { get { flag(3) } set { set(3, newValue) } }
+            /// For the datastore at `index` whose primary is here: a primary or sync AZ is up.
+            func primaryServing(_ index: Int) -> Bool { index < 60 && flag(4 + index) }
+            mutating func setPrimaryServing(_ index: Int, _ value: Bool) { if index < 60 { set(4 + index, value) } }
         }
 
         let active = zoneRegions.filter { $0.role == .active }
@@ -80,7 +89,7 @@ public enum AvailabilityModel {
                 }
                 return holders
             }
-            var result: [Outcome: Double] = [Outcome(primaryServing: primaryZones.map { _ in false }): 1 - regionUp]
+            var result: [Outcome: Double] = [Outcome(): 1 - regionUp]
             for mask in 0..<(1 << z) {
                 var probability = regionUp
                 var down = 0
@@ -94,14 +103,15 @@ public enum AvailabilityModel {
                 }
                 let pods = ReplicaMath.survivingPods(replicas: replicas, zones: z, downZones: down)
                 let surgePods = ReplicaMath.survivingPods(replicas: surgeReplicas, zones: z, downZones: down)
-                var outcome = Outcome(up: true)
+                var outcome = Outcome()
+                outcome.up = true
                 if let sizing = placement?.sizing {
                     outcome.carriesNormal = pods >= sizing.normalNeed
                     outcome.carriesRegionLoss = sizing.regionLossNeed.map { surgePods >= $0 } ?? false
                     outcome.carriesWholeZone = surgePods >= need(Share(demand))
                 }
-                outcome.primaryServing = primaryZones.map { holders in
-                    !holders.isEmpty && holders.contains { mask & (1 << $0) == 0 }
+                for (offset, holders) in primaryZones.enumerated() {
+                    outcome.setPrimaryServing(offset, !holders.isEmpty && holders.contains { mask & (1 << $0) == 0 })
                 }
                 result[outcome, default: 0] += probability
             }
@@ -136,7 +146,7 @@ public enum AvailabilityModel {
         }
         func dataServed(_ state: [Outcome]) -> Bool {
             datastores.enumerated().allSatisfy { offset, datastore in
-                if let primary = index[datastore.primary], state[primary].up, state[primary].primaryServing[offset] { return true }
+                if let primary = index[datastore.primary], state[primary].up, state[primary].primaryServing(offset) { return true }
                 guard datastore.failover.automatic else { return false }
                 return datastore.replicas.contains { replica in
                     replica.region != datastore.primary && Self.inside(datastore, replica.region, blueprint)
