@@ -114,14 +114,26 @@ public struct OutputWriter {
     /// Hard-links every non-generated file of the current tree into the staging tree.
     private func carryOverUserFiles(into staging: URL, except generated: Set<String>) throws {
         let fm = FileManager.default
-        for path in filesOnDisk() where !generated.contains(path) && !isGenerated(path) {
-            let destination = staging.appendingPathComponent(path)
-            try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let source = target.appendingPathComponent(path)
-            do {
-                try fm.linkItem(at: source, to: destination)
-            } catch {
-                try fm.copyItem(at: source, to: destination)
+        for entry in entriesOnDisk() where !generated.contains(entry.path) {
+            let destination = staging.appendingPathComponent(entry.path)
+            let source = target.appendingPathComponent(entry.path)
+            switch entry.kind {
+            case .directory:
+                // An empty folder can only be the user's; others come back with the files they hold,
+                // so a removed region's folder of generated files disappears with them.
+                guard (try? fm.contentsOfDirectory(atPath: source.path))?.isEmpty == true else { continue }
+                try fm.createDirectory(at: destination, withIntermediateDirectories: true)
+            case .symbolicLink:
+                try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fm.createSymbolicLink(atPath: destination.path, withDestinationPath: fm.destinationOfSymbolicLink(atPath: source.path))
+            case .file:
+                guard !isGenerated(entry.path) else { continue }
+                try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                do {
+                    try fm.linkItem(at: source, to: destination)
+                } catch {
+                    try fm.copyItem(at: source, to: destination)
+                }
             }
         }
     }
@@ -137,17 +149,28 @@ public struct OutputWriter {
         filesOnDisk().filter(isGenerated)
     }
 
-    /// Regular files under the target, as paths relative to it.
-    private func filesOnDisk() -> [String] {
+    private enum EntryKind { case file, directory, symbolicLink }
+
+    /// Everything under the target, relative to it, without following symbolic links.
+    private func entriesOnDisk() -> [(path: String, kind: EntryKind)] {
+        let fm = FileManager.default
         let base = target.standardizedFileURL.path
-        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
-        var paths: [String] = []
+        guard let enumerator = fm.enumerator(atPath: base) else { return [] }
+        var entries: [(path: String, kind: EntryKind)] = []
         while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
-                paths.append(relative)
+            let type = (try? fm.attributesOfItem(atPath: base + "/" + relative))?[.type] as? FileAttributeType
+            switch type {
+            case .typeDirectory?: entries.append((relative, .directory))
+            case .typeSymbolicLink?: entries.append((relative, .symbolicLink))
+            case .typeRegular?: entries.append((relative, .file))
+            default: break
             }
         }
-        return paths.sorted()
+        return entries.sorted { $0.path < $1.path }
+    }
+
+    /// Regular files under the target, as paths relative to it.
+    private func filesOnDisk() -> [String] {
+        entriesOnDisk().filter { $0.kind == .file }.map(\.path)
     }
 }

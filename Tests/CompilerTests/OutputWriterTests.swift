@@ -37,10 +37,26 @@ private func generated(_ path: String, _ body: String) -> GeneratedFile {
         try writer.write([generated("clusters/a/x.yaml", "x: 2\n")])
         let files = snapshot(writer.target)
         #expect(files.keys.sorted() == ["NOTES.md", "clusters/a/x.yaml"])
+        // The folder of a region that is no longer generated goes with its files.
+        #expect(!FileManager.default.fileExists(atPath: writer.target.appendingPathComponent("clusters/b").path))
         #expect(String(decoding: files["clusters/a/x.yaml"]!, as: UTF8.self).hasSuffix("x: 2\n"))
         #expect(files["NOTES.md"] == Data("my notes\n".utf8))
         // No staging or retired trees are left beside the output.
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["demo"])
+    }
+
+    @Test func userDirectoriesAndSymbolicLinksSurviveARecompile() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        try writer.write([generated("clusters/a/x.yaml", "x: 1\n")])
+        let fm = FileManager.default
+        try fm.createDirectory(at: writer.target.appendingPathComponent("notes/empty"), withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: writer.target.appendingPathComponent("latest").path, withDestinationPath: "clusters/a")
+        try writer.write([generated("clusters/a/x.yaml", "x: 2\n")])
+        var isDirectory: ObjCBool = false
+        #expect(fm.fileExists(atPath: writer.target.appendingPathComponent("notes/empty").path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        #expect(try fm.destinationOfSymbolicLink(atPath: writer.target.appendingPathComponent("latest").path) == "clusters/a")
     }
 
     @Test func changesListsAddedModifiedAndRemovedFiles() throws {
