@@ -1,7 +1,7 @@
 internal import CYAML
 
 /// A value to emit. Mappings keep the order they are given in: generators decide it.
-public indirect enum YAMLValue: Equatable, Sendable {
+public enum YAMLValue: Equatable, Sendable {
     case string(String)
     case int(Int)
     case bool(Bool)

@@ -5,7 +5,7 @@ import Diagnostics
 public struct YAMLNode: Sendable {
     public enum ScalarStyle: Sendable { case plain, singleQuoted, doubleQuoted, literal, folded }
 
-    public indirect enum Content: Sendable {
+    public enum Content: Sendable {
         case scalar(String, ScalarStyle)
         case mapping([Pair])
         case sequence([YAMLNode])

@@ -1,6 +1,6 @@
 /// A small HCL writer: enough of the language for Route53 resources, laid out the way
 /// `terraform fmt` leaves a file (two-space indent, `=` aligned within a run of attributes).
-indirect enum HCLValue: Equatable {
+enum HCLValue: Equatable {
     case string(String)
     case number(Int)
     case bool(Bool)
