@@ -72,6 +72,11 @@ public struct Blueprint: Sendable {
         residencyOfRegion[region].map { residency[$0] }
     }
 
+    /// Whether `region` is inside `datastore`'s residency zone; every region is, for a global one.
+    public func isInsideResidency(of datastore: Datastore, _ region: String) -> Bool {
+        datastore.isGlobal || residencyZone(ofRegion: region)?.name == datastore.residency
+    }
+
     /// The DNS suffix under which generated endpoint names live.
     public var dnsDomain: String { traffic?.hostname ?? "\(name).internal" }
 }

@@ -149,7 +149,7 @@ public enum AvailabilityModel {
                 if let primary = index[datastore.primary], state[primary].up, state[primary].primaryServing(offset) { return true }
                 guard datastore.failover.automatic else { return false }
                 return datastore.replicas.contains { replica in
-                    replica.region != datastore.primary && Self.inside(datastore, replica.region, blueprint)
+                    replica.region != datastore.primary && blueprint.isInsideResidency(of: datastore, replica.region)
                         && (index[replica.region].map { state[$0].up } ?? false)
                 }
             }
@@ -166,8 +166,4 @@ public enum AvailabilityModel {
                                   regions: involved)
     }
 
-    /// A region counts as inside a datastore's residency zone; every region does for a global one.
-    static func inside(_ datastore: Datastore, _ region: String, _ blueprint: Blueprint) -> Bool {
-        datastore.isGlobal || blueprint.residencyZone(ofRegion: region)?.name == datastore.residency
-    }
 }

@@ -162,7 +162,7 @@ public enum RecoveryModel {
     /// inside the datastore's residency zone.
     static func hasCopyElsewhere(_ datastore: Datastore, blueprint: Blueprint, replicasOnly: Bool) -> Bool {
         let inside = { (region: String) in
-            region != datastore.primary && AvailabilityModel.inside(datastore, region, blueprint)
+            region != datastore.primary && blueprint.isInsideResidency(of: datastore, region)
         }
         if datastore.replicas.contains(where: { inside($0.region) }) { return true }
         return !replicasOnly && (datastore.backups?.regions.contains(where: inside) ?? false)
@@ -178,9 +178,9 @@ public enum RecoveryModel {
             local = datastore.replicas.filter { $0.region == datastore.primary }
             backupsReach = datastore.backups != nil
         case .region:
-            local = datastore.replicas.filter { $0.region != datastore.primary && AvailabilityModel.inside(datastore, $0.region, blueprint) }
+            local = datastore.replicas.filter { $0.region != datastore.primary && blueprint.isInsideResidency(of: datastore, $0.region) }
             backupsReach = datastore.backups?.regions.contains {
-                $0 != datastore.primary && AvailabilityModel.inside(datastore, $0, blueprint)
+                $0 != datastore.primary && blueprint.isInsideResidency(of: datastore, $0)
             } ?? false
         }
         let place = disruption == .zone ? "in \(datastore.primary)" : "in another region of its residency zone"

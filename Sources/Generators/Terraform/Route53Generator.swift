@@ -233,15 +233,12 @@ private struct Plan {
         Array(Set([datastore.primary] + datastore.replicas.map(\.region))).sorted()
     }
 
-    func insideResidency(_ datastore: Datastore, _ region: String) -> Bool {
-        datastore.isGlobal || blueprint.residencyZone(ofRegion: region)?.name == datastore.residency
-    }
 
     /// The replica a region failure promotes: in another region inside the residency zone,
     /// sync before async, then the smallest lag, then by name.
     func promotable(_ datastore: Datastore) -> Datastore.Replica? {
         datastore.replicas
-            .filter { $0.region != datastore.primary && insideResidency(datastore, $0.region) }
+            .filter { $0.region != datastore.primary && blueprint.isInsideResidency(of: datastore, $0.region) }
             .min { ($0.mode == .sync ? 0 : 1, $0.lag, $0.region) < ($1.mode == .sync ? 0 : 1, $1.lag, $1.region) }
     }
 
