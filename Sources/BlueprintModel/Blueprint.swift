@@ -219,6 +219,9 @@ public struct Datastore: Sendable {
     public var replicas: [Replica]
     public var failover: Failover
     public var backups: Backups?
+    /// How many of the sync replicas outside the primary's region must acknowledge a commit
+    /// ("any N of them"); nil: all of them.
+    public var syncQuorum: Int? = nil
 
     public struct Replica: Sendable, Hashable {
         public var region: String
@@ -236,7 +239,18 @@ public struct Datastore: Sendable {
         public var retain: Duration
         public var regions: [String]
         public var restore: Duration
+        /// Whether `restore` was written in the blueprint (else it is the documented default).
+        public var restoreStated: Bool = true
+        /// Time for a backup to be copied to the regions in `regions` after it is taken.
+        public var copyDelay: Duration = .zero
+        public var copyDelayStated: Bool = true
     }
+
+    /// Documented defaults for what a blueprint leaves out about backups: a restore pulls the
+    /// data back into a new cluster, which takes far longer than promoting a replica, and a
+    /// cross-region copy runs as a separate job after the backup completes.
+    public static let defaultRestore = Duration.minutes(120)
+    public static let defaultCopyDelay = Duration.minutes(60)
 
     public var isGlobal: Bool { residency == nil }
 }

@@ -11,8 +11,16 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var seconds: Int { milliseconds / 1000 }
 
     public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
-    public static func + (a: Duration, b: Duration) -> Duration { Duration(milliseconds: a.milliseconds + b.milliseconds) }
-    public static func * (a: Duration, n: Int) -> Duration { Duration(milliseconds: a.milliseconds * n) }
+    // Sums and products of durations saturate rather than trap: RTO terms add up user-given
+    // values, and a figure beyond any objective is as good as infinite.
+    public static func + (a: Duration, b: Duration) -> Duration {
+        let (sum, overflow) = a.milliseconds.addingReportingOverflow(b.milliseconds)
+        return Duration(milliseconds: overflow ? (b.milliseconds > 0 ? .max : .min) : sum)
+    }
+    public static func * (a: Duration, n: Int) -> Duration {
+        let (product, overflow) = a.milliseconds.multipliedReportingOverflow(by: n)
+        return Duration(milliseconds: overflow ? ((a.milliseconds < 0) == (n < 0) ? .max : .min) : product)
+    }
 
     private static let unitMilliseconds: [(String, Int)] = [
         ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000), ("y", 31_536_000_000),

@@ -1,7 +1,6 @@
 import BlueprintModel
 
-/// Steady-state availability of one service for one residency zone, computed exactly by
-/// enumerating the up/down states of every region and availability zone involved.
+/// Steady-state availability of one service for one residency zone, computed exactly.
 ///
 /// Components that share a region fail with it, so the answer is never a plain product of
 /// per-component figures: a service and its datastore in the same region are one bet, not two.
@@ -18,10 +17,25 @@ public struct AvailabilityResult: Sendable {
     public var downtimeMinutesPerYear: Double { (1 - availability) * 525_600 }
 }
 
+/// The exact model, in polynomial time.
+///
+/// Regions fail independently of each other, and the zones of one region independently given
+/// the region is up. Two observations keep the exact sum small:
+/// - inside a region, zones that play the same part (the same datastore copies, or none) are
+///   exchangeable, so a region's states are counted by *how many* zones of each kind are down,
+///   weighted by binomial coefficients, instead of enumerating 2^z zone subsets;
+/// - what the rest of the computation needs from the regions seen so far is a handful of
+///   counters and flags (how many active regions are down, whether every surviving one still
+///   carries its share, which datastores are still undecided), so the regions are folded one by
+///   one into a distribution over that summary — a dynamic program whose state space does not
+///   grow with the number of regions.
+/// The result equals the sum over every joint up/down state (`ObjectiveMathTests` checks it
+/// against such a brute-force enumeration).
 public enum AvailabilityModel {
     /// Truncated (never rounded up) percentage text with four decimals: 0.9998999 -> "99.9899%".
     public static func percent(_ value: Double) -> String {
-        let scaled = (value * 1_000_000 + 1e-7).rounded(.down)
+        let clamped = min(max(value, 0), 1)
+        let scaled = (clamped * 1_000_000 + 1e-7).rounded(.down)
         let whole = Int(scaled) / 10_000
         let fraction = Int(scaled) % 10_000
         let digits = String(fraction)
@@ -29,141 +43,389 @@ public enum AvailabilityModel {
     }
 
     public static func minutes(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
+        let tenths = Int((min(max(value, 0), 525_600) * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) min/year"
     }
 
     public static func evaluate(service: Service, zone: String, topology: Topology) -> AvailabilityResult {
-        let blueprint = topology.blueprint
-        let regionUp = blueprint.assumptions.regionAvailability.fraction
-        let zoneUp = blueprint.assumptions.zoneAvailability.fraction
-        let demand = service.demand(in: zone)
-        let zoneRegions = Topology.regions(of: zone, in: blueprint)
-        let datastores = topology.dependencies(of: service, serving: zone)
+        evaluate(service: service, zone: zone, topology: topology, cache: nil)
+    }
 
-        // Every region whose state matters, in a fixed order.
-        var involved = zoneRegions.map(\.name)
-        for datastore in datastores {
-            for region in [datastore.primary] + datastore.replicas.map(\.region) where !involved.contains(region) {
-                if blueprint.region(region) != nil { involved.append(region) }
+    /// With a cache, services whose sizing reduces to the same thresholds over the same regions
+    /// and datastores share one evaluation (a thousand services on one topology cost a few).
+    public static func evaluate(service: Service, zone: String, topology: Topology, cache: AvailabilityCache?) -> AvailabilityResult {
+        let problem = Problem(service: service, zone: zone, topology: topology)
+        let figures: Figures
+        if let cache {
+            if let known = cache.lookup(problem.key) {
+                figures = known
+            } else {
+                figures = problem.solve()
+                cache.store(problem.key, figures)
             }
+        } else {
+            figures = problem.solve()
         }
+        return AvailabilityResult(service: service.name, residencyZone: zone, availability: figures.both, compute: figures.compute,
+                                  data: figures.data, regions: problem.regionNames)
+    }
 
-        /// What a region's state means for this service, reduced to a few booleans.
-        /// Packed into one word: millions of these are hashed for a large blueprint.
-        struct Outcome: Hashable {
-            var bits: UInt64 = 0
+    struct Figures: Sendable {
+        var both: Double
+        var compute: Double
+        var data: Double
+    }
+}
 
-            private func flag(_ bit: Int) -> Bool { bits & (1 << UInt64(bit)) != 0 }
-            private mutating func set(_ bit: Int, _ value: Bool) {
-                if value { bits |= 1 << UInt64(bit) } else { bits &= ~(1 << UInt64(bit)) }
+/// Remembers solved availability problems by their reduced description.
+public final class AvailabilityCache: @unchecked Sendable {
+    private var solved: [AvailabilityModel.ProblemKey: AvailabilityModel.Figures] = [:]
+    private let lock = PThreadMutex()
+
+    public init() {}
+
+    func lookup(_ key: AvailabilityModel.ProblemKey) -> AvailabilityModel.Figures? {
+        lock.withLock { solved[key] }
+    }
+
+    func store(_ key: AvailabilityModel.ProblemKey, _ figures: AvailabilityModel.Figures) {
+        lock.withLock { solved[key] = figures }
+    }
+}
+
+/// A tiny mutex without Foundation (the Resilience module stays Foundation-free).
+final class PThreadMutex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension AvailabilityModel {
+    /// Everything the figures depend on, and nothing else: the key of the cache.
+    struct ProblemKey: Hashable, Sendable {
+        var zoneAvailability: Double
+        var regionAvailability: Double
+        var regions: [RegionPart]
+        var datastores: [DatastorePart]
+    }
+
+    /// One involved region, reduced to what matters for this service and zone.
+    struct RegionPart: Hashable, Sendable {
+        var zones: Int
+        var kind: Kind
+        /// The most zones the region can lose and still carry the normal share, its region-loss
+        /// share, or the whole zone's demand (-1: not even with every zone up; -2: never applies).
+        var normalTolerance: Int
+        var regionLossTolerance: Int
+        var wholeZoneTolerance: Int
+        /// Per datastore whose primary is here: the zone indices holding the primary or an
+        /// in-region sync copy (either keeps writes going inside the region).
+        var writerZones: [[Int]]
+
+        enum Kind: Hashable, Sendable { case active, standby, other }
+    }
+
+    /// One datastore the service needs, by the positions of its regions in `regions`.
+    struct DatastorePart: Hashable, Sendable {
+        var primary: Int?
+        /// Which entry of the primary region's `writerZones` is this datastore's.
+        var writerSlot: Int
+        /// Regions whose sync copy a commit must reach (outside the primary's region), and how
+        /// many of them must be up for commits to go on.
+        var syncRegions: [Int]
+        var syncQuorum: Int
+        /// Regions inside its residency zone (other than the primary's) that hold a copy it can
+        /// fail over to automatically; empty when failover is manual.
+        var failoverRegions: [Int]
+    }
+
+    struct Problem {
+        var key: ProblemKey
+        var regionNames: [String]
+        var activeCount: Int
+
+        init(service: Service, zone: String, topology: Topology) {
+            let blueprint = topology.blueprint
+            let zoneRegions = Topology.regions(of: zone, in: blueprint)
+            let datastores = topology.dependencies(of: service, serving: zone)
+            let demand = service.demand(in: zone)
+
+            var names: [String] = []
+            var position: [String: Int] = [:]
+            func involve(_ name: String) -> Int? {
+                if let known = position[name] { return known }
+                guard blueprint.region(name) != nil else { return nil }
+                position[name] = names.count
+                names.append(name)
+                return names.count - 1
+            }
+            for region in zoneRegions { _ = involve(region.name) }
+            for datastore in datastores {
+                _ = involve(datastore.primary)
+                for replica in datastore.replicas { _ = involve(replica.region) }
             }
 
-            var up: Bool { get { flag(0) } set { set(0, newValue) } }
-            var carriesNormal: Bool { get { flag(1) } set { set(1, newValue) } }
-            var carriesRegionLoss: Bool { get { flag(2) } set { set(2, newValue) } }
-            var carriesWholeZone: Bool { get { flag(3) } set { set(3, newValue) } }
-            /// For the datastore at `index` whose primary is here: a primary or sync AZ is up.
-            func primaryServing(_ index: Int) -> Bool { index < 60 && flag(4 + index) }
-            mutating func setPrimaryServing(_ index: Int, _ value: Bool) { if index < 60 { set(4 + index, value) } }
-        }
-
-        let active = zoneRegions.filter { $0.role == .active }
-        let n = active.count
-        let need = { (share: Share) in share.need(perReplica: service.perReplica) }
-
-        func outcomes(of regionName: String) -> [(Outcome, Double)] {
-            guard let region = blueprint.region(regionName) else { return [(Outcome(), 1)] }
-            let z = region.zones.count
-            let placement = topology.placement(service: service.name, region: regionName)
-            let replicas = placement?.sizing.replicas ?? 0
-            // Elastic capacity scales out after a region loss: that costs RTO, not availability.
-            let surgeReplicas = service.capacity == .elastic ? (placement?.sizing.hpaMax ?? replicas) : replicas
-            let primaryZones: [[Int]] = datastores.map { datastore in
-                guard datastore.primary == regionName else { return [] }
-                // The primary takes the first zone, in-region replicas the following ones; sync ones keep serving.
-                var holders = [0]
-                for (offset, replica) in datastore.replicas.filter({ $0.region == regionName }).enumerated()
-                where replica.mode == .sync && offset + 1 < z {
-                    holders.append(offset + 1)
+            var parts: [RegionPart] = names.map { name in
+                let region = blueprint.region(name)!
+                let z = region.zones.count
+                var part = RegionPart(zones: z, kind: .other, normalTolerance: -2, regionLossTolerance: -2, wholeZoneTolerance: -2,
+                                      writerZones: [])
+                if let placement = topology.placement(service: service.name, region: name), placement.residencyZone == zone {
+                    let sizing = placement.sizing
+                    part.kind = region.role == .active ? .active : .standby
+                    // Elastic capacity scales out after a region loss: that costs RTO, not availability.
+                    let surge = service.capacity == .elastic ? sizing.hpaMax : sizing.replicas
+                    part.normalTolerance = ReplicaMath.zoneLossTolerance(replicas: sizing.replicas, zones: z, need: sizing.normalNeed)
+                    part.regionLossTolerance = sizing.regionLossNeed.map {
+                        ReplicaMath.zoneLossTolerance(replicas: surge, zones: z, need: $0)
+                    } ?? -1
+                    part.wholeZoneTolerance = ReplicaMath.zoneLossTolerance(
+                        replicas: surge, zones: z, need: Share(demand).need(perReplica: service.perReplica))
+                } else if zoneRegions.contains(where: { $0.name == name }) {
+                    // A region of the zone that runs nothing (no placement): it carries nothing.
+                    part.kind = region.role == .active ? .active : .standby
+                    part.normalTolerance = -1
+                    part.regionLossTolerance = -1
+                    part.wholeZoneTolerance = -1
                 }
-                return holders
+                return part
             }
-            var result: [Outcome: Double] = [Outcome(): 1 - regionUp]
-            for mask in 0..<(1 << z) {
-                var probability = regionUp
-                var down = 0
-                for index in 0..<z {
-                    if mask & (1 << index) != 0 {
-                        down += 1
-                        probability *= 1 - zoneUp
-                    } else {
-                        probability *= zoneUp
+
+            var datastoreParts: [DatastorePart] = []
+            for datastore in datastores {
+                let primary = position[datastore.primary]
+                var slot = 0
+                if let primary, let region = blueprint.region(datastore.primary) {
+                    slot = parts[primary].writerZones.count
+                    parts[primary].writerZones.append(Self.writerZones(of: datastore, zones: region.zones.count))
+                }
+                var syncRegions: [Int] = []
+                for replica in datastore.replicas where replica.mode == .sync && replica.region != datastore.primary {
+                    if let index = position[replica.region], !syncRegions.contains(index) { syncRegions.append(index) }
+                }
+                var failoverRegions: [Int] = []
+                if datastore.failover.automatic {
+                    for replica in datastore.replicas
+                    where replica.region != datastore.primary && blueprint.isInsideResidency(of: datastore, replica.region) {
+                        if let index = position[replica.region], !failoverRegions.contains(index) { failoverRegions.append(index) }
                     }
                 }
-                let pods = ReplicaMath.survivingPods(replicas: replicas, zones: z, downZones: down)
-                let surgePods = ReplicaMath.survivingPods(replicas: surgeReplicas, zones: z, downZones: down)
-                var outcome = Outcome()
-                outcome.up = true
-                if let sizing = placement?.sizing {
-                    outcome.carriesNormal = pods >= sizing.normalNeed
-                    outcome.carriesRegionLoss = sizing.regionLossNeed.map { surgePods >= $0 } ?? false
-                    outcome.carriesWholeZone = surgePods >= need(Share(demand))
-                }
-                for (offset, holders) in primaryZones.enumerated() {
-                    outcome.setPrimaryServing(offset, !holders.isEmpty && holders.contains { mask & (1 << $0) == 0 })
-                }
-                result[outcome, default: 0] += probability
+                let quorum = min(syncRegions.count, datastore.syncQuorum ?? syncRegions.count)
+                datastoreParts.append(DatastorePart(primary: primary, writerSlot: slot, syncRegions: syncRegions.sorted(),
+                                                    syncQuorum: quorum, failoverRegions: failoverRegions.sorted()))
             }
-            return result.map { ($0.key, $0.value) }
+
+            key = ProblemKey(zoneAvailability: blueprint.assumptions.zoneAvailability.fraction,
+                             regionAvailability: blueprint.assumptions.regionAvailability.fraction,
+                             regions: parts, datastores: datastoreParts)
+            regionNames = names
+            activeCount = parts.filter { $0.kind == .active }.count
         }
 
-        // Joint distribution over the involved regions' outcomes (regions are independent).
-        var joint: [[Outcome]: Double] = [[]: 1]
-        for region in involved {
-            var next: [[Outcome]: Double] = [:]
-            let regionOutcomes = outcomes(of: region)
-            for (prefix, p) in joint {
-                for (outcome, q) in regionOutcomes {
-                    next[prefix + [outcome], default: 0] += p * q
-                }
+        /// The primary takes the first zone and in-region copies the following ones, one zone
+        /// each (the validator rejects more copies than zones); the primary and sync copies keep
+        /// writes going inside the region (a managed Multi-AZ failover).
+        static func writerZones(of datastore: Datastore, zones: Int) -> [Int] {
+            var holders = [0]
+            let local = datastore.replicas.filter { $0.region == datastore.primary }
+            for (offset, replica) in local.enumerated() where replica.mode == .sync && offset + 1 < zones {
+                holders.append(offset + 1)
             }
-            joint = next
+            return holders
         }
 
-        let index = Dictionary(uniqueKeysWithValues: involved.enumerated().map { ($1, $0) })
-        func computeServed(_ state: [Outcome]) -> Bool {
-            let activeStates = active.compactMap { index[$0.name].map { state[$0] } }
-            let up = activeStates.filter(\.up)
-            if up.count == n && n > 0 && up.allSatisfy(\.carriesNormal) { return true }
-            if n >= 2 && up.count == n - 1 && up.allSatisfy(\.carriesRegionLoss) { return true }
-            if up.isEmpty {
-                return zoneRegions.filter { $0.role == .standby }.contains { region in
-                    index[region.name].map { state[$0].up && state[$0].carriesWholeZone } ?? false
-                }
-            }
-            return false
+        func solve() -> Figures {
+            AvailabilityModel.solve(key, activeCount: activeCount)
         }
-        func dataServed(_ state: [Outcome]) -> Bool {
-            datastores.enumerated().allSatisfy { offset, datastore in
-                if let primary = index[datastore.primary], state[primary].up, state[primary].primaryServing(offset) { return true }
-                guard datastore.failover.automatic else { return false }
-                return datastore.replicas.contains { replica in
-                    replica.region != datastore.primary && blueprint.isInsideResidency(of: datastore, replica.region)
-                        && (index[replica.region].map { state[$0].up } ?? false)
+    }
+}
+
+// MARK: - The dynamic program
+
+extension AvailabilityModel {
+    /// What one region's state means: up or not, how many of its zones are down, and for each
+    /// datastore whose primary is here whether a writer zone survives.
+    struct RegionOutcome {
+        var up: Bool
+        var downZones: Int
+        /// Bit i: datastore slot i (in `writerZones` order) still has a writer zone up.
+        var writersUp: UInt64
+    }
+
+    /// The distribution of a region's outcomes, zones grouped by the datastores they hold.
+    static func outcomes(of part: RegionPart, zoneUp: Double, regionUp: Double) -> [(RegionOutcome, Double)] {
+        let z = part.zones
+        // Each zone's signature: the datastore slots for which it is a writer zone.
+        var signatures = [UInt64](repeating: 0, count: z)
+        for (slot, zones) in part.writerZones.enumerated() where slot < 64 {
+            for zone in zones where zone < z { signatures[zone] |= 1 << UInt64(slot) }
+        }
+        var classSizes: [UInt64: Int] = [:]
+        for signature in signatures { classSizes[signature, default: 0] += 1 }
+        let classes = classSizes.sorted { $0.key < $1.key }
+
+        var result: [(RegionOutcome, Double)] = [(RegionOutcome(up: false, downZones: z, writersUp: 0), 1 - regionUp)]
+        // Walk every combination of "k zones down in class c", with binomial weights.
+        var partial: [(down: Int, writers: UInt64, weight: Double)] = [(0, 0, regionUp)]
+        for (signature, size) in classes {
+            var next: [(Int, UInt64, Double)] = []
+            next.reserveCapacity(partial.count * (size + 1))
+            for (down, writers, weight) in partial {
+                for k in 0...size {
+                    let p = weight * binomial(size, k) * power(1 - zoneUp, k) * power(zoneUp, size - k)
+                    next.append((down + k, k < size ? writers | signature : writers, p))
                 }
             }
+            partial = next
+        }
+        for (down, writers, weight) in partial {
+            result.append((RegionOutcome(up: true, downZones: down, writersUp: writers), weight))
+        }
+        return result
+    }
+
+    /// The running summary of the regions folded so far. Packed so it hashes cheaply.
+    struct Summary: Hashable {
+        /// Active regions of the zone that are down, counted up to 2 (only 0, 1 and "more" matter).
+        var activeDown: UInt8 = 0
+        var anyActiveUp = false
+        /// Every active region that is up carries its normal share / its region-loss share.
+        var upActiveCarryNormal = true
+        var upActiveCarryRegionLoss = true
+        /// Some standby region is up and can take the whole zone.
+        var standbyCarries = false
+        /// Some datastore is already known to be unavailable.
+        var dataLost = false
+        /// Per datastore: 0 primary not seen yet, 1 primary alive, 2 primary dead, 3 decided (served).
+        var primary: [UInt8]
+        /// Per datastore: sync regions up so far (capped at the quorum), and whether a failover
+        /// target is up.
+        var syncUp: [UInt8]
+        var failoverUp: [Bool]
+    }
+
+    static func solve(_ key: ProblemKey, activeCount n: Int) -> Figures {
+        let zoneUp = key.zoneAvailability, regionUp = key.regionAvailability
+        let datastores = key.datastores
+        // The last region each datastore depends on: after it the datastore is decided.
+        var lastRegion = [Int](repeating: -1, count: datastores.count)
+        for (index, datastore) in datastores.enumerated() {
+            lastRegion[index] = ([datastore.primary ?? -1] + datastore.syncRegions + datastore.failoverRegions).max() ?? -1
+        }
+        var distribution: [Summary: Double] = [
+            Summary(primary: datastores.map { $0.primary == nil ? 2 : 0 }, syncUp: datastores.map { _ in 0 },
+                    failoverUp: datastores.map { _ in false }): 1,
+        ]
+        // A datastore whose primary is not a declared region and has nothing to fail over to
+        // is never available: decide it before any region.
+        for (summary, p) in distribution {
+            var decided = summary
+            settle(&decided, datastores: datastores, lastRegion: lastRegion, through: -1)
+            distribution = [decided: p]
+        }
+
+        for (regionIndex, part) in key.regions.enumerated() {
+            let outcomes = outcomes(of: part, zoneUp: zoneUp, regionUp: regionUp)
+            var next: [Summary: Double] = [:]
+            next.reserveCapacity(distribution.count * 4)
+            for (summary, p) in distribution {
+                for (outcome, q) in outcomes where q > 0 {
+                    var s = summary
+                    apply(outcome, of: part, at: regionIndex, to: &s, datastores: datastores)
+                    settle(&s, datastores: datastores, lastRegion: lastRegion, through: regionIndex)
+                    next[s, default: 0] += p * q
+                }
+            }
+            distribution = next
         }
 
         var both = 0.0, compute = 0.0, data = 0.0
-        for (state, p) in joint {
-            let c = computeServed(state), d = dataServed(state)
+        for (summary, p) in distribution {
+            let c = computeServed(summary, activeCount: n)
+            let d = !summary.dataLost
             if c { compute += p }
             if d { data += p }
             if c && d { both += p }
         }
-        return AvailabilityResult(service: service.name, residencyZone: zone, availability: both, compute: compute, data: data,
-                                  regions: involved)
+        return Figures(both: both, compute: compute, data: data)
     }
 
+    static func apply(_ outcome: RegionOutcome, of part: RegionPart, at regionIndex: Int, to s: inout Summary, datastores: [DatastorePart]) {
+        let d = outcome.downZones
+        switch part.kind {
+        case .active:
+            if outcome.up {
+                s.anyActiveUp = true
+                if d > part.normalTolerance { s.upActiveCarryNormal = false }
+                if d > part.regionLossTolerance { s.upActiveCarryRegionLoss = false }
+            } else if s.activeDown < 2 {
+                s.activeDown += 1
+            }
+        case .standby:
+            if outcome.up && d <= part.wholeZoneTolerance { s.standbyCarries = true }
+        case .other:
+            break
+        }
+        for (index, datastore) in datastores.enumerated() where s.primary[index] != 3 {
+            if datastore.primary == regionIndex {
+                let writerUp = outcome.up && outcome.writersUp & (1 << UInt64(min(datastore.writerSlot, 63))) != 0
+                s.primary[index] = writerUp ? 1 : 2
+            }
+            if outcome.up {
+                if datastore.syncRegions.contains(regionIndex) && Int(s.syncUp[index]) < datastore.syncQuorum { s.syncUp[index] += 1 }
+                if datastore.failoverRegions.contains(regionIndex) { s.failoverUp[index] = true }
+            }
+        }
+    }
+
+    /// Decides every datastore whose outcome is known, folding it into `dataLost`, so the
+    /// summary forgets what no longer matters and equal situations merge.
+    static func settle(_ s: inout Summary, datastores: [DatastorePart], lastRegion: [Int], through regionIndex: Int) {
+        for (index, datastore) in datastores.enumerated() where s.primary[index] != 3 {
+            let state = s.primary[index]
+            let quorumMet = Int(s.syncUp[index]) >= datastore.syncQuorum
+            var served: Bool?
+            // An alive primary keeps writing while its sync quorum answers; commits block otherwise.
+            if state == 1 && quorumMet { served = true }
+            // A dead primary is replaced by a copy in another region of its residency zone.
+            if state == 2 && s.failoverUp[index] { served = true }
+            if served == nil && regionIndex >= lastRegion[index] { served = false }
+            guard let served else { continue }
+            if !served { s.dataLost = true }
+            s.primary[index] = 3
+            s.syncUp[index] = 0
+            s.failoverUp[index] = false
+        }
+    }
+
+    static func computeServed(_ s: Summary, activeCount n: Int) -> Bool {
+        if n > 0 && s.activeDown == 0 && s.upActiveCarryNormal { return true }
+        if n >= 2 && s.activeDown == 1 && s.upActiveCarryRegionLoss { return true }
+        if !s.anyActiveUp { return s.standbyCarries }
+        return false
+    }
+
+    static func binomial(_ n: Int, _ k: Int) -> Double {
+        guard k >= 0 && k <= n else { return 0 }
+        var result = 1.0
+        for i in 0..<min(k, n - k) { result = result * Double(n - i) / Double(i + 1) }
+        return result
+    }
+
+    static func power(_ base: Double, _ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<max(0, exponent) { result *= base }
+        return result
+    }
 }

@@ -75,11 +75,13 @@ public struct Explanation: Sendable {
         var availability: [AvailabilityRow] = []
         var rto: [RTORow] = []
         var strictestRPO: [String: PerDisruption<Duration>] = [:]
+        // Services sized alike on one topology share one availability evaluation.
+        let availabilityCache = AvailabilityCache()
         // Sorted by name: the report must not change when a blueprint is merely reordered.
         for service in blueprint.services.sorted(by: { $0.name < $1.name }) {
             let objectives = service.objectives.over(blueprint.objectives)
             for zone in service.servedZones.sorted() where blueprint.residencyZone(zone) != nil {
-                let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: topology)
+                let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: topology, cache: availabilityCache)
                 availability.append(AvailabilityRow(
                     service: service.name, residencyZone: zone, availability: result.availability, compute: result.compute,
                     data: result.data, objective: objectives.availability, regions: result.regions))

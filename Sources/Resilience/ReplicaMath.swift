@@ -14,10 +14,13 @@ public struct Share: Hashable, Sendable, CustomStringConvertible {
 
     public static let zero = Share(0)
 
-    /// Pods needed to carry this share: ceil(share / perReplica), 0 for no load.
+    /// Pods needed to carry this share: ceil(share / perReplica), 0 for no load. Saturates
+    /// instead of trapping; the decoder's bounds keep real inputs far from the limits.
     public func need(perReplica: Int) -> Int {
-        let divisor = denominator * perReplica
-        return (numerator + divisor - 1) / divisor
+        guard numerator > 0, perReplica > 0 else { return 0 }
+        let (divisor, overflow) = denominator.multipliedReportingOverflow(by: perReplica)
+        if overflow { return 1 }
+        return numerator / divisor + (numerator % divisor == 0 ? 0 : 1)
     }
 
     public var requestsPerSecond: Double { Double(numerator) / Double(denominator) }
@@ -34,17 +37,36 @@ public struct Share: Hashable, Sendable, CustomStringConvertible {
 public enum ReplicaMath {
     /// The least R such that losing the fullest zone (ceil(R/z) pods, with the spread
     /// `maxSkew: 1`) still leaves `need` pods. With one zone there is nothing to tolerate.
+    ///
+    /// Closed form: R − ceil(R/z) = floor(R·(z−1)/z), so the least R is ceil(need·z/(z−1)).
     public static func zoneTolerant(need: Int, zones: Int) -> Int {
         guard zones > 1 else { return max(need, 1) }
-        var replicas = need
-        while replicas - (replicas + zones - 1) / zones < need { replicas += 1 }
-        return replicas
+        guard need > 0 else { return 0 }
+        let (scaled, overflow) = need.multipliedReportingOverflow(by: zones)
+        if overflow { return Int.max }
+        return scaled / (zones - 1) + (scaled % (zones - 1) == 0 ? 0 : 1)
+    }
+
+    /// The most pods any one zone holds under the spread (`maxSkew: 1`): ceil(R/z).
+    public static func podsPerZone(replicas: Int, zones: Int) -> Int {
+        guard zones > 0, replicas > 0 else { return 0 }
+        return replicas / zones + (replicas % zones == 0 ? 0 : 1)
     }
 
     /// Pods left in a region with `downZones` of its `zones` lost, in the worst case.
     public static func survivingPods(replicas: Int, zones: Int, downZones: Int) -> Int {
         guard zones > 0 else { return 0 }
-        return max(0, replicas - downZones * ((replicas + zones - 1) / zones))
+        let (lost, overflow) = podsPerZone(replicas: replicas, zones: zones).multipliedReportingOverflow(by: max(0, downZones))
+        return overflow ? 0 : max(0, replicas - lost)
+    }
+
+    /// The most zones a region of `zones` zones running `replicas` pods can lose while at least
+    /// `need` pods survive: `zones` when nothing is needed, -1 when not even all zones suffice.
+    public static func zoneLossTolerance(replicas: Int, zones: Int, need: Int) -> Int {
+        guard need > 0 else { return zones }
+        guard zones > 0, replicas >= need else { return -1 }
+        let perZone = podsPerZone(replicas: replicas, zones: zones)
+        return min(zones, (replicas - need) / perZone)
     }
 
     public struct Input: Sendable {
@@ -103,7 +125,7 @@ public enum ReplicaMath {
                 regionLoss = input.within == .weighted
                     ? Share(input.demand, over: n - 1)
                     // Latency routing sends a lost region's users to one neighbour: 2·demand/n, at most all of it.
-                    : Share(min(2 * input.demand, input.demand * n), over: n)
+                    : Share(n >= 2 ? input.demand.multipliedClamped(by: 2) : input.demand, over: n)
             } else {
                 regionLoss = nil
             }
@@ -129,5 +151,14 @@ public enum ReplicaMath {
             replicas: replicas, hpaMin: replicas, hpaMax: hpaMax, pdbMaxUnavailable: maxUnavailable,
             protectedShare: protected, normalNeed: need(normal), regionLossNeed: regionLoss.map(need),
             provisionedNeed: need(provisioned))
+    }
+}
+
+extension Int {
+    /// `self * factor`, pinned to Int.max / Int.min instead of trapping on overflow.
+    func multipliedClamped(by factor: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: factor)
+        guard overflow else { return product }
+        return (self < 0) == (factor < 0) ? .max : .min
     }
 }

@@ -298,7 +298,7 @@ private struct Decoder {
     func datastore(_ name: String, _ keyNode: YAMLNode, _ node: YAMLNode, defaultLag: Duration) -> Datastore? {
         let path = "datastores.\(name)"
         guard context.checkName(name, at: keyNode.mark, path: path, what: "datastore"),
-              let map = MappingReader(node, path, context, keys: ["engine", "residency", "primary", "replicas", "failover", "backups"])
+              let map = MappingReader(node, path, context, keys: ["engine", "residency", "primary", "replicas", "failover", "backups", "syncQuorum"])
         else { return nil }
         let engine = map["engine"].flatMap { context.nonEmptyString($0, map.path("engine")) }
         let residency = map["residency"].flatMap { context.name($0, map.path("residency"), what: "residency zone") }
@@ -313,9 +313,11 @@ private struct Decoder {
             failover.promotion = f["promotion"].flatMap { context.perDisruption($0, f.path("promotion"), read: context.duration) }
                 ?? failover.promotion
         }
-        let backups = map["backups"].flatMap { self.backups($0, map.path("backups"), defaultRestore: failover.promotion.region) }
-        return Datastore(name: name, engine: engine, residency: residency, primary: primary, replicas: replicas,
-                         failover: failover, backups: backups)
+        let backups = map["backups"].flatMap { self.backups($0, map.path("backups")) }
+        var datastore = Datastore(name: name, engine: engine, residency: residency, primary: primary, replicas: replicas,
+                                  failover: failover, backups: backups)
+        datastore.syncQuorum = map["syncQuorum"].flatMap { context.int($0, map.path("syncQuorum"), in: 1...64) }
+        return datastore
     }
 
     func replica(_ node: YAMLNode, _ path: String, defaultLag: Duration) -> Datastore.Replica? {
@@ -334,14 +336,17 @@ private struct Decoder {
         return Datastore.Replica(region: region, mode: mode, lag: lag)
     }
 
-    func backups(_ node: YAMLNode, _ path: String, defaultRestore: Duration) -> Datastore.Backups? {
-        guard let map = MappingReader(node, path, context, keys: ["every", "retain", "regions", "restore"]) else { return nil }
+    func backups(_ node: YAMLNode, _ path: String) -> Datastore.Backups? {
+        guard let map = MappingReader(node, path, context, keys: ["every", "retain", "regions", "restore", "copyDelay"]) else { return nil }
         let every = map.required("every").flatMap { context.duration($0, map.path("every")) }
         let retain = map["retain"].flatMap { context.duration($0, map.path("retain")) } ?? .zero
         let regions = map["regions"].flatMap { nameList($0, map.path("regions"), what: "region") } ?? []
-        let restore = map["restore"].flatMap { context.duration($0, map.path("restore")) } ?? defaultRestore
+        let restore = map["restore"].flatMap { context.duration($0, map.path("restore")) }
+        let copyDelay = map["copyDelay"].flatMap { context.duration($0, map.path("copyDelay")) }
         guard let every else { return nil }
-        return Datastore.Backups(every: every, retain: retain, regions: regions, restore: restore)
+        return Datastore.Backups(every: every, retain: retain, regions: regions, restore: restore ?? Datastore.defaultRestore,
+                                 restoreStated: restore != nil, copyDelay: copyDelay ?? Datastore.defaultCopyDelay,
+                                 copyDelayStated: copyDelay != nil)
     }
 
     func traffic(_ node: YAMLNode) -> Traffic? {
