@@ -17,15 +17,23 @@ public struct RTOResult: Sendable {
         case regionFailure(region: String)
         /// Losing the region holding the primary of a datastore the service needs.
         case datastoreRegionFailure(region: String)
+        /// Losing one zone of a region that holds a needed datastore's primary but does not
+        /// serve this residency zone.
+        case datastoreZoneFailure(region: String)
+        /// Losing the region of a sync replica that commits wait for.
+        case syncReplicaRegionFailure(region: String)
 
         public var disruption: Disruption {
-            if case .zoneFailure = self { return .zone }
-            return .region
+            switch self {
+            case .zoneFailure, .datastoreZoneFailure: return .zone
+            default: return .region
+            }
         }
 
         public var region: String {
             switch self {
-            case .zoneFailure(let r), .regionFailure(let r), .datastoreRegionFailure(let r): r
+            case .zoneFailure(let r), .regionFailure(let r), .datastoreRegionFailure(let r), .datastoreZoneFailure(let r),
+                 .syncReplicaRegionFailure(let r): r
             }
         }
 
@@ -34,6 +42,8 @@ public struct RTOResult: Sendable {
             case .zoneFailure(let r): "zone failure in \(r)"
             case .regionFailure(let r): "region failure of \(r)"
             case .datastoreRegionFailure(let r): "region failure of \(r) (datastore primary)"
+            case .datastoreZoneFailure(let r): "zone failure in \(r) (datastore primary)"
+            case .syncReplicaRegionFailure(let r): "region failure of \(r) (sync replica)"
             }
         }
     }
@@ -67,135 +77,307 @@ public struct RPOResult: Sendable {
 }
 
 public enum RecoveryModel {
+    /// The autoscaler's scale-up policy that Meridian generates on every HPA, so the RTO's
+    /// scale term and the cluster agree: each period the target may grow to the larger of
+    /// double its pods or four more (the Kubernetes default policies, written out explicitly).
+    public enum ScaleUpPolicy {
+        public static let periodSeconds = 15
+        public static let percent = 100
+        public static let pods = 4
+
+        /// HPA periods needed to grow from `from` pods to at least `to`.
+        public static func periods(from: Int, to: Int) -> Int {
+            var current = max(from, 1)
+            var periods = 0
+            while current < to {
+                let doubled = current.multipliedClamped(by: 1 + percent / 100)
+                let added = current > Int.max - pods ? Int.max : current + pods
+                current = max(doubled, added)
+                periods += 1
+            }
+            return periods
+        }
+    }
+
     // MARK: RTO
 
     public static func rto(service: Service, zone: String, topology: Topology) -> [RTOResult] {
-        let blueprint = topology.blueprint
-        let assumptions = blueprint.assumptions
-        let datastores = topology.dependencies(of: service, serving: zone)
-        let zoneRegions = Topology.regions(of: zone, in: blueprint)
-        let active = zoneRegions.filter { $0.role == .active }
-        let check = blueprint.traffic?.healthCheck
-        let interval = check?.interval ?? .seconds(30)
-        let threshold = check?.failureThreshold ?? 3
-        let detect = RTOTerm(name: "detect", duration: interval * threshold, detail: "\(interval) x \(threshold)")
-        let dns = RTOTerm(name: "dns", duration: max(.seconds(60), blueprint.traffic?.ttl ?? .zero), detail: nil)
-        let reconnect = RTOTerm(name: "reconnect", duration: assumptions.connectionRefresh, detail: nil)
+        let context = Context(service: service, zone: zone, topology: topology)
         var results: [RTOResult] = []
-
-        for region in active {
-            // Zone failure: pods in the lost zone drop out of load balancing; in-region promotion.
-            let zonePromote = promotion(of: datastores.filter { $0.primary == region.name }, disruption: .zone, blueprint: blueprint)
-            results.append(RTOResult(
-                service: service.name, residencyZone: zone, event: .zoneFailure(region: region.name),
-                terms: [RTOTerm(name: "detect", duration: assumptions.zoneDetection, detail: "zone detection"), zonePromote.term, reconnect],
-                unbounded: zonePromote.unbounded))
-
-            // Region failure.
-            let survivors = zoneRegions.filter { $0.name != region.name }
-            let carriers = active.count >= 2 ? survivors.filter { $0.role == .active } : survivors.filter { $0.role == .standby }
-            if carriers.isEmpty {
-                results.append(RTOResult(service: service.name, residencyZone: zone, event: .regionFailure(region: region.name),
-                                         terms: [], unbounded: "residency zone \(zone) has no other region to take its load"))
-                continue
-            }
-            let promote = promotion(of: datastores.filter { $0.primary == region.name }, disruption: .region, blueprint: blueprint)
-            let mustScale = carriers.contains { carrier in
-                guard let sizing = topology.placement(service: service.name, region: carrier.name)?.sizing else { return true }
-                // A standby takes the whole zone; an active survivor its region-loss share.
-                let load = carrier.role == .standby ? Share(service.demand(in: zone)) : (sizing.regionLossShare ?? Share(service.demand(in: zone)))
-                return sizing.replicas < load.need(perReplica: service.perReplica)
-            }
-            let scale = RTOTerm(name: "scale", duration: mustScale ? assumptions.scaleReaction + assumptions.podStartup : .zero,
-                                detail: mustScale ? "\(assumptions.scaleReaction) + \(assumptions.podStartup) pod startup" : nil)
-            results.append(RTOResult(service: service.name, residencyZone: zone, event: .regionFailure(region: region.name),
-                                     terms: [detect, promote.term, dns, scale, reconnect], unbounded: promote.unbounded))
+        for region in context.active {
+            results.append(context.zoneFailure(of: region.name))
+            results.append(context.regionFailure(of: region.name))
         }
-
-        // Losing the region of a needed datastore's primary, when that region does not serve this zone actively.
-        let activeNames = Set(active.map(\.name))
-        let primaryRegions = Set(datastores.map(\.primary)).subtracting(activeNames).sorted()
-        for region in primaryRegions where blueprint.region(region) != nil {
-            let promote = promotion(of: datastores.filter { $0.primary == region }, disruption: .region, blueprint: blueprint)
-            results.append(RTOResult(service: service.name, residencyZone: zone, event: .datastoreRegionFailure(region: region),
-                                     terms: [promote.term, reconnect], unbounded: promote.unbounded))
+        // Regions this zone does not run in actively, but whose loss still reaches it through a
+        // datastore: the primary's region (a zone or the whole region) and sync replicas' regions.
+        let activeNames = Set(context.active.map(\.name))
+        let primaryRegions = Set(context.datastores.map(\.primary)).subtracting(activeNames).sorted()
+        for region in primaryRegions where topology.blueprint.region(region) != nil {
+            results.append(context.datastoreZoneFailure(of: region))
+            results.append(context.datastoreRegionFailure(of: region))
+        }
+        let syncRegions = Set(context.datastores.flatMap { context.syncRegions(of: $0) })
+            .subtracting(activeNames).subtracting(primaryRegions).sorted()
+        for region in syncRegions {
+            let block = context.commitBlock(whenLosing: region)
+            guard let term = block.term else { continue }
+            results.append(RTOResult(service: service.name, residencyZone: zone, event: .syncReplicaRegionFailure(region: region),
+                                     terms: [term, context.reconnect], unbounded: nil))
         }
         return results
     }
 
-    /// The slowest promotion among `datastores` for a disruption of their primary's region.
-    static func promotion(of datastores: [Datastore], disruption: Disruption, blueprint: Blueprint)
-        -> (term: RTOTerm, unbounded: String?)
-    {
-        var slowest = Duration.zero
-        var names: [String] = []
-        var unbounded: String?
-        for datastore in datastores {
-            var time: Duration
-            switch disruption {
-            case .zone:
-                time = datastore.failover.promotion.zone
-            case .region:
-                if hasCopyElsewhere(datastore, blueprint: blueprint, replicasOnly: true) {
-                    time = datastore.failover.promotion.region
-                } else if let backups = datastore.backups, hasCopyElsewhere(datastore, blueprint: blueprint, replicasOnly: false) {
-                    time = backups.restore
-                } else {
+    /// What one service's recovery in one residency zone is made of.
+    struct Context {
+        let service: Service
+        let zone: String
+        let topology: Topology
+        let blueprint: Blueprint
+        let datastores: [Datastore]
+        let zoneRegions: [Region]
+        let active: [Region]
+        let detect: RTOTerm
+        let appDNS: RTOTerm
+        let writerDNS: RTOTerm
+        let reconnect: RTOTerm
+
+        init(service: Service, zone: String, topology: Topology) {
+            self.service = service
+            self.zone = zone
+            self.topology = topology
+            blueprint = topology.blueprint
+            datastores = topology.dependencies(of: service, serving: zone)
+            zoneRegions = Topology.regions(of: zone, in: blueprint)
+            active = zoneRegions.filter { $0.role == .active }
+            let check = blueprint.traffic?.healthCheck
+            let interval = check?.interval ?? .seconds(30)
+            let threshold = check?.failureThreshold ?? 3
+            detect = RTOTerm(name: "detect", duration: interval * threshold, detail: "\(interval) x \(threshold)")
+            // Alias records to load balancers carry the ELB's 60 s TTL; plain records carry traffic.ttl.
+            appDNS = RTOTerm(name: "dns", duration: max(.seconds(60), blueprint.traffic?.ttl ?? .zero), detail: nil)
+            let ttl = blueprint.traffic?.ttl ?? .seconds(60)
+            writerDNS = RTOTerm(name: "dns", duration: ttl, detail: "writer record TTL")
+            reconnect = RTOTerm(name: "reconnect", duration: blueprint.assumptions.connectionRefresh, detail: nil)
+        }
+
+        func primaries(in region: String) -> [Datastore] { datastores.filter { $0.primary == region } }
+
+        func syncRegions(of datastore: Datastore) -> [String] {
+            var regions: [String] = []
+            for replica in datastore.replicas where replica.mode == .sync && replica.region != datastore.primary
+            && !regions.contains(replica.region) {
+                regions.append(replica.region)
+            }
+            return regions
+        }
+
+        // MARK: Events
+
+        func zoneFailure(of region: String) -> RTOResult {
+            let failover = promotion(of: primaries(in: region), disruption: .zone)
+            var terms = [RTOTerm(name: "detect", duration: blueprint.assumptions.zoneDetection, detail: "zone detection"), failover.term]
+            if failover.movesAcrossRegions { terms.append(writerDNS) }
+            terms.append(reconnect)
+            return RTOResult(service: service.name, residencyZone: zone, event: .zoneFailure(region: region), terms: terms,
+                             unbounded: failover.unbounded)
+        }
+
+        func regionFailure(of region: String) -> RTOResult {
+            let event = RTOResult.Event.regionFailure(region: region)
+            let survivors = zoneRegions.filter { $0.name != region }
+            let carriers = active.count >= 2 ? survivors.filter { $0.role == .active } : survivors.filter { $0.role == .standby }
+            if carriers.isEmpty {
+                return RTOResult(service: service.name, residencyZone: zone, event: event, terms: [],
+                                 unbounded: "residency zone \(zone) has no other region to take its load")
+            }
+            let scale = scaling(carriers: carriers, allMustCarry: active.count >= 2)
+            let failover = promotion(of: primaries(in: region), disruption: .region)
+            var terms = [detect, failover.term, appDNS, scale.term]
+            if let block = commitBlock(whenLosing: region).term { terms.append(block) }
+            terms.append(reconnect)
+            return RTOResult(service: service.name, residencyZone: zone, event: event, terms: terms,
+                             unbounded: scale.unbounded ?? failover.unbounded)
+        }
+
+        func datastoreRegionFailure(of region: String) -> RTOResult {
+            // The writer record moves only after its health check fails: detect, promote, DNS, reconnect.
+            let failover = promotion(of: primaries(in: region), disruption: .region)
+            return RTOResult(service: service.name, residencyZone: zone, event: .datastoreRegionFailure(region: region),
+                             terms: [detect, failover.term, writerDNS, reconnect], unbounded: failover.unbounded)
+        }
+
+        func datastoreZoneFailure(of region: String) -> RTOResult {
+            // A managed Multi-AZ failover detects the lost zone itself and flips its own endpoint;
+            // its promotion time includes that (RDS: "typically 60–120 seconds").
+            let failover = promotion(of: primaries(in: region), disruption: .zone)
+            var terms = [failover.term]
+            if failover.movesAcrossRegions { terms.insert(detect, at: 0); terms.append(writerDNS) }
+            terms.append(reconnect)
+            return RTOResult(service: service.name, residencyZone: zone, event: .datastoreZoneFailure(region: region), terms: terms,
+                             unbounded: failover.unbounded)
+        }
+
+        /// Commits that wait for a sync replica in `region` block when it is lost and the rest
+        /// cannot make the quorum, until the sync set is reconfigured: by the failover
+        /// automation after detection, or by a human.
+        func commitBlock(whenLosing region: String) -> (term: RTOTerm?, datastores: [String]) {
+            var slowest = Duration.zero
+            var names: [String] = []
+            var manual = false
+            for datastore in datastores where datastore.primary != region {
+                let sync = syncRegions(of: datastore)
+                guard sync.contains(region) else { continue }
+                let quorum = min(sync.count, datastore.syncQuorum ?? sync.count)
+                guard sync.count - 1 < quorum else { continue }
+                let time = datastore.failover.automatic ? detect.duration : blueprint.assumptions.manualResponse
+                if time > slowest { slowest = time; names = [datastore.name]; manual = !datastore.failover.automatic } else if time == slowest { names.append(datastore.name) }
+            }
+            guard !names.isEmpty else { return (nil, []) }
+            let detail = "commits wait for \(names.joined(separator: ", ")) sync replica in \(region)" + (manual ? ", manual" : "")
+            return (RTOTerm(name: "resync", duration: slowest, detail: detail), names)
+        }
+
+        // MARK: Terms
+
+        struct Failover {
+            var term: RTOTerm
+            var unbounded: String?
+            var movesAcrossRegions: Bool
+        }
+
+        /// The slowest failover among `datastores` when their primary's zone or region is lost.
+        func promotion(of datastores: [Datastore], disruption: Disruption) -> Failover {
+            var slowest = Duration.zero
+            var details: [String] = []
+            var unbounded: String?
+            var across = false
+            for datastore in datastores {
+                guard let path = failoverPath(of: datastore, disruption: disruption) else {
                     unbounded = "\(datastore.name) has no replica or backup in another region of its residency zone"
                     continue
                 }
+                if path.acrossRegions { across = true }
+                if path.time > slowest {
+                    slowest = path.time
+                    details = [path.detail]
+                } else if path.time == slowest && path.time > .zero {
+                    details.append(path.detail)
+                }
             }
-            if !datastore.failover.automatic { time = time + blueprint.assumptions.manualResponse }
-            if time > slowest {
-                slowest = time
-                names = [datastore.name]
-            } else if time == slowest && time > .zero {
-                names.append(datastore.name)
-            }
+            let term = RTOTerm(name: "promote", duration: slowest, detail: details.isEmpty ? nil : details.joined(separator: "; "))
+            return Failover(term: term, unbounded: unbounded, movesAcrossRegions: across)
         }
-        let manual = datastores.contains { !$0.failover.automatic && names.contains($0.name) }
-        let detail = names.isEmpty ? nil : names.joined(separator: ", ") + (manual ? ", manual" : "")
-        return (RTOTerm(name: "promote", duration: slowest, detail: detail), unbounded)
-    }
 
-    /// A replica (or, unless `replicasOnly`, a backup) in a region other than the primary's,
-    /// inside the datastore's residency zone.
-    static func hasCopyElsewhere(_ datastore: Datastore, blueprint: Blueprint, replicasOnly: Bool) -> Bool {
-        let inside = { (region: String) in
-            region != datastore.primary && blueprint.isInsideResidency(of: datastore, region)
+        /// How a datastore's writer comes back after it loses its primary's zone or region, or nil
+        /// when nothing can bring it back inside its residency zone.
+        func failoverPath(of datastore: Datastore, disruption: Disruption) -> (time: Duration, detail: String, acrossRegions: Bool)? {
+            let manual = blueprint.assumptions.manualResponse
+            let local = datastore.replicas.filter { $0.region == datastore.primary }
+            if disruption == .zone {
+                // Inside the region the engine fails over on its own (RDS/Aurora Multi-AZ):
+                // `automatic` governs only cross-region promotion.
+                if local.contains(where: { $0.mode == .sync }) {
+                    return (datastore.failover.promotion.zone, "\(datastore.name) in-region standby", false)
+                }
+                if !local.isEmpty {
+                    // Promoting an in-region read replica is a promotion like a cross-region one.
+                    let time = datastore.failover.promotion.zone + (datastore.failover.automatic ? .zero : manual)
+                    return (time, "\(datastore.name) in-region replica" + (datastore.failover.automatic ? "" : ", manual"), false)
+                }
+            }
+            let elsewhere = datastore.replicas.filter {
+                $0.region != datastore.primary && blueprint.isInsideResidency(of: datastore, $0.region)
+            }
+            let automatic = datastore.failover.automatic
+            if !elsewhere.isEmpty {
+                let time = datastore.failover.promotion.region + (automatic ? .zero : manual)
+                return (time, "\(datastore.name) cross-region" + (automatic ? "" : ", manual"), true)
+            }
+            if let backups = datastore.backups {
+                // A restore needs a copy that survives: another region for a region loss; for a
+                // zone loss, the region's own (regional) backup storage also survives.
+                let reachable = backups.regions.contains { $0 != datastore.primary && blueprint.isInsideResidency(of: datastore, $0) }
+                if reachable || disruption == .zone {
+                    let stated = backups.restoreStated ? "" : ", default"
+                    let time = backups.restore + (automatic ? .zero : manual)
+                    return (time, "\(datastore.name) restore from backup\(stated)" + (automatic ? "" : ", manual"), true)
+                }
+            }
+            return nil
         }
-        if datastore.replicas.contains(where: { inside($0.region) }) { return true }
-        return !replicasOnly && (datastore.backups?.regions.contains(where: inside) ?? false)
+
+        /// The scale-out the surviving regions need, or why they cannot carry the load at all.
+        func scaling(carriers: [Region], allMustCarry: Bool) -> (term: RTOTerm, unbounded: String?) {
+            let demand = service.demand(in: zone)
+            var slowest: (time: Duration, detail: String)?
+            var refusals: [String] = []
+            var anyCan = false
+            for carrier in carriers {
+                guard let sizing = topology.placement(service: service.name, region: carrier.name)?.sizing else {
+                    refusals.append("\(service.name) does not run in \(carrier.name)")
+                    continue
+                }
+                // A standby takes the whole zone; an active survivor its region-loss share.
+                let load = carrier.role == .standby ? Share(demand) : (sizing.regionLossShare ?? Share(demand))
+                let need = load.need(perReplica: service.perReplica)
+                let ceiling = service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
+                guard ceiling >= need else {
+                    let what = service.capacity == .elastic ? "its autoscaler ceiling is \(ceiling) pods" : "it runs \(ceiling) pods"
+                    refusals.append("\(carrier.name) must carry \(load) rps = \(need) pods but \(what)")
+                    continue
+                }
+                anyCan = true
+                guard sizing.replicas < need else { continue }
+                let steps = ScaleUpPolicy.periods(from: sizing.replicas, to: need)
+                let a = blueprint.assumptions
+                let time = a.scaleReaction + .seconds(steps * ScaleUpPolicy.periodSeconds) + a.podStartup
+                let detail = "\(carrier.name) \(sizing.replicas)→\(need) pods: \(a.scaleReaction) reaction + \(steps) x \(ScaleUpPolicy.periodSeconds)s HPA steps + \(a.podStartup) pod startup"
+                if slowest == nil || time > slowest!.time { slowest = (time, detail) }
+            }
+            let term = RTOTerm(name: "scale", duration: slowest?.time ?? .zero, detail: slowest?.detail)
+            if allMustCarry ? !refusals.isEmpty : !anyCan {
+                return (term, refusals.joined(separator: "; "))
+            }
+            return (term, nil)
+        }
     }
 
     // MARK: RPO
 
     public static func rpo(_ datastore: Datastore, disruption: Disruption, blueprint: Blueprint) -> RPOResult {
-        let local: [Datastore.Replica]
-        let backupsReach: Bool
-        switch disruption {
-        case .zone:
-            local = datastore.replicas.filter { $0.region == datastore.primary }
-            backupsReach = datastore.backups != nil
-        case .region:
-            local = datastore.replicas.filter { $0.region != datastore.primary && blueprint.isInsideResidency(of: datastore, $0.region) }
-            backupsReach = datastore.backups?.regions.contains {
-                $0 != datastore.primary && blueprint.isInsideResidency(of: datastore, $0)
-            } ?? false
+        // The best copy that survives, wherever it is inside the residency zone: a zone loss takes
+        // the primary's zone only, so in-region copies in other zones and every other region's
+        // copies survive; a region loss leaves only other regions' copies.
+        let surviving = datastore.replicas.filter { replica in
+            guard blueprint.isInsideResidency(of: datastore, replica.region) else { return false }
+            return disruption == .zone || replica.region != datastore.primary
         }
-        let place = disruption == .zone ? "in \(datastore.primary)" : "in another region of its residency zone"
-        if let sync = local.first(where: { $0.mode == .sync }) {
-            return RPOResult(datastore: datastore.name, disruption: disruption, loss: .zero, reason: "sync replica in \(sync.region)")
+        let syncRegions = Set(datastore.replicas.filter { $0.mode == .sync && $0.region != datastore.primary }.map(\.region))
+        if let sync = surviving.first(where: { $0.mode == .sync }) {
+            var reason = "sync replica in \(sync.region)"
+            if sync.region != datastore.primary, let quorum = datastore.syncQuorum, quorum < syncRegions.count {
+                reason += " (any \(quorum) of \(syncRegions.count) acknowledge each commit: promote the most recent)"
+            }
+            return RPOResult(datastore: datastore.name, disruption: disruption, loss: .zero, reason: reason)
         }
-        if let best = local.min(by: { ($0.lag, $0.region) < ($1.lag, $1.region) }) {
+        if let best = surviving.min(by: { ($0.lag, $0.region) < ($1.lag, $1.region) }) {
             return RPOResult(datastore: datastore.name, disruption: disruption, loss: best.lag,
                              reason: "async replica in \(best.region) lags up to \(best.lag)")
         }
-        if backupsReach, let backups = datastore.backups {
-            return RPOResult(datastore: datastore.name, disruption: disruption, loss: backups.every,
-                             reason: "no replica \(place); backups every \(backups.every)")
+        if let backups = datastore.backups {
+            if disruption == .zone {
+                // Backups live in the region's storage, which spans its zones.
+                return RPOResult(datastore: datastore.name, disruption: disruption, loss: backups.every,
+                                 reason: "no surviving replica; backups every \(backups.every)")
+            }
+            let reach = backups.regions.filter { $0 != datastore.primary && blueprint.isInsideResidency(of: datastore, $0) }
+            if let target = reach.first {
+                let stated = backups.copyDelayStated ? "" : " (default)"
+                return RPOResult(datastore: datastore.name, disruption: disruption, loss: backups.every + backups.copyDelay,
+                                 reason: "no replica in another region of its residency zone; backups every \(backups.every) + copy to \(target) \(backups.copyDelay)\(stated)")
+            }
         }
-        return RPOResult(datastore: datastore.name, disruption: disruption, loss: nil,
-                         reason: "no replica or backup \(place)")
+        let place = disruption == .zone ? "that survives a zone loss" : "in another region of its residency zone"
+        return RPOResult(datastore: datastore.name, disruption: disruption, loss: nil, reason: "no replica or backup \(place)")
     }
 }

@@ -25,6 +25,8 @@ public enum RuleRegistry {
         ZoneLossCapacity.self,
         RegionLossCapacity.self,
         PDBBlocksDrain.self,
+        // Datastores
+        CopiesExceedZones.self,
         // Residency
         ResidencyReplicaOutside.self,
         ResidencyBackupOutside.self,

@@ -3,12 +3,12 @@ import Diagnostics
 /// A service that serves a zone from datastores of other zones only.
 public struct CrossResidencyAccess: Rule {
     public static let id = "cross-residency-access"
-    public static let severity = Severity.warning
     public static let summary = "A service serving a residency zone should use that zone's datastores."
     public static let rationale = """
         When a service uses residency-bound datastores but none of the zone it serves, that zone's \
         requests read and write another jurisdiction's data. Sometimes that is lawful (aggregate \
-        reporting), so it is a warning: have it reviewed, then record the decision as a waiver.
+        reporting), but it is never the default: it is an error until a legal review is recorded \
+        as a waiver for exactly this service.
         """
     public static let examples: [RuleExample] = [
         .triggering(with: RuleExample.usZone, ("  api:\n", "  ↓api:\n"), ("demand: { eu: 1000 }", "demand: { eu: 1000, us: 100 }")),

@@ -9,15 +9,19 @@ public struct ResidencySingleRegion: Rule {
     public static let examples: [RuleExample] = [
         .triggering(("  eu: [eu-west-1, eu-central-1]", "  ↓eu: [eu-west-1]")),
         .clean(("  rto: { zone: 5m, region: 15m }\n", ""), ("  eu: [eu-west-1, eu-central-1]", "  eu: [eu-west-1]")),
+        // Only api (eu) promises an RTO; the single-region us zone is served by a service that promises none.
+        .clean(with: RuleExample.usZone,
+               ("  rto: { zone: 5m, region: 15m }\n", ""),
+               ("    uses: [orders]\n", "    uses: [orders]\n    objectives: { rto: { zone: 5m, region: 15m } }\n  reports:\n    image: registry.example/reports:1.0.0\n    port: 8080\n    demand: { us: 10 }\n    perReplica: 100\n")),
     ]
 
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {
-        let served = Set(context.topology.placements.map(\.residencyZone))
-        let promised = context.blueprint.services.contains { context.objectives(of: $0).rto != nil }
-        guard promised else { return [] }
-        return context.blueprint.residency.filter { served.contains($0.name) && $0.regions.count == 1 }.map { zone in
+        // Only zones served by a service that promises a region-failure RTO: a zone whose services
+        // promise nothing about region failures may well be a single-region zone by design.
+        let promised = Set(context.servedPairs.filter { context.objectives(of: $0.service).rto != nil }.map(\.zone))
+        return context.blueprint.residency.filter { promised.contains($0.name) && $0.regions.count == 1 }.map { zone in
             Finding(at: "residency.\(zone.name)",
                     "residency zone \(zone.name) has a single region (\(zone.regions[0])); a region failure cannot recover inside the zone",
                     fix: "add a second region (active or standby) to \(zone.name)")
