@@ -30,7 +30,7 @@ public struct CopiesExceedZones: Rule {
                 guard copies > zones else { return nil }
                 return Finding(at: "datastores.\(datastore.name).replicas[\(index)]",
                                "\(datastore.name) has \(copies) copies in \(region.name) (the primary and \(copies - 1) in-region replicas) but the region has \(zones) zones",
-                               notes: [Note("the primary takes \(region.zones[0]); each in-region replica needs a further zone of its own")],
+                               notes: [Note("the primary takes \(region.zones.first ?? "a zone"); each in-region replica needs a further zone of its own")],
                                fix: "remove this replica, move it to another region, or add a zone to \(region.name)")
             }
         }
