@@ -1,4 +1,5 @@
 import BlueprintYAML
+import Resilience
 
 /// autoscaling/v2 HorizontalPodAutoscaler: never below the zone-tolerant count, up to what
 /// the region must carry when a neighbour region is lost.
@@ -21,7 +22,24 @@ enum HorizontalPodAutoscalerGenerator {
                         ("target", .mapping([("type", .string("Utilization")), ("averageUtilization", .int(w.service.targetCPU))])),
                     ])),
                 ])])),
+                ("behavior", .mapping([("scaleUp", scaleUp)])),
             ])),
         ])
     }
+
+    /// The scale-up policy the RTO's scale term assumes, written out so the cluster cannot
+    /// differ from the figure. These are the Kubernetes defaults (double, or four more pods, per
+    /// 15 s period, no stabilization; the HPA walkthrough "Default Behavior"); the API
+    /// reference's field text still says 60 s, so spelling them out also removes that doubt.
+    static let scaleUp: YAMLValue = {
+        typealias Policy = RecoveryModel.ScaleUpPolicy
+        return .mapping([
+            ("stabilizationWindowSeconds", .int(0)),
+            ("selectPolicy", .string("Max")),
+            ("policies", .sequence([
+                .mapping([("type", .string("Percent")), ("value", .int(Policy.percent)), ("periodSeconds", .int(Policy.periodSeconds))]),
+                .mapping([("type", .string("Pods")), ("value", .int(Policy.pods)), ("periodSeconds", .int(Policy.periodSeconds))]),
+            ])),
+        ])
+    }()
 }
