@@ -187,6 +187,10 @@ public struct Service: Sendable {
     public var objectives: Objectives
     public var replicaPins: [String: Int]
     public var maxReplicaPins: [String: Int]
+    /// How its pods are placed across zones and nodes.
+    public var placement = PlacementPolicy()
+    /// For services whose replicas vote: how many must be up for the group to work.
+    public var quorum: Quorum? = nil
 
     public func demand(in zone: String) -> Int {
         demand.first { $0.zone == zone }?.rps ?? 0
@@ -194,6 +198,59 @@ public struct Service: Sendable {
 
     /// The residency zones it serves (demand above zero), in declaration order.
     public var servedZones: [String] { demand.filter { $0.rps > 0 }.map(\.zone) }
+}
+
+/// Where a service's pods may run relative to each other.
+public struct PlacementPolicy: Sendable, Hashable {
+    public enum ZoneAntiAffinity: String, Sendable, CaseIterable {
+        /// Even spread (maxSkew 1): at most ceil(R/z) pods per zone.
+        case spread
+        /// Even spread, and the scheduler also prefers zones without a pod of the service.
+        case preferred
+        /// At most one pod per zone (required pod anti-affinity on the zone label).
+        case required
+    }
+
+    public enum HostAntiAffinity: String, Sendable, CaseIterable {
+        case preferred, required
+    }
+
+    public var zoneAntiAffinity: ZoneAntiAffinity = .spread
+    /// nil: the default soft spread over nodes only.
+    public var hostAntiAffinity: HostAntiAffinity? = nil
+
+    public init(zoneAntiAffinity: ZoneAntiAffinity = .spread, hostAntiAffinity: HostAntiAffinity? = nil) {
+        self.zoneAntiAffinity = zoneAntiAffinity
+        self.hostAntiAffinity = hostAntiAffinity
+    }
+
+    public var description: String {
+        var text = "zone \(zoneAntiAffinity.rawValue)"
+        if let hostAntiAffinity { text += ", host \(hostAntiAffinity.rawValue)" }
+        return text
+    }
+}
+
+/// How many replicas of a voting service must be up.
+public enum Quorum: Sendable, Hashable {
+    /// More than half of the replicas: floor(R/2) + 1.
+    case majority
+    /// A fixed number of replicas.
+    case count(Int)
+
+    public func size(replicas: Int) -> Int {
+        switch self {
+        case .majority: replicas / 2 + 1
+        case .count(let n): n
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .majority: "majority"
+        case .count(let n): "\(n)"
+        }
+    }
 }
 
 public struct EnvVar: Sendable, Hashable {

@@ -186,12 +186,16 @@ extension AvailabilityModel {
                     part.kind = region.role == .active ? .active : .standby
                     // Elastic capacity scales out after a region loss: that costs RTO, not availability.
                     let surge = service.capacity == .elastic ? sizing.hpaMax : sizing.replicas
-                    part.normalTolerance = ReplicaMath.zoneLossTolerance(replicas: sizing.replicas, zones: z, need: sizing.normalNeed)
+                    let policy = placement.policy.zoneAntiAffinity
+                    // A voting service serves only while its quorum is up, whatever the load needs.
+                    let quorum = placement.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
+                    part.normalTolerance = ReplicaMath.zoneLossTolerance(replicas: sizing.replicas, zones: z,
+                                                                         need: max(sizing.normalNeed, quorum), policy: policy)
                     part.regionLossTolerance = sizing.regionLossNeed.map {
-                        ReplicaMath.zoneLossTolerance(replicas: surge, zones: z, need: $0)
+                        ReplicaMath.zoneLossTolerance(replicas: surge, zones: z, need: max($0, quorum), policy: policy)
                     } ?? -1
                     part.wholeZoneTolerance = ReplicaMath.zoneLossTolerance(
-                        replicas: surge, zones: z, need: Share(demand).need(perReplica: service.perReplica))
+                        replicas: surge, zones: z, need: max(Share(demand).need(perReplica: service.perReplica), quorum), policy: policy)
                 } else if zoneRegions.contains(where: { $0.name == name }) {
                     // A region of the zone that runs nothing (no placement): it carries nothing.
                     part.kind = region.role == .active ? .active : .standby

@@ -39,34 +39,48 @@ public enum ReplicaMath {
     /// `maxSkew: 1`) still leaves `need` pods. With one zone there is nothing to tolerate.
     ///
     /// Closed form: R − ceil(R/z) = floor(R·(z−1)/z), so the least R is ceil(need·z/(z−1)).
-    public static func zoneTolerant(need: Int, zones: Int) -> Int {
+    ///
+    /// Under required zone anti-affinity each zone holds at most one pod, so losing a zone costs
+    /// one pod: need + 1 (which only fits when the region has that many zones).
+    public static func zoneTolerant(need: Int, zones: Int, policy: PlacementPolicy.ZoneAntiAffinity = .spread) -> Int {
         guard zones > 1 else { return max(need, 1) }
         guard need > 0 else { return 0 }
+        if policy == .required { return need == Int.max ? need : need + 1 }
         let (scaled, overflow) = need.multipliedReportingOverflow(by: zones)
         if overflow { return Int.max }
         return scaled / (zones - 1) + (scaled % (zones - 1) == 0 ? 0 : 1)
     }
 
-    /// The most pods any one zone holds under the spread (`maxSkew: 1`): ceil(R/z).
-    public static func podsPerZone(replicas: Int, zones: Int) -> Int {
+    /// The most pods any one zone holds: ceil(R/z) under the spread (`maxSkew: 1`), one under
+    /// required zone anti-affinity.
+    public static func podsPerZone(replicas: Int, zones: Int, policy: PlacementPolicy.ZoneAntiAffinity = .spread) -> Int {
         guard zones > 0, replicas > 0 else { return 0 }
+        if policy == .required { return 1 }
         return replicas / zones + (replicas % zones == 0 ? 0 : 1)
     }
 
+    /// Pods that can be scheduled at all: under required zone anti-affinity, one per zone; the
+    /// rest stay Pending.
+    public static func schedulablePods(replicas: Int, zones: Int, policy: PlacementPolicy.ZoneAntiAffinity = .spread) -> Int {
+        policy == .required ? min(replicas, zones) : replicas
+    }
+
     /// Pods left in a region with `downZones` of its `zones` lost, in the worst case.
-    public static func survivingPods(replicas: Int, zones: Int, downZones: Int) -> Int {
+    public static func survivingPods(replicas: Int, zones: Int, downZones: Int, policy: PlacementPolicy.ZoneAntiAffinity = .spread) -> Int {
         guard zones > 0 else { return 0 }
-        let (lost, overflow) = podsPerZone(replicas: replicas, zones: zones).multipliedReportingOverflow(by: max(0, downZones))
-        return overflow ? 0 : max(0, replicas - lost)
+        let running = schedulablePods(replicas: replicas, zones: zones, policy: policy)
+        let (lost, overflow) = podsPerZone(replicas: running, zones: zones, policy: policy).multipliedReportingOverflow(by: max(0, downZones))
+        return overflow ? 0 : max(0, running - lost)
     }
 
     /// The most zones a region of `zones` zones running `replicas` pods can lose while at least
     /// `need` pods survive: `zones` when nothing is needed, -1 when not even all zones suffice.
-    public static func zoneLossTolerance(replicas: Int, zones: Int, need: Int) -> Int {
+    public static func zoneLossTolerance(replicas: Int, zones: Int, need: Int, policy: PlacementPolicy.ZoneAntiAffinity = .spread) -> Int {
         guard need > 0 else { return zones }
-        guard zones > 0, replicas >= need else { return -1 }
-        let perZone = podsPerZone(replicas: replicas, zones: zones)
-        return min(zones, (replicas - need) / perZone)
+        let running = schedulablePods(replicas: replicas, zones: zones, policy: policy)
+        guard zones > 0, running >= need else { return -1 }
+        let perZone = podsPerZone(replicas: running, zones: zones, policy: policy)
+        return min(zones, (running - need) / perZone)
     }
 
     public struct Input: Sendable {
@@ -79,6 +93,8 @@ public enum ReplicaMath {
         public var zones: Int
         public var pinnedReplicas: Int?
         public var pinnedMaxReplicas: Int?
+        public var zoneAntiAffinity: PlacementPolicy.ZoneAntiAffinity = .spread
+        public var quorum: Quorum? = nil
 
         public init(demand: Int, activeRegions: Int, role: RegionRole = .active, within: WithinZoneRouting = .latency,
                     capacity: CapacityMode = .static, perReplica: Int, zones: Int,
@@ -136,15 +152,20 @@ public enum ReplicaMath {
         let provisioned = input.capacity == .static ? (regionLoss ?? normal) : normal
         let need = { (share: Share) in share.need(perReplica: input.perReplica) }
 
-        var replicas = zoneTolerant(need: need(provisioned), zones: input.zones)
+        let policy = input.zoneAntiAffinity
+        var replicas = zoneTolerant(need: need(provisioned), zones: input.zones, policy: policy)
         if input.role == .standby { replicas = max(replicas, input.zones) }
         if let pin = input.pinnedReplicas { replicas = pin }
 
-        var hpaMax = max(replicas, regionLoss.map { zoneTolerant(need: need($0), zones: input.zones) } ?? replicas)
+        var hpaMax = max(replicas, regionLoss.map { zoneTolerant(need: need($0), zones: input.zones, policy: policy) } ?? replicas)
+        // One pod per zone: a ceiling above the zone count would only add Pending pods.
+        if policy == .required { hpaMax = max(replicas, min(hpaMax, input.zones)) }
         if let pin = input.pinnedMaxReplicas { hpaMax = pin }
 
         let protected = replicas >= need(provisioned) ? provisioned : normal
-        let maxUnavailable = max(0, replicas - need(protected))
+        var maxUnavailable = max(0, replicas - need(protected))
+        // A voting group keeps its quorum through voluntary disruptions.
+        if let quorum = input.quorum { maxUnavailable = max(0, min(maxUnavailable, replicas - quorum.size(replicas: replicas))) }
 
         return Sizing(
             normalShare: normal, regionLossShare: regionLoss, provisionedShare: provisioned,

@@ -10,6 +10,8 @@ public struct Placement: Sendable {
     public var sizing: ReplicaMath.Sizing
     public var replicasPinned: Bool
     public var maxReplicasPinned: Bool
+    public var policy: PlacementPolicy = PlacementPolicy()
+    public var quorum: Quorum? = nil
 }
 
 /// The blueprint resolved into placements: which service runs where and with how many pods.
@@ -36,10 +38,14 @@ public struct Topology: Sendable {
                         demand: service.demand(in: zoneName), activeRegions: active, role: region.role, within: within,
                         capacity: service.capacity, perReplica: service.perReplica, zones: region.zones.count,
                         pinnedReplicas: service.replicaPins[region.name], pinnedMaxReplicas: service.maxReplicaPins[region.name])
+                    var sizingInput = input
+                    sizingInput.zoneAntiAffinity = service.placement.zoneAntiAffinity
+                    sizingInput.quorum = service.quorum
                     placements.append(Placement(
                         service: service.name, residencyZone: zoneName, region: region.name, role: region.role,
-                        zones: region.zones, sizing: ReplicaMath.size(input),
-                        replicasPinned: input.pinnedReplicas != nil, maxReplicasPinned: input.pinnedMaxReplicas != nil))
+                        zones: region.zones, sizing: ReplicaMath.size(sizingInput),
+                        replicasPinned: input.pinnedReplicas != nil, maxReplicasPinned: input.pinnedMaxReplicas != nil,
+                        policy: service.placement, quorum: service.quorum))
                 }
             }
         }

@@ -38,9 +38,12 @@ enum BruteForce {
             }
         }
         func pods(_ replicas: Int, _ z: Int, _ mask: Int) -> Int {
+            // Required zone anti-affinity: one pod in each of min(R, z) zones, the rest Pending.
+            if service.placement.zoneAntiAffinity == .required { return max(0, min(replicas, z) - mask.nonzeroBitCount) }
             let perZone = (replicas + z - 1) / z
             return max(0, replicas - mask.nonzeroBitCount * perZone)
         }
+        let quorum = { (r: String) in t.placement(service: service.name, region: r).flatMap { p in service.quorum.map { $0.size(replicas: p.sizing.replicas) } } ?? 0 }
         func compute(_ state: [Int?]) -> Bool {
             let active = zoneRegions.filter { $0.role == .active }
             let n = active.count
@@ -51,17 +54,17 @@ enum BruteForce {
                 let replicas = surge && service.capacity == .elastic ? p.sizing.hpaMax : p.sizing.replicas
                 return pods(replicas, r.zones.count, mask)
             }
-            if n > 0 && upActive.count == n && active.allSatisfy({ r in placement(r.name).map { left(r, surge: false) >= $0.sizing.normalNeed } ?? false }) {
+            if n > 0 && upActive.count == n && active.allSatisfy({ r in placement(r.name).map { left(r, surge: false) >= max($0.sizing.normalNeed, quorum(r.name)) } ?? false }) {
                 return true
             }
             if n >= 2 && upActive.count == n - 1
-                && upActive.allSatisfy({ r in placement(r.name).flatMap { p in p.sizing.regionLossNeed.map { left(r, surge: true) >= $0 } } ?? false }) {
+                && upActive.allSatisfy({ r in placement(r.name).flatMap { p in p.sizing.regionLossNeed.map { left(r, surge: true) >= max($0, quorum(r.name)) } } ?? false }) {
                 return true
             }
             if upActive.isEmpty {
                 let wholeNeed = Share(service.demand(in: zone)).need(perReplica: service.perReplica)
                 return zoneRegions.filter { $0.role == .standby }.contains { r in
-                    state[involved.firstIndex(of: r.name)!] != nil && placement(r.name) != nil && left(r, surge: true) >= wholeNeed
+                    state[involved.firstIndex(of: r.name)!] != nil && placement(r.name) != nil && left(r, surge: true) >= max(wholeNeed, quorum(r.name))
                 }
             }
             return false
@@ -131,6 +134,8 @@ func randomBlueprint(seed: UInt64) -> String {
     lines.append("services:")
     var pins = ""
     if rng.int(0...3) == 0 { pins = ", replicas: { r0: \(rng.int(1...6)) }" }
+    if rng.int(0...3) == 0 { pins += ", placement: { zoneAntiAffinity: \(rng.bool() ? "required" : "preferred") }" }
+    if rng.int(0...3) == 0 { pins += ", quorum: \(rng.bool() ? "majority" : "2")" }
     lines.append("  api: { image: x/api:1.0.0, port: 8080, demand: { j: \(rng.int(1...900)) }, perReplica: \(rng.int(50...400)), capacity: \(capacity), uses: [\(uses.joined(separator: ", "))]\(pins) }")
     if !uses.isEmpty {
         lines.append("datastores:")

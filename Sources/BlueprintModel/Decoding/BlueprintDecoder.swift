@@ -12,7 +12,7 @@ public enum BlueprintDecoder {
     }
 
     static let topLevelKeys = ["blueprint", "provider", "namespace", "gitops", "objectives", "assumptions",
-                               "residency", "regions", "services", "datastores", "traffic", "waivers"]
+                               "residency", "regions", "services", "datastores", "traffic", "waivers", "placement"]
 
     public static func decode(_ root: YAMLNode?, file: String) -> Result {
         let context = DecodeContext(file: file)
@@ -54,7 +54,8 @@ private struct Decoder {
         let assumptions = top["assumptions"].flatMap { self.assumptions($0) } ?? Assumptions()
         let residency = top.required("residency").flatMap { self.residency($0) } ?? []
         let regions = top.required("regions").flatMap { self.regions($0) } ?? []
-        let services = top.required("services").flatMap { self.services($0) } ?? []
+        let defaultPlacement = top["placement"].flatMap { self.placement($0, "placement", default: PlacementPolicy()) } ?? PlacementPolicy()
+        let services = top.required("services").flatMap { self.services($0, defaultPlacement: defaultPlacement) } ?? []
         let datastores = top["datastores"].flatMap { self.datastores($0, defaultLag: assumptions.replicationLag) } ?? []
         let traffic = top["traffic"].flatMap { self.traffic($0) }
         let waivers = top["waivers"].flatMap { self.waivers($0) } ?? []
@@ -185,15 +186,47 @@ private struct Decoder {
         return text
     }
 
-    func services(_ node: YAMLNode) -> [Service]? {
+    func services(_ node: YAMLNode, defaultPlacement: PlacementPolicy) -> [Service]? {
         guard let entries = context.entries(node, "services") else { return nil }
-        return entries.compactMap { entry in service(entry.name, entry.key, entry.value) }
+        return entries.compactMap { entry in
+            var service = service(entry.name, entry.key, entry.value)
+            let path = "services.\(entry.name)"
+            if case .mapping(let map) = entry.value.content {
+                let placementNode = map.first { $0.key.scalar == "placement" }?.value
+                service?.placement = placementNode.flatMap { placement($0, "\(path).placement", default: defaultPlacement) } ?? defaultPlacement
+                service?.quorum = map.first { $0.key.scalar == "quorum" }.flatMap { quorum($0.value, "\(path).quorum") }
+            }
+            return service
+        }
+    }
+
+    /// `{ zoneAntiAffinity: spread|preferred|required, hostAntiAffinity: preferred|required }`.
+    func placement(_ node: YAMLNode, _ path: String, default fallback: PlacementPolicy) -> PlacementPolicy? {
+        guard let map = MappingReader(node, path, context, keys: ["zoneAntiAffinity", "hostAntiAffinity"]) else { return nil }
+        var policy = fallback
+        if let zone = map["zoneAntiAffinity"].flatMap({ context.choice($0, map.path("zoneAntiAffinity"), as: PlacementPolicy.ZoneAntiAffinity.self) }) {
+            policy.zoneAntiAffinity = zone
+        }
+        if let host = map["hostAntiAffinity"].flatMap({ context.choice($0, map.path("hostAntiAffinity"), as: PlacementPolicy.HostAntiAffinity.self) }) {
+            policy.hostAntiAffinity = host
+        }
+        return policy
+    }
+
+    /// `majority` or a whole number of replicas.
+    func quorum(_ node: YAMLNode, _ path: String) -> Quorum? {
+        if node.scalar == "majority" { return .majority }
+        if let text = node.scalar, Int(text) == nil {
+            context.invalid(node, path, expected: "'majority' or a number of replicas from 1 to 1000")
+            return nil
+        }
+        return context.int(node, path, in: 1...1000).map(Quorum.count)
     }
 
     func service(_ name: String, _ keyNode: YAMLNode, _ node: YAMLNode) -> Service? {
         let path = "services.\(name)"
         let keys = ["image", "port", "demand", "perReplica", "capacity", "targetCPU", "resources", "health", "uses",
-                    "env", "objectives", "replicas", "maxReplicas"]
+                    "env", "objectives", "replicas", "maxReplicas", "placement", "quorum"]
         guard context.checkName(name, at: keyNode.mark, path: path, what: "service"),
               let map = MappingReader(node, path, context, keys: keys) else { return nil }
         let image = map.required("image").flatMap { context.nonEmptyString($0, map.path("image")) } ?? ""
