@@ -16,6 +16,8 @@ public struct Explanation: Sendable {
         public var pdbMaxUnavailable: Int
         public var hpaMin: Int
         public var hpaMax: Int
+        /// `zone spread`, `zone required, host preferred`, plus `quorum 2` for voting services.
+        public var placement: String
     }
 
     public struct AvailabilityRow: Sendable, Hashable {
@@ -70,7 +72,8 @@ public struct Explanation: Sendable {
                 service: placement.service, residencyZone: placement.residencyZone, region: placement.region, role: placement.role,
                 zones: placement.zones.count, normalShare: sizing.normalShare.description,
                 regionLossShare: sizing.regionLossShare?.description, need: sizing.provisionedNeed, replicas: sizing.replicas,
-                pdbMaxUnavailable: sizing.pdbMaxUnavailable, hpaMin: sizing.hpaMin, hpaMax: sizing.hpaMax)
+                pdbMaxUnavailable: sizing.pdbMaxUnavailable, hpaMin: sizing.hpaMin, hpaMax: sizing.hpaMax,
+                placement: placement.policy.description + (placement.quorum.map { ", quorum \($0.size(replicas: sizing.replicas))" } ?? ""))
         }
         var availability: [AvailabilityRow] = []
         var rto: [RTORow] = []

@@ -155,6 +155,12 @@ public enum ReplicaMath {
         let policy = input.zoneAntiAffinity
         var replicas = zoneTolerant(need: need(provisioned), zones: input.zones, policy: policy)
         if input.role == .standby { replicas = max(replicas, input.zones) }
+        // A majority-voting group needs at least three members, and an odd count: a fourth
+        // member raises the majority without surviving more losses.
+        if input.quorum == .majority {
+            replicas = max(replicas, 3)
+            if replicas % 2 == 0 { replicas += 1 }
+        }
         if let pin = input.pinnedReplicas { replicas = pin }
 
         var hpaMax = max(replicas, regionLoss.map { zoneTolerant(need: need($0), zones: input.zones, policy: policy) } ?? replicas)

@@ -25,6 +25,9 @@ public enum RuleRegistry {
         ZoneLossCapacity.self,
         RegionLossCapacity.self,
         PDBBlocksDrain.self,
+        // Placement
+        AntiAffinityPending.self,
+        QuorumZoneLoss.self,
         // Datastores
         CopiesExceedZones.self,
         // Residency

@@ -8,7 +8,7 @@ enum DeploymentGenerator {
     static func make(_ w: WorkloadContext, configHash: String) -> YAMLValue {
         let sizing = w.placement.sizing
         let spreadSelector = YAMLValue.mapping([("matchLabels", .mapping(w.selectorLabels))])
-        let spread: YAMLValue = .sequence([
+        let spread: YAMLValue = .sequence(Array([
             // DoNotSchedule + minDomains: a zone without nodes must block, not silently shrink the spread.
             .mapping([
                 ("maxSkew", .int(1)),
@@ -25,7 +25,7 @@ enum DeploymentGenerator {
                 ("labelSelector", spreadSelector),
                 ("matchLabelKeys", .sequence([.string("pod-template-hash")])),
             ]),
-        ])
+        ].dropFirst(PlacementAffinity.keepsZoneSpread(w) ? 0 : 1)))
         let affinity: YAMLValue = .mapping([
             ("nodeAffinity", .mapping([
                 ("requiredDuringSchedulingIgnoredDuringExecution", .mapping([
@@ -38,7 +38,7 @@ enum DeploymentGenerator {
                     ])])),
                 ])),
             ])),
-        ])
+        ] + (PlacementAffinity.podAntiAffinity(w).map { [("podAntiAffinity", $0)] } ?? []))
         let podSpec: YAMLValue = .mapping([
             ("automountServiceAccountToken", .bool(false)),
             ("securityContext", .mapping([
@@ -71,8 +71,7 @@ enum DeploymentGenerator {
                 ("selector", w.selector),
                 ("strategy", .mapping([
                     ("type", .string("RollingUpdate")),
-                    // Surge first, never take a serving pod away before its replacement is Ready.
-                    ("rollingUpdate", .mapping([("maxUnavailable", .int(0)), ("maxSurge", .string("25%"))])),
+                    ("rollingUpdate", PlacementAffinity.rollingUpdate(w)),
                 ])),
                 ("template", .mapping([
                     ("metadata", .mapping([

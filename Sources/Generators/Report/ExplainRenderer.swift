@@ -10,10 +10,10 @@ public enum ExplainRenderer {
 
     static func tables(_ e: Explanation) -> [(title: String, table: Table)] {
         let capacity = Table(
-            headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max"],
+            headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max", "placement"],
             rows: e.capacity.map { row in
                 [row.service, row.residencyZone, row.region, row.role.rawValue, String(row.zones), row.normalShare,
-                 row.regionLossShare ?? "-", String(row.need), String(row.replicas), String(row.pdbMaxUnavailable), "\(row.hpaMin)-\(row.hpaMax)"]
+                 row.regionLossShare ?? "-", String(row.need), String(row.replicas), String(row.pdbMaxUnavailable), "\(row.hpaMin)-\(row.hpaMax)", row.placement]
             })
         let availability = Table(
             headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", ""],
@@ -78,7 +78,7 @@ public enum ExplainRenderer {
                 ["service": row.service, "zone": row.residencyZone, "region": row.region, "role": row.role.rawValue,
                  "availabilityZones": row.zones, "normalShare": row.normalShare, "regionLossShare": row.regionLossShare ?? NSNull(),
                  "need": row.need, "replicas": row.replicas, "pdbMaxUnavailable": row.pdbMaxUnavailable,
-                 "hpaMin": row.hpaMin, "hpaMax": row.hpaMax]
+                 "hpaMin": row.hpaMin, "hpaMax": row.hpaMax, "placement": row.placement]
             },
             "availability": e.availability.map { row -> [String: Any] in
                 ["service": row.service, "zone": row.residencyZone, "availability": AvailabilityModel.percent(row.availability),

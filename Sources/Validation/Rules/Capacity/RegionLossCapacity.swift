@@ -24,11 +24,12 @@ public struct RegionLossCapacity: Rule {
             guard let lossNeed = sizing.regionLossNeed, let lossShare = sizing.regionLossShare,
                   let service = context.blueprint.service(placement.service) else { return nil }
             let z = placement.zones.count
-            let required = ReplicaMath.zoneTolerant(need: lossNeed, zones: z)
+            let required = ReplicaMath.zoneTolerant(need: lossNeed, zones: z, policy: placement.policy.zoneAntiAffinity)
             let elastic = service.capacity == .elastic
             let have = elastic ? sizing.hpaMax : sizing.replicas
             let pinned = elastic ? placement.maxReplicasPinned : placement.replicasPinned
-            guard have < required, pinned else { return nil }
+            // Under required zone anti-affinity the ceiling is capped at the zone count even unpinned.
+            guard have < required, pinned || placement.policy.zoneAntiAffinity == .required else { return nil }
             let key = elastic ? "maxReplicas" : "replicas"
             let what = placement.role == .standby ? "when no active region of \(placement.residencyZone) is up" : "when another region of \(placement.residencyZone) is lost"
             return Finding(

@@ -21,9 +21,9 @@ public struct ZoneLossCapacity: Rule {
             let sizing = placement.sizing
             let z = placement.zones.count
             guard placement.role == .active, placement.replicasPinned, z > 1 else { return nil }
-            let tolerant = ReplicaMath.zoneTolerant(need: sizing.normalNeed, zones: z)
+            let tolerant = ReplicaMath.zoneTolerant(need: sizing.normalNeed, zones: z, policy: placement.policy.zoneAntiAffinity)
             guard sizing.replicas < tolerant else { return nil }
-            let left = ReplicaMath.survivingPods(replicas: sizing.replicas, zones: z, downZones: 1)
+            let left = ReplicaMath.survivingPods(replicas: sizing.replicas, zones: z, downZones: 1, policy: placement.policy.zoneAntiAffinity)
             return Finding(
                 at: "services.\(placement.service).replicas.\(placement.region)",
                 "\(placement.service) in \(placement.region): \(sizing.replicas) replicas leave \(left) after losing a zone; the normal share needs \(sizing.normalNeed)",
