@@ -11,9 +11,12 @@ public struct BlueprintDiff: Sendable {
         public var path: String
         public var old: String?
         public var new: String?
-        /// Replica counts, PDB and autoscaler bounds: what reviewers must not miss.
+        /// Replica counts, PDB and autoscaler bounds, and pod placement (anti-affinity, spread):
+        /// what reviewers must not miss.
         public var isCapacity: Bool {
             ["spec.replicas", "spec.maxUnavailable", "spec.minAvailable", "spec.minReplicas", "spec.maxReplicas"].contains(path)
+                || path.hasPrefix("spec.template.spec.affinity.podAntiAffinity")
+                || path.hasPrefix("spec.template.spec.topologySpreadConstraints")
         }
     }
 
