@@ -230,7 +230,8 @@ public struct OutputWriter {
         let staging = sibling("staging")
         do {
             try FileSystem.removeTree(staging)
-            try FileSystem.makeDirectory(staging)
+            // The new tree takes the old one's permissions (a team may have restricted them).
+            try FileSystem.makeDirectory(staging, mode: FileSystem.mode(targetPath) ?? 0o755)
             var directories = Set<String>()
             func makeParent(of path: String) throws {
                 guard let slash = path.lastIndex(of: "/") else { return }
