@@ -1,4 +1,4 @@
-import Compiler
+@testable import Compiler
 import Foundation
 import Generators
 import Testing
@@ -67,5 +67,269 @@ private func generated(_ path: String, _ body: String) -> GeneratedFile {
         #expect(writer.changes([generated("a.yaml", "a: 1\n"), generated("b.yaml", "b: 1\n")]).isEmpty)
         let changes = writer.changes([generated("a.yaml", "a: 2\n"), generated("c.yaml", "c: 1\n")])
         #expect(changes == [.modified("a.yaml"), .removed("b.yaml"), .added("c.yaml")])
+    }
+
+    @Test func anUnchangedRecompileTouchesNothing() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        let files = [generated("clusters/a/x.yaml", "x: 1\n"), generated("REPORT.md", "r\n")]
+        try writer.write(files)
+        let before = try identity(writer.target.path)
+        let summary = try writer.write(files)
+        #expect(summary.written == 0 && summary.unchanged == 2 && summary.removed == 0)
+        // Not even the folder was swapped.
+        #expect(try identity(writer.target.path) == before)
+    }
+
+    @Test func aOneFileChangeKeepsTheOtherFilesInodeAndMtime() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        let paths = ["clusters/a/x.yaml", "clusters/a/y.yaml", "clusters/b/x.yaml", "REPORT.md"]
+        try writer.write(paths.map { generated($0, "v: 1\n") })
+        // Back-date everything so a rewrite could not keep the mtime by accident.
+        for path in paths { try backdate(writer.target.appendingPathComponent(path).path) }
+        let before = try Dictionary(uniqueKeysWithValues: paths.map { ($0, try identity(writer.target.appendingPathComponent($0).path)) })
+
+        let summary = try writer.write(paths.map { generated($0, $0 == "clusters/a/y.yaml" ? "v: 2\n" : "v: 1\n") })
+        #expect(summary == OutputWriter.Summary(written: 1, unchanged: 3, removed: 0, kept: 0))
+        for path in paths {
+            let after = try identity(writer.target.appendingPathComponent(path).path)
+            if path == "clusters/a/y.yaml" {
+                #expect(after.inode != before[path]!.inode && after.mtime != before[path]!.mtime)
+            } else {
+                #expect(after == before[path]!, "\(path) was rewritten")
+            }
+        }
+        #expect(String(decoding: snapshot(writer.target)["clusters/a/y.yaml"]!, as: UTF8.self).hasSuffix("v: 2\n"))
+    }
+
+    @Test func fifosSocketsAndLinksOfTheUserKeepTheirInode() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        try writer.write([generated("clusters/a/x.yaml", "x: 1\n")])
+        let target = writer.target.path
+        #expect(mkfifo(target + "/clusters/a/pipe", 0o600) == 0)
+        try bindSocket(target + "/sock")
+        try FileManager.default.createSymbolicLink(atPath: target + "/dangling", withDestinationPath: "nowhere/at/all")
+        try FileManager.default.createSymbolicLink(atPath: target + "/outside", withDestinationPath: root.path)
+        try Data([0, 255, 1]).write(to: URL(fileURLWithPath: target + "/clusters/a/blob.bin"))
+        let kept = ["clusters/a/pipe", "sock", "dangling", "outside", "clusters/a/blob.bin"]
+        let before = try Dictionary(uniqueKeysWithValues: kept.map { ($0, try identity(target + "/" + $0)) })
+
+        let summary = try writer.write([generated("clusters/a/x.yaml", "x: 2\n")])
+        #expect(summary.kept == kept.count)
+        for path in kept { #expect(try identity(target + "/" + path) == before[path]!, "\(path)") }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: target + "/dangling") == "nowhere/at/all")
+    }
+
+    @Test(arguments: ["file", "symlink", "fifo"])
+    func aNonDirectoryAtTheTargetIsRefusedAndKept(_ kind: String) throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        let target = writer.target.path
+        switch kind {
+        case "file": try Data("mine\n".utf8).write(to: writer.target)
+        case "symlink":
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+            try Data("behind the link\n".utf8).write(to: root.appendingPathComponent("elsewhere/kept.txt"))
+            try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: "elsewhere")
+        default: #expect(mkfifo(target, 0o600) == 0)
+        }
+        let before = try identity(target)
+        let error = #expect(throws: OutputError.self) { try writer.write([generated("x.yaml", "x: 1\n")]) }
+        #expect(error?.description.contains("not a directory") == true, "\(String(describing: error))")
+        #expect(try identity(target) == before)
+        #expect(writer.changes([generated("x.yaml", "x: 1\n")]).map(\.path) == [""])
+        if kind == "symlink" {
+            #expect(snapshot(root.appendingPathComponent("elsewhere")) == ["kept.txt": Data("behind the link\n".utf8)])
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == (kind == "symlink" ? ["demo", "elsewhere"] : ["demo"]))
+    }
+
+    @Test func aFileOfTheUserWhereAGeneratedFileGoesIsRefused() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        try writer.write([generated("clusters/a/x.yaml", "x: 1\n")])
+        try Data("hand-written, no header\n".utf8).write(to: writer.target.appendingPathComponent("clusters/a/y.yaml"))
+        try Data("a file where a folder must go\n".utf8).write(to: writer.target.appendingPathComponent("terraform"))
+        let before = snapshot(writer.target)
+        let wanted = [generated("clusters/a/x.yaml", "x: 2\n"), generated("clusters/a/y.yaml", "y: 1\n"), generated("terraform/main.tf", "t\n")]
+        let error = #expect(throws: OutputError.self) { try writer.write(wanted) }
+        #expect(error?.description.contains("clusters/a/y.yaml is not generated by meridian") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("terraform is a regular file where generated files need a directory") == true)
+        #expect(snapshot(writer.target) == before)
+    }
+
+    @Test func theNextRunRepairsWhatAKilledCompileLeft() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        try writer.write([generated("x.yaml", "x: 1\n")])
+        try Data("mine\n".utf8).write(to: writer.target.appendingPathComponent("NOTES.md"))
+        // A fallback swap killed between its two renames: the old tree is aside, the new one staged.
+        let dead = try deadProcessID()
+        let fm = FileManager.default
+        try fm.moveItem(at: writer.target, to: root.appendingPathComponent(".demo.previous-\(dead)"))
+        try fm.createDirectory(at: root.appendingPathComponent(".demo.staging-\(dead)/half"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent(".demo.removed-\(dead)"), withIntermediateDirectories: true)
+        // Litter of a live process (pid 1) and another blueprint's are not ours to touch.
+        try fm.createDirectory(at: root.appendingPathComponent(".demo.staging-1"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent(".other.staging-\(dead)"), withIntermediateDirectories: true)
+
+        let summary = try writer.write([generated("x.yaml", "x: 2\n")])
+        #expect(summary.notes.count == 3, "\(summary.notes)")
+        #expect(summary.notes.contains { $0.hasPrefix("restored \(writer.displayPath) from") })
+        // The user's file came back with the restored tree and into the new one.
+        #expect(snapshot(writer.target)["NOTES.md"] == Data("mine\n".utf8))
+        #expect(String(decoding: snapshot(writer.target)["x.yaml"]!, as: UTF8.self).hasSuffix("x: 2\n"))
+        #expect(try fm.contentsOfDirectory(atPath: root.path).sorted() == [".demo.staging-1", ".other.staging-\(dead)", "demo"])
+    }
+
+    @Test func theFallbackSwapWithoutExchangeGivesTheSameTree() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        writer.exchangeSupported = false
+        try writer.write([generated("a/x.yaml", "x: 1\n"), generated("b/y.yaml", "y: 1\n")])
+        try Data("mine\n".utf8).write(to: writer.target.appendingPathComponent("NOTES.md"))
+        try writer.write([generated("a/x.yaml", "x: 2\n")])
+        #expect(snapshot(writer.target).keys.sorted() == ["NOTES.md", "a/x.yaml"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["demo"])
+    }
+
+    @Test func anOutputRootThatIsAFileIsReportedAsNotADirectory() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("out")
+        try Data().write(to: file)
+        let writer = OutputWriter(outputDirectory: file.path, blueprint: "demo")
+        let error = #expect(throws: OutputError.self) { try writer.write([generated("x.yaml", "x\n")]) }
+        #expect(error?.description.hasSuffix("\(file.path): Not a directory") == true, "\(String(describing: error))")
+    }
+
+    @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root"))
+    func aFullDiskSaysSoAndLeavesTheOutputAlone() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        guard mount("tmpfs", root.path, "tmpfs", 0, "size=64k") == 0 else {
+            Issue.record("cannot mount tmpfs: \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { umount(root.path) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        try writer.write([generated("x.yaml", "x: 1\n")])
+        let before = snapshot(writer.target)
+        let big = generated("big.yaml", String(repeating: "k: v\n", count: 40_000))
+        let error = #expect(throws: OutputError.self) { try writer.write([generated("x.yaml", "x: 2\n"), big]) }
+        #expect(error?.description.contains("No space left on device") == true, "\(String(describing: error))")
+        #expect(error?.description.hasSuffix("previous output left untouched") == true)
+        #expect(snapshot(writer.target) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["demo"])
+    }
+
+    @Test func aSecondWriterWaitsForTheLock() async throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try OutputLock.exclusive(root: root.path)
+        let waitedFor = LockedValue<Int32?>(nil)
+        let second = Task.detached { () throws -> Bool in
+            let lock = try OutputLock.exclusive(root: root.path) { holder in waitedFor.withLock { $0 = holder } }
+            lock.release()
+            return true
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(waitedFor.withLock { $0 } == getpid())
+        first.release()
+        #expect(try await second.value)
+        // The last holder deletes the lock file: a committed Output/ does not carry it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == [])
+    }
+
+    @Test func orphansAreFoldersWhoseHeaderNamesThemAndPruningKeepsUserFiles() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        func write(_ blueprint: String, as folder: String, _ path: String) throws {
+            let url = root.appendingPathComponent("\(folder)/\(path)")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data((GeneratedHeader.comment(blueprint: blueprint) + "k: v\n").utf8).write(to: url)
+        }
+        try write("live", as: "live", "REPORT.md")
+        try write("gone", as: "gone", "REPORT.md")
+        try write("gone", as: "gone", "clusters/a/x.yaml")
+        try write("kept", as: "kept", "REPORT.md")
+        try Data("mine\n".utf8).write(to: root.appendingPathComponent("kept/NOTES.md"))
+        // A folder of the user's holding a copy of another blueprint's file is not an orphan.
+        try write("live", as: "reference", "copy.yaml")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".hidden"), withIntermediateDirectories: true)
+
+        let orphans = try OutputRoot.orphans(root: root.path, keeping: ["live"])
+        #expect(orphans == [OutputRoot.Orphan(blueprint: "gone", generatedFiles: ["REPORT.md", "clusters/a/x.yaml"]),
+                            OutputRoot.Orphan(blueprint: "kept", generatedFiles: ["REPORT.md"])])
+        for orphan in orphans {
+            try OutputWriter(outputDirectory: root.path, blueprint: orphan.blueprint).removeGeneratedFiles()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == [".hidden", "kept", "live", "reference"])
+        #expect(snapshot(root.appendingPathComponent("kept")) == ["NOTES.md": Data("mine\n".utf8)])
+    }
+}
+
+struct Identity: Equatable {
+    var inode: UInt64
+    var mtime: Int
+    var mtimeNanoseconds: Int
+}
+
+func identity(_ path: String) throws -> Identity {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { throw SystemCallError(path) }
+    return Identity(inode: UInt64(status.st_ino), mtime: status.st_mtim.tv_sec, mtimeNanoseconds: status.st_mtim.tv_nsec)
+}
+
+/// Sets the file's mtime an hour back.
+func backdate(_ path: String) throws {
+    var times = [timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), timespec(tv_sec: time(nil) - 3600, tv_nsec: 0)]
+    guard utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SystemCallError(path) }
+}
+
+/// The id of a process that has exited (and been reaped), for litter of a "killed" compile.
+func deadProcessID() throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/true")
+    try process.run()
+    process.waitUntilExit()
+    return process.processIdentifier
+}
+
+/// Leaves a Unix-domain socket file at `path` (the socket itself is closed).
+func bindSocket(_ path: String) throws {
+    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw SystemCallError(path) }
+    defer { close(descriptor) }
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+        let bytes = Array(path.utf8.prefix(buffer.count - 1))
+        buffer.copyBytes(from: bytes)
+    }
+    let result = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard result == 0 else { throw SystemCallError(path) }
+}
+
+
+final class LockedValue<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }

@@ -7,9 +7,14 @@ struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate blueprints, then write their manifests, delivery and DNS files.",
         discussion: """
-            Writes <output>/<blueprint>/… for each blueprint. Nothing is written while any blueprint has \
-            errors. Exit codes: 0 written, 1 errors found, 2 bad usage or unreadable input, 3 (--check) \
-            committed output is stale.
+            Writes <output>/<blueprint>/… for each blueprint, atomically: each folder is always the \
+            complete old or the complete new tree, files whose bytes did not change are left untouched, \
+            and files meridian did not generate are kept. Nothing is written while any blueprint has \
+            errors. When the given files are every *.yaml/*.yml of their folders (as \
+            `Blueprints/*.yaml` expands to), output folders of blueprints that no longer exist are \
+            orphans: --check reports them and compile deletes their generated files (--prune / \
+            --no-prune decide instead). Exit codes: 0 written, 1 errors found, 2 bad usage, unreadable \
+            input or output that cannot be written, 3 (--check) committed output is stale.
             """)
 
     @OptionGroup var inputs: BlueprintInputs
@@ -19,6 +24,13 @@ struct Compile: ParsableCommand {
 
     @Flag(help: "Write nothing; exit 3 and list the files that would change.")
     var check = false
+
+    @Flag(inversion: .prefixedNo, help: """
+        Treat the given blueprints as the whole set: delete (--check: report) the generated files of \
+        output folders whose blueprint is not among them. Default: only when the given files are \
+        every *.yaml/*.yml of their folders.
+        """)
+    var prune: Bool?
 
     func run() throws {
         let loaded = inputs.load()
@@ -40,38 +52,143 @@ struct Compile: ParsableCommand {
             }
             owners[blueprint.name] = blueprint.file
         }
+        let wholeSet = prune ?? Self.areEveryBlueprintOfTheirFolders(inputs.files)
+        if check {
+            try checkOutput(analyses, wholeSet: wholeSet)
+        } else {
+            try writeOutput(analyses, wholeSet: wholeSet)
+        }
+    }
 
+    private func waitingMessage(_ holder: Int32?) {
+        let who = holder.map { "process \($0)" } ?? "another process"
+        printError("compile: waiting for \(who), which is writing into \(output)/ (lock \(output)/\(OutputLock.fileName))")
+    }
+
+    private func writeOutput(_ analyses: [Analysis], wholeSet: Bool) throws {
+        let lock: OutputLock
+        do {
+            lock = try OutputLock.exclusive(root: output, waiting: waitingMessage)
+        } catch {
+            printError("compile: error: \(error)")
+            throw ExitStatus.unreadableInput
+        }
+        defer { lock.release() }
+        OutputRoot.recoverInterrupted(root: output).forEach { printError("compile: note: \($0)") }
+        for analysis in analyses {
+            guard let blueprint = analysis.blueprint, let generated = Pipeline.generate(analysis) else { continue }
+            let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
+            generated.notices.forEach { printError($0) }
+            let summary: OutputWriter.Summary
+            do {
+                summary = try writer.write(generated.files, lock: lock)
+            } catch {
+                printError("compile: error: \(error)")
+                throw ExitStatus.unreadableInput
+            }
+            summary.notes.forEach { printError("compile: note: \($0)") }
+            print(Self.describe(summary, of: generated.files.count, in: writer.displayPath))
+        }
+        guard wholeSet else { return }
+        for orphan in try orphans(of: analyses) {
+            let writer = OutputWriter(outputDirectory: output, blueprint: orphan.blueprint)
+            do {
+                let summary = try writer.removeGeneratedFiles(lock: lock)
+                let kept = summary.kept == 0 ? "" : "; kept \(summary.kept) entr\(summary.kept == 1 ? "y" : "ies") meridian did not generate"
+                print("removed \(summary.removed) generated file\(summary.removed == 1 ? "" : "s") of blueprint '\(orphan.blueprint)' from \(writer.displayPath)/: no blueprint given has that name\(kept)")
+            } catch {
+                printError("compile: error: \(error)")
+                throw ExitStatus.unreadableInput
+            }
+        }
+    }
+
+    static func describe(_ summary: OutputWriter.Summary, of total: Int, in path: String) -> String {
+        guard summary.written > 0 || summary.removed > 0 else {
+            return "\(path) is up to date (\(total) file\(total == 1 ? "" : "s") unchanged)"
+        }
+        var text = "wrote \(summary.written) of \(total) files to \(path)"
+        if summary.unchanged > 0 { text += ", \(summary.unchanged) unchanged" }
+        if summary.removed > 0 { text += ", removed \(summary.removed) no longer generated" }
+        return text
+    }
+
+    private func checkOutput(_ analyses: [Analysis], wholeSet: Bool) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+            printError("compile: error: cannot check \(output): \(SystemCallError(output, code: ENOTDIR))")
+            throw ExitStatus.unreadableInput
+        }
+        let lock = try? OutputLock.shared(root: output, waiting: waitingMessage)
+        defer { lock?.release() }
         var stale = 0
         for analysis in analyses {
             guard let blueprint = analysis.blueprint, let generated = Pipeline.generate(analysis) else { continue }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
-            if check {
-                let changes = writer.changes(generated.files)
-                for change in changes {
-                    switch change {
-                    case .added(let path): print("stale: \(writer.displayPath)/\(path) (missing, would be created)")
-                    case .modified(let path): print("stale: \(writer.displayPath)/\(path) (differs from the blueprint)")
-                    case .removed(let path): print("stale: \(writer.displayPath)/\(path) (no longer generated, would be removed)")
-                    }
+            let changes = writer.changes(generated.files)
+            for change in changes {
+                let path = change.path.isEmpty ? writer.displayPath : "\(writer.displayPath)/\(change.path)"
+                switch change {
+                case .added: print("stale: \(path) (missing, would be created)")
+                case .modified: print("stale: \(path) (differs from the blueprint)")
+                case .removed: print("stale: \(path) (no longer generated, would be removed)")
+                case .blocked(_, let reason): print("stale: \(path) (\(reason); compile will refuse to replace it)")
                 }
-                stale += changes.count
-            } else {
-                generated.notices.forEach { printError($0) }
-                do {
-                    try writer.write(generated.files)
-                } catch {
-                    printError("compile: error: \(error)")
-                    throw ExitStatus.unreadableInput
-                }
-                print("wrote \(generated.files.count) files to \(writer.displayPath)")
+            }
+            stale += changes.count
+        }
+        let orphans = wholeSet ? try orphans(of: analyses) : []
+        for orphan in orphans {
+            let count = orphan.generatedFiles.count
+            print("stale: \(output)/\(orphan.blueprint)/ (output of blueprint '\(orphan.blueprint)', which is not among the given blueprints; its \(count) generated file\(count == 1 ? "" : "s") would be removed)")
+        }
+        let blueprintCount = analyses.count
+        guard stale > 0 || !orphans.isEmpty else {
+            print("compile --check: output is up to date for \(blueprintCount) blueprint\(blueprintCount == 1 ? "" : "s")")
+            return
+        }
+        var problems: [String] = []
+        if stale > 0 { problems.append("\(stale) file\(stale == 1 ? "" : "s") out of date") }
+        if !orphans.isEmpty { problems.append("\(orphans.count) orphaned output folder\(orphans.count == 1 ? "" : "s")") }
+        printError("compile --check: \(problems.joined(separator: ", ")); run `\(fixCommand)` and commit the result")
+        throw ExitStatus.outputStale
+    }
+
+    /// The compile that brings the output up to date: same files, same output folder, same pruning.
+    var fixCommand: String {
+        var words = ["meridian", "compile"] + inputs.files
+        if output != "Output" { words += ["-o", output] }
+        if let prune { words.append(prune ? "--prune" : "--no-prune") }
+        return words.map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@%+,")
+        if !word.isEmpty && word.allSatisfy(plain.contains) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private func orphans(of analyses: [Analysis]) throws -> [OutputRoot.Orphan] {
+        do {
+            return try OutputRoot.orphans(root: output, keeping: Set(analyses.compactMap(\.blueprint?.name)))
+        } catch {
+            printError("compile: error: cannot look for orphaned outputs: \(error)")
+            throw ExitStatus.unreadableInput
+        }
+    }
+
+    /// True when, for every folder a given file is in, every `*.yaml`/`*.yml` file of that folder
+    /// was given: what `Blueprints/*.yaml` (or `*.y*ml`) expands to. Then the given blueprints are
+    /// the whole set, and an output folder of any other blueprint is an orphan.
+    static func areEveryBlueprintOfTheirFolders(_ files: [String]) -> Bool {
+        let given = Set(files.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path })
+        for folder in Set(given.map { ($0 as NSString).deletingLastPathComponent }) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return false }
+            for name in names where !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) {
+                let path = URL(fileURLWithPath: folder).appendingPathComponent(name).resolvingSymlinksInPath().path
+                if !given.contains(path) { return false }
             }
         }
-        if check {
-            if stale > 0 {
-                printError("compile --check: \(stale) file\(stale == 1 ? "" : "s") out of date; run `meridian compile \(inputs.files.joined(separator: " "))` and commit the result")
-                throw ExitStatus.outputStale
-            }
-            print("compile --check: output is up to date for \(blueprints.count) blueprint\(blueprints.count == 1 ? "" : "s")")
-        }
+        return true
     }
 }
