@@ -152,6 +152,11 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
             .replacingOccurrences(of: "interval: 10s, failureThreshold: 3", with: "interval: 60s, failureThreshold: 3")
     }()
 
+    /// The line of the broken interval, wherever edits to the example move it.
+    static let brokenLine: Int = {
+        broken.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("interval: 60s") }! + 1
+    }()
+
     func lint(_ format: String) throws -> RunResult {
         let work = try temporaryDirectory()
         let file = work.appendingPathComponent("bp.yaml")
@@ -166,7 +171,7 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         let first = try #require(diagnostics.first)
         #expect(first["rule"] as? String == "route53-health-interval")
-        #expect(first["line"] as? Int == 91 && first["column"] as? Int == 56)
+        #expect(first["line"] as? Int == Self.brokenLine && first["column"] as? Int == 56)
         #expect(first["severity"] as? String == "error")
         #expect((first["file"] as? String)?.hasSuffix("bp.yaml") == true)
         #expect(first["fix"] as? String == "use 10s (fast, extra cost) or 30s")
@@ -184,14 +189,14 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(results.count == 1)
         let location = try #require((results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
-        #expect((location["region"] as? [String: Int]) == ["startLine": 91, "startColumn": 56])
+        #expect((location["region"] as? [String: Int]) == ["startLine": Self.brokenLine, "startColumn": 56])
         let index = try #require(results[0]["ruleIndex"] as? Int)
         #expect(rules[index]["id"] as? String == "route53-health-interval")
     }
 
     @Test func githubAnnotations() throws {
         let result = try lint("github")
-        #expect(result.stdout.hasPrefix("::error file=bp.yaml,line=91,col=56,title=route53-health-interval::Route53 health checks run every 10s or 30s"))
+        #expect(result.stdout.hasPrefix("::error file=bp.yaml,line=\(Self.brokenLine),col=56,title=route53-health-interval::Route53 health checks run every 10s or 30s"))
     }
 
     @Test func rulesReferenceIsCurrent() throws {
