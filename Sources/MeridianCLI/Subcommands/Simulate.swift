@@ -1,0 +1,64 @@
+import ArgumentParser
+import BlueprintModel
+import Compiler
+import Diagnostics
+import Generators
+import Resilience
+
+extension SimulationRenderer.Format: ExpressibleByArgument {}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What if a region or zone is down? Who is served, which copy writes, how long recovery takes.",
+        discussion: """
+            Exit 0 when every objective holds in the scenario, 1 when one does not (so it can gate a \
+            pipeline), 2 for unreadable input or unknown names. The figures are explain's, for that disruption.
+            """)
+
+    @Argument(help: "A blueprint file.", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String
+
+    @Option(name: .customLong("down"), help: "Failed regions and/or zones, comma-separated; repeatable.")
+    var down: [String] = []
+
+    @Flag(help: "Tabulate every single-region and single-zone outage, worst first.")
+    var allSingle = false
+
+    @Option(help: "text, markdown or json.")
+    var format: SimulationRenderer.Format = .text
+
+    func validate() throws {
+        if down.isEmpty == !allSingle { throw ValidationError("give --down REGION|ZONE[,…] or --all-single") }
+    }
+
+    func run() throws {
+        let analysis: Analysis
+        do {
+            analysis = Pipeline.analyze(file: file, bytes: try SourceLoader.load(file))
+        } catch {
+            printError(error.description)
+            throw ExitStatus.unreadableInput
+        }
+        if !analysis.diagnostics.isEmpty { printError(TextFormatter.format(analysis.diagnostics)) }
+        guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
+        let topology = analysis.topology ?? Topology(blueprint)
+        if allSingle {
+            let simulations = Simulation.allSingle(topology)
+            print(SimulationRenderer.renderAll(simulations, blueprint: blueprint.name, format: format), terminator: "")
+            if !simulations.allSatisfy(\.holds) { throw ExitStatus.errorsFound }
+            return
+        }
+        let (outage, unknown) = Outage.parse(down, in: blueprint)
+        if !unknown.isEmpty {
+            let known = blueprint.regions.map(\.name) + blueprint.regions.flatMap(\.zones)
+            let hints = unknown.map { name in
+                "'\(name)' is neither a region nor a zone of \(blueprint.name)" + (Suggestion.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? "")
+            }
+            printError("meridian simulate: " + hints.joined(separator: "\n"))
+            throw ExitStatus.unreadableInput
+        }
+        let simulation = Simulation(topology, outage: outage, explanation: analysis.explanation)
+        print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format), terminator: "")
+        if !simulation.holds { throw ExitStatus.errorsFound }
+    }
+}

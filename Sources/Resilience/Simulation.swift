@@ -1,0 +1,312 @@
+import BlueprintModel
+
+/// A set of failed regions and availability zones: "what if eu-west-1 is down?"
+public struct Outage: Sendable, Hashable {
+    public var regions: Set<String>
+    public var zones: Set<String>
+
+    public init(regions: Set<String> = [], zones: Set<String> = []) {
+        self.regions = regions
+        self.zones = zones
+    }
+
+    /// Reads `eu-west-1`, `us-east-1a,us-east-1b`: each name must be a declared region or zone.
+    public static func parse(_ names: [String], in blueprint: Blueprint) -> (outage: Outage, unknown: [String]) {
+        var outage = Outage()
+        var unknown: [String] = []
+        let zoneRegion = Dictionary(blueprint.regions.flatMap { region in region.zones.map { ($0, region.name) } }, uniquingKeysWith: { a, _ in a })
+        for name in names.flatMap({ $0.split(separator: ",").map { String($0).trimmingSpaces() } }) where !name.isEmpty {
+            if blueprint.region(name) != nil {
+                outage.regions.insert(name)
+            } else if zoneRegion[name] != nil {
+                outage.zones.insert(name)
+            } else {
+                unknown.append(name)
+            }
+        }
+        return (outage, unknown)
+    }
+
+    public var label: String {
+        (regions.sorted() + zones.sorted()).joined(separator: ", ")
+    }
+
+    func isUp(_ region: String) -> Bool { !regions.contains(region) }
+
+    func downZones(of region: Region) -> Int { region.zones.filter { zones.contains($0) }.count }
+}
+
+private extension String {
+    func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return String(text)
+    }
+}
+
+/// What a given outage does to every service, datastore and objective of a blueprint, with the
+/// same arithmetic as `explain` (same capacity rule, same RTO terms, same RPO).
+public struct Simulation: Sendable {
+    public struct Carrier: Sendable, Hashable {
+        public var region: String
+        public var share: String
+        /// Pods left now, and what the region can reach (its replicas, or its autoscaler ceiling).
+        public var podsLeft: Int
+        public var ceiling: Int
+        public var need: Int
+        public var deficit: Int { max(0, need - ceiling) }
+    }
+
+    public struct ServiceOutcome: Sendable {
+        public var service: String
+        public var residencyZone: String
+        public var served: Bool
+        public var why: String
+        public var carriers: [Carrier]
+        /// The recovery events this outage triggers for the service, from `RecoveryModel.rto`.
+        public var recovery: [RTOResult]
+        public var rtoObjective: PerDisruption<Duration>?
+        public var withinObjective: Bool
+    }
+
+    public struct DatastoreOutcome: Sendable {
+        public var datastore: String
+        /// Where writes go after the outage, and how they get there.
+        public var writer: String?
+        public var how: String
+        /// Writes the new writer may not have (nil: unbounded, nothing survives).
+        public var dataAtRisk: Duration?
+        public var writerResidency: String?
+        public var rpoObjective: Duration?
+        public var withinObjective: Bool
+    }
+
+    public struct RoutingChange: Sendable, Hashable {
+        public var residencyZone: String
+        public var change: String
+    }
+
+    public var outage: Outage
+    public var services: [ServiceOutcome]
+    public var datastores: [DatastoreOutcome]
+    public var routing: [RoutingChange]
+
+    public var holds: Bool {
+        services.allSatisfy { $0.served && $0.withinObjective } && datastores.allSatisfy(\.withinObjective)
+    }
+
+    public init(_ topology: Topology, outage: Outage, explanation: Explanation? = nil) {
+        self.outage = outage
+        let blueprint = topology.blueprint
+        let explanation = explanation ?? Explanation(topology)
+        var services: [ServiceOutcome] = []
+        var affected: Set<String> = []
+        for service in blueprint.services.sorted(by: { $0.name < $1.name }) {
+            let objectives = service.objectives.over(blueprint.objectives)
+            for zone in service.servedZones.sorted() where blueprint.residencyZone(zone) != nil {
+                var outcome = Self.serve(service, zone: zone, topology: topology, outage: outage)
+                let datastores = topology.dependencies(of: service, serving: zone)
+                for datastore in datastores where Self.writerLost(datastore, blueprint: blueprint, outage: outage) {
+                    affected.insert(datastore.name)
+                }
+                let rows = explanation.rto.filter { $0.result.service == service.name && $0.result.residencyZone == zone }
+                outcome.recovery = rows.map(\.result).filter { Self.triggers($0.event, outage: outage, blueprint: blueprint) }
+                outcome.rtoObjective = objectives.rto
+                outcome.withinObjective = rows.filter { Self.triggers($0.result.event, outage: outage, blueprint: blueprint) }.allSatisfy(\.meetsObjective)
+                services.append(outcome)
+            }
+        }
+        self.services = services
+        datastores = blueprint.datastores.sorted(by: { $0.name < $1.name }).compactMap { datastore in
+            guard affected.contains(datastore.name) || Self.writerLost(datastore, blueprint: blueprint, outage: outage) else { return nil }
+            let objective = explanation.rpo.first { $0.result.datastore == datastore.name && $0.result.disruption == .region }?.objective
+            let zoneObjective = explanation.rpo.first { $0.result.datastore == datastore.name && $0.result.disruption == .zone }?.objective
+            return Self.failover(datastore, blueprint: blueprint, outage: outage, regionObjective: objective, zoneObjective: zoneObjective)
+        }
+        routing = Self.routing(blueprint, outage: outage)
+    }
+
+    /// The RTO events of `explain` that this outage sets off.
+    static func triggers(_ event: RTOResult.Event, outage: Outage, blueprint: Blueprint) -> Bool {
+        switch event {
+        case .regionFailure(let r), .datastoreRegionFailure(let r), .syncReplicaRegionFailure(let r):
+            return outage.regions.contains(r)
+        case .zoneFailure(let r), .datastoreZoneFailure(let r):
+            guard let region = blueprint.region(r), !outage.regions.contains(r) else { return false }
+            return outage.downZones(of: region) > 0
+        }
+    }
+
+    /// Compute for one service and zone in this outage: the availability model's rule, applied
+    /// to one state instead of summed over all of them.
+    static func serve(_ service: Service, zone: String, topology: Topology, outage: Outage) -> ServiceOutcome {
+        let blueprint = topology.blueprint
+        let regions = Topology.regions(of: zone, in: blueprint)
+        let active = regions.filter { $0.role == .active }
+        let upActive = active.filter { outage.isUp($0.name) }
+        let demand = service.demand(in: zone)
+        func carrier(_ region: Region, share: Share?, surge: Bool) -> Carrier? {
+            guard let placement = topology.placement(service: service.name, region: region.name), let share else { return nil }
+            let sizing = placement.sizing
+            let policy = placement.policy.zoneAntiAffinity
+            let d = outage.downZones(of: region)
+            let ceilingReplicas = surge && service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
+            let quorum = placement.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
+            return Carrier(region: region.name, share: share.description,
+                           podsLeft: ReplicaMath.survivingPods(replicas: sizing.replicas, zones: region.zones.count, downZones: d, policy: policy),
+                           ceiling: ReplicaMath.survivingPods(replicas: ceilingReplicas, zones: region.zones.count, downZones: d, policy: policy),
+                           need: max(share.need(perReplica: service.perReplica), quorum))
+        }
+        var carriers: [Carrier] = []
+        var served = false
+        var why = ""
+        if !active.isEmpty && upActive.count == active.count {
+            carriers = active.compactMap { region in carrier(region, share: topology.placement(service: service.name, region: region.name)?.sizing.normalShare, surge: false) }
+            served = carriers.count == active.count && carriers.allSatisfy { $0.podsLeft >= $0.need }
+            why = served ? "every active region keeps its normal share" : "an active region lost too many pods for its normal share"
+        } else if active.count >= 2 && upActive.count == active.count - 1 {
+            carriers = upActive.compactMap { region in carrier(region, share: topology.placement(service: service.name, region: region.name)?.sizing.regionLossShare, surge: true) }
+            served = carriers.count == upActive.count && carriers.allSatisfy { $0.ceiling >= $0.need }
+            why = served ? "the surviving active regions carry the lost region's users" : "a surviving region cannot reach its region-loss share"
+        } else if upActive.isEmpty {
+            let standbys = regions.filter { $0.role == .standby && outage.isUp($0.name) }
+            carriers = standbys.compactMap { carrier($0, share: Share(demand), surge: true) }
+            served = carriers.contains { $0.ceiling >= $0.need }
+            why = served ? "a standby takes the whole zone" : (standbys.isEmpty ? "no region of \(zone) is up" : "no standby can take the whole zone")
+        } else {
+            carriers = upActive.compactMap { region in carrier(region, share: topology.placement(service: service.name, region: region.name)?.sizing.regionLossShare, surge: true) }
+            why = "\(active.count - upActive.count) active regions are down: beyond what the blueprint sizes for (one)"
+        }
+        if served {
+            for datastore in topology.dependencies(of: service, serving: zone) {
+                let failover = failover(datastore, blueprint: blueprint, outage: outage, regionObjective: nil, zoneObjective: nil)
+                if failover.writer == nil || failover.how.hasPrefix("manual") || failover.how.hasPrefix("blocked") {
+                    served = false
+                    why = "\(datastore.name): \(failover.how)"
+                    break
+                }
+            }
+        }
+        return ServiceOutcome(service: service.name, residencyZone: zone, served: served, why: why, carriers: carriers,
+                              recovery: [], rtoObjective: nil, withinObjective: true)
+    }
+
+    static func writerLost(_ datastore: Datastore, blueprint: Blueprint, outage: Outage) -> Bool {
+        guard let region = blueprint.region(datastore.primary) else { return false }
+        if outage.regions.contains(region.name) { return true }
+        let holders = AvailabilityModel.Problem.writerZones(of: datastore, zones: region.zones.count).map { region.zones[$0] }
+        if holders.allSatisfy({ outage.zones.contains($0) }) { return true }
+        // Commits also stop when the sync quorum in other regions is gone.
+        return !syncQuorumMet(datastore, outage: outage)
+    }
+
+    static func syncQuorumMet(_ datastore: Datastore, outage: Outage) -> Bool {
+        var sync: [String] = []
+        for replica in datastore.replicas where replica.mode == .sync && replica.region != datastore.primary && !sync.contains(replica.region) {
+            sync.append(replica.region)
+        }
+        let quorum = min(sync.count, datastore.syncQuorum ?? sync.count)
+        return sync.filter { outage.isUp($0) }.count >= quorum
+    }
+
+    /// Which copy becomes the writer, how, and what data it may lack.
+    static func failover(_ datastore: Datastore, blueprint: Blueprint, outage: Outage, regionObjective: Duration?, zoneObjective: Duration?) -> DatastoreOutcome {
+        func outcome(_ writer: String?, _ how: String, _ loss: Duration?, objective: Duration?) -> DatastoreOutcome {
+            let residency = writer.flatMap { blueprint.residencyZone(ofRegion: $0)?.name }
+            let within = objective.map { limit in loss.map { $0 <= limit } ?? false } ?? true
+            return DatastoreOutcome(datastore: datastore.name, writer: writer, how: how, dataAtRisk: loss, writerResidency: residency,
+                                    rpoObjective: objective, withinObjective: within)
+        }
+        guard let region = blueprint.region(datastore.primary) else {
+            return outcome(nil, "primary region \(datastore.primary) is not declared", nil, objective: regionObjective)
+        }
+        let primaryUp = outage.isUp(region.name)
+        if primaryUp {
+            let holders = AvailabilityModel.Problem.writerZones(of: datastore, zones: region.zones.count).map { region.zones[$0] }
+            if !outage.zones.contains(region.zones.first ?? "") {
+                if !syncQuorumMet(datastore, outage: outage) {
+                    return outcome(datastore.primary, "blocked: commits wait for a sync replica in a lost region until the sync set is reconfigured",
+                                   .zero, objective: regionObjective)
+                }
+                return outcome(datastore.primary, "unchanged", .zero, objective: nil)
+            }
+            if let standby = holders.dropFirst().first(where: { !outage.zones.contains($0) }) {
+                return outcome(datastore.primary, "automatic Multi-AZ failover to the standby in \(standby)", .zero, objective: zoneObjective)
+            }
+        }
+        let disruption: Disruption = primaryUp ? .zone : .region
+        let objective = primaryUp ? zoneObjective : regionObjective
+        // A surviving copy in another region of its residency zone: sync first, then least lag.
+        let candidates = datastore.replicas.filter {
+            $0.region != datastore.primary && outage.isUp($0.region) && blueprint.isInsideResidency(of: datastore, $0.region)
+        }.sorted { ($0.mode == .sync ? 0 : 1, $0.lag, $0.region) < ($1.mode == .sync ? 0 : 1, $1.lag, $1.region) }
+        let mode = datastore.failover.automatic ? "automatic" : "manual"
+        if let best = candidates.first {
+            return outcome(best.region, "\(mode) promotion of the \(best.mode.rawValue) replica in \(best.region)",
+                           best.mode == .sync ? .zero : best.lag, objective: objective)
+        }
+        if let backups = datastore.backups {
+            let target = backups.regions.first { $0 != datastore.primary && outage.isUp($0) && blueprint.isInsideResidency(of: datastore, $0) }
+            if let target {
+                return outcome(target, "\(mode) restore from backup in \(target) (\(backups.restore))", backups.every + backups.copyDelay, objective: objective)
+            }
+            if disruption == .zone {
+                return outcome(datastore.primary, "\(mode) restore from the region's backups (\(backups.restore))", backups.every, objective: objective)
+            }
+        }
+        return outcome(nil, "no surviving copy inside its residency zone", nil, objective: objective)
+    }
+
+    static func routing(_ blueprint: Blueprint, outage: Outage) -> [RoutingChange] {
+        var changes: [RoutingChange] = []
+        for zone in blueprint.residency {
+            let regions = zone.regions.compactMap { blueprint.region($0) }
+            let down = regions.filter { !outage.isUp($0.name) }
+            guard !down.isEmpty else { continue }
+            let up = regions.filter { outage.isUp($0.name) }
+            if up.isEmpty {
+                let locations = blueprint.traffic?.geolocation.filter { $0.zone == zone.name }.map(\.location) ?? []
+                changes.append(RoutingChange(residencyZone: zone.name,
+                                             change: "every region is down: users of \(locations.isEmpty ? zone.name : locations.joined(separator: ", ")) are not served (their records stay in the zone)"))
+            } else {
+                changes.append(RoutingChange(residencyZone: zone.name,
+                                             change: "records of \(down.map(\.name).joined(separator: ", ")) fail their health checks; \(zone.name) users go to \(up.map(\.name).joined(separator: ", "))"))
+            }
+        }
+        return changes
+    }
+
+    /// Every single-region and single-zone outage of a blueprint, worst first.
+    public static func allSingle(_ topology: Topology) -> [Simulation] {
+        let explanation = Explanation(topology)
+        var outages: [Outage] = []
+        for region in topology.blueprint.regions {
+            outages.append(Outage(regions: [region.name]))
+            for zone in region.zones { outages.append(Outage(zones: [zone])) }
+        }
+        let simulations = outages.map { Simulation(topology, outage: $0, explanation: explanation) }
+        return simulations.enumerated().sorted { a, b in
+            let (x, y) = (a.element.severity, b.element.severity)
+            return (x.0, x.1, x.2, a.offset) < (y.0, y.1, y.2, b.offset)
+        }.map(\.element)
+    }
+
+    /// Lower is worse: unserved services first, then missed objectives, then the slowest recovery.
+    var severity: (Int, Int, Int) {
+        let unserved = services.filter { !$0.served }.count
+        let missed = services.filter { !$0.withinObjective }.count + datastores.filter { !$0.withinObjective }.count
+        let slowest = services.flatMap(\.recovery).map { $0.unbounded == nil ? $0.total.milliseconds : Int.max }.max() ?? 0
+        return (-unserved, -missed, slowest == Int.max ? Int.min : -slowest)
+    }
+
+    /// The slowest recovery this outage sets off, nil when unbounded; zero when nothing recovers.
+    public var worstRecovery: Duration? {
+        var worst = Duration.zero
+        for result in services.flatMap(\.recovery) {
+            guard result.unbounded == nil else { return nil }
+            worst = max(worst, result.total)
+        }
+        return worst
+    }
+}

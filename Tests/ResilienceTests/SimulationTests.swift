@@ -1,0 +1,73 @@
+import BlueprintModel
+import Compiler
+import Foundation
+import Resilience
+import Testing
+
+/// `simulate` must tell the same story as `explain` for the same disruption.
+@Suite struct SimulationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let examples = ["neobank-active-standby", "shop-geo-sharded", "trading-platform"]
+
+    func load(_ path: String) throws -> (Topology, Explanation) {
+        let analysis = Pipeline.analyze(file: path, bytes: try SourceLoader.load(path), today: "2026-11-30")
+        let topology = Topology(try #require(analysis.blueprint))
+        return (topology, Explanation(topology))
+    }
+
+    @Test(arguments: examples)
+    func everySingleOutageAgreesWithExplain(_ name: String) throws {
+        let (topology, explanation) = try load(Self.root.appendingPathComponent("Blueprints/\(name).yaml").path)
+        let blueprint = topology.blueprint
+        let simulations = Simulation.allSingle(topology)
+        // One simulation per region and per zone.
+        #expect(simulations.count == blueprint.regions.count + blueprint.regions.map(\.zones.count).reduce(0, +))
+        for simulation in simulations {
+            for outcome in simulation.services {
+                let rows = explanation.rto.filter { $0.result.service == outcome.service && $0.result.residencyZone == outcome.residencyZone }
+                let triggered = rows.filter { row in
+                    switch row.result.event {
+                    case .regionFailure(let r), .datastoreRegionFailure(let r), .syncReplicaRegionFailure(let r):
+                        return simulation.outage.regions.contains(r)
+                    case .zoneFailure(let r), .datastoreZoneFailure(let r):
+                        return blueprint.region(r)!.zones.contains { simulation.outage.zones.contains($0) }
+                    }
+                }
+                #expect(outcome.recovery.map(\.event) == triggered.map(\.result.event), "\(simulation.outage.label) \(outcome.service)/\(outcome.residencyZone)")
+                for (result, row) in zip(outcome.recovery, triggered) {
+                    #expect(result.total == row.result.total && result.unbounded == row.result.unbounded)
+                }
+                #expect(outcome.withinObjective == triggered.allSatisfy(\.meetsObjective))
+            }
+            // Data at risk after losing the primary's region, or the primary's own zone, is explain's RPO.
+            for datastore in simulation.datastores {
+                let model = try #require(blueprint.datastore(datastore.datastore))
+                let region = try #require(blueprint.region(model.primary))
+                let disruption: Disruption
+                if simulation.outage.regions.contains(region.name) {
+                    disruption = .region
+                } else if simulation.outage.zones.contains(region.zones[0]) {
+                    disruption = .zone
+                } else {
+                    continue
+                }
+                let rpo = try #require(explanation.rpo.first { $0.result.datastore == model.name && $0.result.disruption == disruption })
+                #expect(datastore.dataAtRisk == rpo.result.loss, "\(simulation.outage.label) \(model.name)")
+            }
+        }
+    }
+
+    /// The warm standby sized at two pods: losing the active region leaves the zone unserved,
+    /// which `holds` (and so the CLI's exit code) reports.
+    @Test func anUndersizedStandbyFailsTheScenario() throws {
+        let path = Self.root.appendingPathComponent("Tests/CompilerTests/Fixtures/negative/standby-sized-at-two-pods.yaml").path
+        let (topology, _) = try load(path)
+        let simulation = Simulation(topology, outage: Outage(regions: ["eu-west-1"]))
+        let outcome = try #require(simulation.services.first)
+        #expect(!outcome.served)
+        // The standby must take 4000 rps = 14 pods and runs 2.
+        #expect(outcome.carriers.map(\.deficit) == [12])
+        #expect(!simulation.holds)
+        #expect(Simulation(topology, outage: Outage(zones: ["eu-west-1b"])).holds)
+    }
+}
