@@ -3,8 +3,8 @@
 #   - action.yml and examples/github-actions.yml against GitHub's published action and workflow
 #     JSON Schemas (SchemaStore's, as check-jsonschema vendors them; works offline);
 #   - Tests/action with pytest: the action's steps run offline as a runner would, the sticky-comment
-#     script against GitHub API payloads, the final
-#     gate, and explain/diff Markdown read by a CommonMark parser, DOT piped into Graphviz.
+#     script against GitHub API payloads, the final gate, and explain/diff Markdown read by a
+#     CommonMark parser, DOT piped into Graphviz.
 # Needs a built binary (.build/debug/meridian, or $MERIDIAN). Python packages go into a virtual
 # environment of its own (stock Debian/Ubuntu Python refuses system-wide pip installs, PEP 668).
 set -euo pipefail
