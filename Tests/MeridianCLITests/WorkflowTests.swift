@@ -179,12 +179,22 @@ func repositoryWithAChange() throws -> URL {
         defer { try? FileManager.default.removeItem(at: work) }
         let lint = try meridian(["lint", file.path])
         #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
-        #expect(lint.stdout.contains("\(file.path):1:1: note: blueprint 'neobank-active-standby' declares no objectives"))
+        let keyLine = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.hasPrefix("blueprint:") }! + 1
+        #expect(lint.stdout.contains("\(file.path):\(keyLine):1: note: blueprint 'neobank-active-standby' declares no objectives"))
         #expect(lint.stdout.contains("[no-objectives]"))
         let strict = try meridian(["lint", "--strict", file.path])
         #expect(strict.status == 1)
         let json = try meridian(["lint", "--format", "json", file.path])
         #expect(json.stdout.contains("\"rule\" : \"no-objectives\""))
+        // SARIF describes the rule too, so code scanning can show what the note means.
+        let sarif = try meridian(["lint", "--format", "sarif", file.path])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let run = try #require((object["runs"] as? [[String: Any]])?.first)
+        let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        let result = try #require((run["results"] as? [[String: Any]])?.first)
+        #expect(result["ruleId"] as? String == "no-objectives" && result["level"] as? String == "note")
+        #expect(rules[try #require(result["ruleIndex"] as? Int)]["id"] as? String == "no-objectives")
     }
 
     @Test func blueprintsWithObjectivesGetNoNote() throws {

@@ -45,12 +45,18 @@ struct Lint: ParsableCommand {
         case .sarif:
             let rules = RuleRegistry.descriptors.map {
                 RuleMetadata(id: $0.id, summary: $0.summary, rationale: $0.rationale, severity: $0.severity)
-            }
+            } + [Self.noObjectivesRule]
             print(SARIFFormatter.format(diagnostics, rules: rules, version: Meridian.version), terminator: "")
         }
         if !loaded.unreadable.isEmpty { throw ExitStatus.unreadableInput }
         if diagnostics.hasErrors || (strict && (diagnostics.warningCount > 0 || !unproved.isEmpty)) { throw ExitStatus.errorsFound }
     }
+
+    /// Described for SARIF, so code scanning shows what the note means.
+    static let noObjectivesRule = RuleMetadata(
+        id: "no-objectives", summary: "A blueprint with no objectives proves nothing about availability, RTO or RPO.",
+        rationale: "Every objective rule passes vacuously when there is no objective to check; lint --strict fails such a blueprint.",
+        severity: .note)
 
     /// A blueprint without objectives passes every objective rule vacuously; say so rather than look proved.
     static func nothingProved(_ blueprint: Blueprint) -> Diagnostic? {
@@ -59,7 +65,7 @@ struct Lint: ParsableCommand {
         return Diagnostic(
             .note, rule: "no-objectives",
             message: "blueprint '\(blueprint.name)' declares no objectives, so no availability, RTO or RPO promise was checked",
-            file: blueprint.file, mark: .start, path: "objectives",
+            file: blueprint.file, mark: blueprint.sourceMap.mark(for: "blueprint"), path: "objectives",
             fix: "add `objectives: { availability: …, rto: …, rpo: … }` (lint --strict fails without them)")
     }
 
