@@ -180,3 +180,28 @@ def test_every_run_script_parses():
         if "run" in step:
             result = subprocess.run(["bash", "-n", "-c", step["run"]], capture_output=True, text=True)
             assert result.returncode == 0, f"{step['name']}: {result.stderr}"
+
+
+def test_the_build_is_keyed_by_source_swift_version_and_ubuntu_release(tmp_path):
+    step = next(s for s in ACTION["runs"]["steps"] if s.get("id") == "install")
+
+    def plan(action_path):
+        output = tmp_path / "output"
+        output.write_text("")
+        env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_OUTPUT": str(output), "RUNNER_OS": "Linux",
+               "RUNNER_ARCH": "X64", "GITHUB_ACTION_PATH": str(action_path), "BINARY": "", "SWIFT_VERSION": "6.3"}
+        subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], env=env, check=True)
+        return dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+    codename = next(line.split("=", 1)[1].strip('"') for line in pathlib.Path("/etc/os-release").read_text().splitlines()
+                    if line.startswith("VERSION_CODENAME="))
+    copy = tmp_path / "action"
+    shutil.copytree(ROOT / "Sources", copy / "Sources")
+    shutil.copy(ROOT / "Package.swift", copy / "Package.swift")
+    first = plan(copy)
+    assert first["image"] == f"swift:6.3-{codename}"
+    assert first["key"].startswith(f"meridian-Linux-X64-swift6.3-{codename}-")
+    assert plan(copy) == first
+    (copy / "Sources" / "MeridianCLI" / "Meridian.swift").write_text("// changed\n")
+    changed = plan(copy)
+    assert changed["key"] != first["key"] and changed["dir"] != first["dir"]
