@@ -40,6 +40,7 @@ struct AnnotationReport {
     var notAnnotated: [Row] { rows.filter { !$0.annotated } }
 
     var logLine: String {
+        if rows.isEmpty { return "meridian lint: no findings" }
         var line = "meridian lint: \(counts(rows)) (\(rows.filter(\.onChangedLine).count) on changed lines)"
         if notAnnotated.isEmpty { return line + "; all annotated" }
         line += "; not annotated, because GitHub shows \(Self.perStepLimit) of each kind per step: \(counts(notAnnotated))"
