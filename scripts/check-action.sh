@@ -10,7 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${MERIDIAN_ACTION_VENV:-.build/venv-action}
-if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$venv"; }
+fi
 "$venv/bin/python" -c 'import markdown_it, pytest, check_jsonschema, yaml' 2>/dev/null \
   || "$venv/bin/pip" install --quiet --disable-pip-version-check markdown-it-py pytest check-jsonschema pyyaml
 command -v dot >/dev/null || { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; }
