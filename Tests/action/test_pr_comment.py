@@ -164,6 +164,14 @@ def test_fork_pull_requests_go_to_the_job_summary_without_calling_the_api(worksp
     assert "::warning title=meridian diff not posted::" in capsys.readouterr().out
 
 
+def test_when_the_summary_has_the_diff_only_the_reason_is_added(workspace):
+    github = FakeGitHub(two_pages())
+    run(workspace, github, "--summary-has-diff", event="event-pull-request-fork.json")
+    summary = (workspace[0] / "summary.md").read_text()
+    assert "not posted as a comment" in summary and "forks get a read-only token" in summary
+    assert "9 changed" not in summary
+
+
 def test_a_read_only_token_is_reported_not_fatal(workspace):
     github = FakeGitHub(two_pages(), writes="forbidden")
     status, outputs = run(workspace, github, "--mode", "update")

@@ -186,6 +186,8 @@ def run(argv, env, github=None):
     parser.add_argument("--mode", default="update", choices=MODES)
     parser.add_argument("--marker", default=MARKER)
     parser.add_argument("--pr", type=int, help="pull request number (default: from $GITHUB_EVENT_PATH)")
+    parser.add_argument("--summary-has-diff", action="store_true",
+                        help="the job summary already shows the diff: when no comment can be written, only say so")
     args = parser.parse_args(argv)
 
     with open(args.body_file, encoding="utf-8") as handle:
@@ -208,7 +210,8 @@ def run(argv, env, github=None):
     def not_permitted(reason):
         # Same words on the run page as in the comment, so a fork's author still sees the diff.
         print(f"::warning title=meridian diff not posted::{reason}; the diff is in the job summary")
-        append(summary, f"### Meridian diff (not posted as a comment: {reason})\n\n{body}\n")
+        note = f"### Meridian diff not posted as a comment\n\n{reason}.\n\n"
+        append(summary, note if args.summary_has_diff else note + body + "\n")
         outputs(output, action="not-permitted")
         return 0
 
