@@ -72,19 +72,19 @@ struct Lint: ParsableCommand {
     /// GitHub keeps the first 10 annotations of each kind per step; findings on changed lines go first,
     /// so a pull request's own mistakes are the ones shown, and the rest are counted, not lost.
     func annotate(_ diagnostics: [Diagnostic]) throws {
+        let cwd = FileManager.default.currentDirectoryPath
         var changed: [String: Set<Int>] = [:]
         if let changedSince {
-            let git = GitSource()
             do {
-                let byGitPath = try git.changedLines(since: changedSince, paths: inputs.files)
-                let cwd = FileManager.default.currentDirectoryPath
-                for (path, lines) in byGitPath { changed[Self.canonical(path, in: cwd)] = lines }
+                // git prints paths relative to the current directory (`--relative`), as lint names files.
+                for (path, lines) in try GitSource().changedLines(since: changedSince, paths: inputs.files) {
+                    changed[Self.canonical(path, in: cwd)] = lines
+                }
             } catch {
                 printError("meridian lint: \(error)")
                 throw ExitStatus.unreadableInput
             }
         }
-        let cwd = FileManager.default.currentDirectoryPath
         let isChanged = { (d: Diagnostic) in changed[Self.canonical(d.file, in: cwd)]?.contains(d.mark.line) ?? false }
         let ordered = diagnostics.filter(isChanged) + diagnostics.filter { !isChanged($0) }
         print(GitHubFormatter.format(ordered), terminator: "")
