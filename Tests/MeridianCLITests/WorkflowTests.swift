@@ -232,6 +232,10 @@ func repositoryWithAChange() throws -> URL {
         #expect(annotations.count == 4)
         #expect(annotations.first?.hasPrefix("::error file=Blueprints/bank.yaml,line=\(changedLine),") == true, "\(result.stdout)")
         #expect(result.stdout.contains("(1 on changed lines)"))
+        // From a subdirectory, with the file named relative to it, the same line is found.
+        let inside = try meridian(["lint", "bank.yaml", "--format", "github", "--changed-since", "HEAD"],
+                                  in: work.appendingPathComponent("Blueprints"))
+        #expect(inside.stdout.hasPrefix("::error file=bank.yaml,line=\(changedLine),"), "\(inside.stdout)")
         let table = try String(contentsOf: summary, encoding: .utf8)
         #expect(table.contains("### meridian lint"))
         #expect(table.contains("| yes | yes | error | Blueprints/bank.yaml:\(changedLine):"))
