@@ -7,9 +7,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for blueprint in Blueprints/*.yaml; do
   name=$(basename "$blueprint" .yaml)
-  .build/debug/meridian explain "$blueprint" --format json --diagram dot \
-    | python3 -c 'import json, sys; sys.stdout.write(json.load(sys.stdin)["diagram"])' > "$out/$name.dot"
-  dot -Tsvg "$out/$name.dot" -o "$out/$name.svg"
+  .build/debug/meridian explain "$blueprint" --format dot | dot -Tsvg -o "$out/$name.svg"
   grep -q "<svg" "$out/$name.svg"
   echo "diagram: $blueprint renders with Graphviz ($(wc -c < "$out/$name.svg") bytes of SVG)"
 done

@@ -5,10 +5,13 @@ import Foundation
 public enum DiffRenderer {
     public enum Format: String, CaseIterable, Sendable { case text, markdown, json }
 
-    public static func render(_ diffs: [BlueprintDiff], format: Format, color: Bool = false) -> String {
+    /// `markdownBudget` bounds Markdown (a pull-request comment has a size limit); other formats are always whole.
+    public static func render(_ diffs: [BlueprintDiff], format: Format, color: Bool = false, markdownBudget: MarkdownBudget? = nil) -> String {
         switch format {
         case .text: return diffs.map { text($0, color: color) }.joined(separator: "\n")
-        case .markdown: return diffs.map(markdown).joined(separator: "\n")
+        case .markdown:
+            if let markdownBudget { return markdownBudget.render(diffs.map(markdownParts)) }
+            return diffs.map(markdown).joined(separator: "\n")
         case .json: return json(diffs)
         }
     }
@@ -63,30 +66,38 @@ public enum DiffRenderer {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 
-    static func markdown(_ diff: BlueprintDiff) -> String {
-        var out = "### `\(diff.label)`\n\n"
-        for note in diff.notes { out += "> **Note:** \(note)\n\n" }
-        if diff.isEmpty { return out + "No changes to generated resources, objectives or findings.\n" }
-        out += "**Resources:** \(summary(diff)).\n"
-        let capacity = diff.resources.flatMap { change in change.fields.filter(\.isCapacity).map { (change, $0) } }
-        if !capacity.isEmpty {
-            out += "\n**Capacity changes:**\n\n| resource | field | before | after |\n|---|---|---|---|\n"
-            for (change, field) in capacity {
-                out += "| \(cell(change.resource.title)) | `\(field.path)` | \(value(field.old)) | **\(value(field.new))** |\n"
-            }
-        }
+    /// The parts of one blueprint's Markdown: what is always shown, then sections whose rows may be cut.
+    static func markdownParts(_ diff: BlueprintDiff) -> (head: String, sections: [MarkdownSection]) {
+        var head = "### `\(diff.label)`\n\n"
+        for note in diff.notes { head += "> **Note:** \(cell(note))\n\n" }
+        if diff.isEmpty { return (head + "No changes to generated resources, objectives or findings.\n", []) }
+        head += "**Resources:** \(summary(diff)).\n"
+        var sections: [MarkdownSection] = []
         if !diff.objectives.isEmpty {
-            out += "\n**Objectives:**\n\n| measure | for | before | after | objective |\n|---|---|---|---|---|\n"
-            for change in diff.objectives {
-                out += "| \(change.measure) | \(cell(change.subject)) | \(change.old) | \(change.worse ? "🔻 " : "🟢 ")\(change.new) | \(change.objective) |\n"
-            }
+            sections.append(MarkdownSection(
+                priority: 0, head: "\n**Objectives:**\n\n| measure | for | before | after | objective |\n|---|---|---|---|---|\n",
+                rows: diff.objectives.map { change in
+                    "| \(change.measure) | \(cell(change.subject)) | \(cell(change.old)) | \(change.worse ? "🔻 " : "🟢 ")\(cell(change.new)) | \(cell(change.objective)) |\n"
+                },
+                what: "objective changes"))
         }
         if !diff.findings.isEmpty {
-            out += "\n**Findings:**\n\n"
-            for finding in diff.findings {
-                let d = finding.diagnostic
-                out += "- \(finding.appeared ? "➕ new" : "✅ resolved") \(d.severity.rawValue) `\(d.rule)` at line \(d.mark.line): \(cell(d.message))\n"
-            }
+            sections.append(MarkdownSection(
+                priority: 1, head: "\n**Findings:**\n\n",
+                rows: diff.findings.map { finding in
+                    let d = finding.diagnostic
+                    return "- \(finding.appeared ? "➕ new" : "✅ resolved") \(d.severity.rawValue) `\(d.rule)` at line \(d.mark.line): \(cell(d.message))\n"
+                },
+                what: "finding changes"))
+        }
+        let capacity = diff.resources.flatMap { change in change.fields.filter(\.isCapacity).map { (change, $0) } }
+        if !capacity.isEmpty {
+            sections.append(MarkdownSection(
+                priority: 2, head: "\n**Capacity changes:**\n\n| resource | field | before | after |\n|---|---|---|---|\n",
+                rows: capacity.map { change, field in
+                    "| \(cell(change.resource.title)) | `\(field.path)` | \(cell(value(field.old))) | **\(cell(value(field.new)))** |\n"
+                },
+                what: "capacity changes"))
         }
         // One collapsible section per region, then delivery and DNS.
         var groups: [(String, [BlueprintDiff.ResourceChange])] = []
@@ -95,17 +106,24 @@ public enum DiffRenderer {
             if let index = groups.firstIndex(where: { $0.0 == group }) { groups[index].1.append(change) } else { groups.append((group, [change])) }
         }
         for (group, changes) in groups {
-            out += "\n<details><summary>\(group): \(changes.count) resource\(changes.count == 1 ? "" : "s")</summary>\n\n"
-            for change in changes {
-                let sign = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
-                out += "- `\(sign)` \(change.kind.rawValue) **\(cell(change.resource.title))**\n"
-                for field in change.fields {
-                    out += "  - `\(field.path)`: \(cell(value(field.old))) → \(field.isCapacity ? "**" : "")\(cell(value(field.new)))\(field.isCapacity ? "**" : "")\n"
-                }
-            }
-            out += "\n</details>\n"
+            sections.append(MarkdownSection(
+                priority: 3, head: "\n<details><summary>\(group): \(changes.count) resource\(changes.count == 1 ? "" : "s")</summary>\n\n",
+                rows: changes.map { change in
+                    let sign = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
+                    var item = "- `\(sign)` \(change.kind.rawValue) **\(cell(change.resource.title))**\n"
+                    for field in change.fields {
+                        item += "  - `\(field.path)`: \(cell(value(field.old))) → \(field.isCapacity ? "**" : "")\(cell(value(field.new)))\(field.isCapacity ? "**" : "")\n"
+                    }
+                    return item
+                },
+                what: "resources", tail: "\n</details>\n", moreInside: true))
         }
-        return out
+        return (head, sections)
+    }
+
+    static func markdown(_ diff: BlueprintDiff) -> String {
+        let (head, sections) = markdownParts(diff)
+        return head + sections.map { $0.rendered(rows: $0.rows.count, elsewhere: "") }.joined()
     }
 
     // MARK: JSON

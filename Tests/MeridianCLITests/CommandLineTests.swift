@@ -20,11 +20,12 @@ struct RunResult {
     var stderr: String
 }
 
-func meridian(_ arguments: [String], in directory: URL = repositoryRoot) throws -> RunResult {
+func meridian(_ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:]) throws -> RunResult {
     let process = Process()
     process.executableURL = meridianBinary
     process.arguments = arguments
     process.currentDirectoryURL = directory
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -69,6 +69,18 @@ public enum Diagram {
         }
     }
 
+    /// A Markdown code block GitHub renders: ```mermaid draws the chart, ```dot shows the source.
+    /// The fence is longer than any backtick run in the source, so the block cannot end early.
+    public static func fenced(_ source: String, format: Format) -> String {
+        var longestRun = 0, run = 0
+        for character in source {
+            run = character == "`" ? run + 1 : 0
+            longestRun = max(longestRun, run)
+        }
+        let fence = String(repeating: "`", count: max(3, longestRun + 1))
+        return "\(fence)\(format.rawValue)\n\(source)\(source.hasSuffix("\n") ? "" : "\n")\(fence)\n"
+    }
+
     // MARK: Mermaid
 
     static func mermaidLabel(_ text: String) -> String {

@@ -6,6 +6,7 @@ import Resilience
 public enum ExplainRenderer {
     public enum Format: String, CaseIterable, Sendable { case text, markdown, json }
 
+    /// The verdict column: empty when there is no objective to meet.
     static func check(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
 
     static func tables(_ e: Explanation) -> [(title: String, table: Table)] {
@@ -16,7 +17,7 @@ public enum ExplainRenderer {
                  row.regionLossShare ?? "-", String(row.need), String(row.replicas), String(row.pdbMaxUnavailable), "\(row.hpaMin)-\(row.hpaMax)", row.placement]
             })
         let availability = Table(
-            headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", ""],
+            headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", "verdict"],
             rows: e.availability.map { row in
                 [row.service, row.residencyZone, AvailabilityModel.percent(row.availability),
                  AvailabilityModel.minutes(row.downtimeMinutesPerYear), row.objective?.text ?? "-",
@@ -24,7 +25,7 @@ public enum ExplainRenderer {
                  row.objective == nil ? "" : check(row.meetsObjective)]
             })
         let rto = Table(
-            headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", ""],
+            headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", "verdict"],
             rows: e.rto.map { row in
                 let arithmetic = row.result.unbounded.map { "unbounded: \($0)" }
                     ?? row.result.terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
@@ -33,7 +34,7 @@ public enum ExplainRenderer {
                         row.objective == nil ? "" : check(row.meetsObjective)]
             })
         let rpo = Table(
-            headers: ["datastore", "disruption", "data loss", "because", "objective", ""],
+            headers: ["datastore", "disruption", "data loss", "because", "objective", "verdict"],
             rows: e.rpo.map { row in
                 [row.result.datastore, row.result.disruption.rawValue, row.result.loss?.description ?? "unbounded", row.result.reason,
                  row.objective?.description ?? "-", row.objective == nil ? "" : check(row.meetsObjective)]
@@ -47,26 +48,27 @@ public enum ExplainRenderer {
         return result
     }
 
-    public static func render(_ e: Explanation, format: Format, diagram: String? = nil) -> String {
+    /// `diagram` is the rendered diagram source and its language; Markdown fences it once, in that language.
+    public static func render(_ e: Explanation, format: Format, diagram: (format: Diagram.Format, source: String)? = nil) -> String {
         switch format {
         case .text:
             var out = "Blueprint \(e.blueprint)\n"
             for (title, table) in tables(e) { out += "\n\(title)\n\n" + table.text }
-            if let diagram { out += "\nDiagram\n\n" + diagram }
+            if let diagram { out += "\nDiagram\n\n" + diagram.source }
             return out
         case .markdown:
-            return markdown(e, diagram: diagram.map { "```mermaid\n\($0)```\n" })
+            return markdown(e, diagram: diagram)
         case .json:
-            return json(e, diagram: diagram)
+            return json(e, diagram: diagram?.source)
         }
     }
 
-    /// Markdown with headings; `diagram` is inserted as given (a fenced block).
-    public static func markdown(_ e: Explanation, diagram: String?) -> String {
+    /// Markdown with headings; the diagram goes in a code block whose info string names its language.
+    public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?) -> String {
         var out = "# \(e.blueprint): objectives and capacity\n\n"
         out += "Availability is exact over every region and availability-zone state involved, truncated; "
         out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n"
-        if let diagram { out += "\n## Architecture\n\n" + diagram }
+        if let diagram { out += "\n## Architecture\n\n" + Diagram.fenced(diagram.source, format: diagram.format) }
         for (title, table) in tables(e) { out += "\n## \(title)\n\n" + table.markdown }
         return out
     }

@@ -4,8 +4,7 @@ import Resilience
 public enum ReportGenerator {
     public static func file(for topology: Topology, explanation: Explanation) -> GeneratedFile {
         let header = GeneratedHeader.lines(blueprint: topology.blueprint.name).joined(separator: " ")
-        let diagram = "```mermaid\n" + Diagram.render(topology, format: .mermaid) + "```\n"
-        let body = ExplainRenderer.markdown(explanation, diagram: diagram)
+        let body = ExplainRenderer.markdown(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)))
         return GeneratedFile(path: "REPORT.md", contents: "<!-- \(header) -->\n\n" + body)
     }
 }

@@ -11,7 +11,10 @@ struct Diff: ParsableCommand {
         discussion: """
             Two forms: `meridian diff OLD NEW` compares two blueprint files; `meridian diff --base REF [FILE…]` \
             compares each blueprint as of git revision REF with the working tree (default: every Blueprints/*.yaml \
-            on either side). Both sides are compiled in memory; nothing is written. Exit code 0.
+            at the repository root, on either side). Both sides are compiled in memory; nothing is written. \
+            Markdown is kept under --max-bytes for a pull-request comment: objective deltas first, then \
+            resource details cut with "… N more"; --full-output FILE writes the whole diff. \
+            Exit codes: 0, 2 bad usage, unreadable file, no repository or unknown revision.
             """)
 
     @Option(help: "Compare with this git revision (e.g. origin/main).")
@@ -23,40 +26,91 @@ struct Diff: ParsableCommand {
     @Option(help: "text (coloured on a terminal), markdown (for a pull-request comment) or json.")
     var format: DiffRenderer.Format = .text
 
+    @Option(help: "Largest Markdown output in bytes (0: no limit). The default fits a GitHub comment (65,536 characters).")
+    var maxBytes = MarkdownBudget.pullRequestComment
+
+    @Option(help: "Also write the whole diff, in the same format and never shortened, to this file.")
+    var fullOutput: String?
+
     func validate() throws {
         if base == nil && files.count != 2 {
             throw ValidationError("give OLD and NEW blueprint files, or --base REF")
         }
+        if maxBytes < 0 { throw ValidationError("--max-bytes must be 0 (no limit) or more") }
     }
 
     func run() throws {
         let today = Pipeline.today()
         var diffs: [BlueprintDiff] = []
         if let base {
-            let git = GitSource()
-            do { try git.verify(base) } catch {
-                printError("meridian diff: \(error)")
-                throw ExitStatus.unreadableInput
-            }
-            var paths = files
-            if paths.isEmpty {
-                let current = ((try? FileManager.default.contentsOfDirectory(atPath: "Blueprints")) ?? [])
-                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.map { "Blueprints/\($0)" }
-                paths = Array(Set(current + (try git.files(in: "Blueprints", at: base)))).sorted()
-            }
-            for path in paths {
-                let old = try git.contents(of: path, at: base)
-                let new = FileManager.default.fileExists(atPath: path) ? try readable(path) : nil
-                diffs.append(BlueprintDiff(label: path, old: .init(file: path, bytes: old, today: today),
-                                           new: .init(file: path, bytes: new, today: today)))
-            }
+            diffs = try compareWithRevision(base, today: today)
         } else {
             let old = try readable(files[0]), new = try readable(files[1])
             diffs.append(BlueprintDiff(label: "\(files[0]) → \(files[1])", old: .init(file: files[0], bytes: old, today: today),
                                        new: .init(file: files[1], bytes: new, today: today)))
         }
+        if let fullOutput {
+            do {
+                try DiffRenderer.render(diffs, format: format).write(toFile: fullOutput, atomically: true, encoding: .utf8)
+            } catch {
+                printError("meridian diff: cannot write \(fullOutput): \(error.localizedDescription)")
+                throw ExitStatus.unreadableInput
+            }
+        }
         let color = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        print(DiffRenderer.render(diffs, format: format, color: color), terminator: "")
+        let budget = maxBytes > 0 ? MarkdownBudget(maxBytes: maxBytes, elsewhere: elsewhere) : nil
+        print(DiffRenderer.render(diffs, format: format, color: color, markdownBudget: budget), terminator: "")
+    }
+
+    /// Where a shortened comment sends its reader for the rest.
+    var elsewhere: String {
+        if ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" { return "see the job summary" }
+        if let fullOutput { return "see \(fullOutput)" }
+        return "run `meridian diff` with `--max-bytes 0` for all"
+    }
+
+    /// Paths are resolved against the repository root, so the command means the same from any
+    /// subdirectory; labels are root-relative, as in a pull request's file list.
+    func compareWithRevision(_ base: String, today: String) throws -> [BlueprintDiff] {
+        let git = GitSource()
+        let root: String
+        do {
+            try git.verify(base)
+            root = try git.repositoryRoot()
+        } catch {
+            printError("meridian diff: \(error)")
+            throw ExitStatus.unreadableInput
+        }
+        var paths: [String] = []
+        if files.isEmpty {
+            let folder = "Blueprints"
+            let current = ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(folder)")) ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.map { "\(folder)/\($0)" }
+            paths = Array(Set(current + (try git.files(inRootRelative: folder, at: base)))).sorted()
+            if paths.isEmpty {
+                printError("meridian diff: no blueprints in \(root)/\(folder)/, neither now nor at '\(base)'; name the files to compare")
+                throw ExitStatus.unreadableInput
+            }
+        } else {
+            for file in files {
+                guard let path = git.rootRelative(file, root: root) else {
+                    printError("meridian diff: \(file) is outside the repository at \(root)")
+                    throw ExitStatus.unreadableInput
+                }
+                paths.append(path)
+            }
+        }
+        return try paths.map { path in
+            let old = try git.contents(ofRootRelative: path, at: base)
+            let absolute = "\(root)/\(path)"
+            let new = FileManager.default.fileExists(atPath: absolute) ? try readable(absolute) : nil
+            if old == nil && new == nil {
+                printError("meridian diff: \(path) exists neither in the working tree nor at '\(base)'")
+                throw ExitStatus.unreadableInput
+            }
+            return BlueprintDiff(label: path, old: .init(file: path, bytes: old, today: today),
+                                 new: .init(file: path, bytes: new, today: today))
+        }
     }
 
     func readable(_ path: String) throws -> [UInt8] {

@@ -4,22 +4,39 @@ import Diagnostics
 import Generators
 import Resilience
 
-extension ExplainRenderer.Format: ExpressibleByArgument {}
 extension Diagram.Format: ExpressibleByArgument {}
 
 struct Explain: ParsableCommand {
+    /// The report formats plus the two diagram languages, which print the diagram alone so it pipes
+    /// straight into `dot -Tsvg` or `mmdc`.
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case text, markdown, json, dot, mermaid
+
+        var diagramOnly: Diagram.Format? { Diagram.Format(rawValue: rawValue) }
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Show the arithmetic: capacity, availability, RTO and RPO, and an architecture diagram.",
-        discussion: "Works on blueprints with findings too (they are printed on stderr), so you can see why a promise fails.")
+        discussion: """
+            Works on blueprints with findings too (they are printed on stderr), so you can see why a promise fails. \
+            `--format dot` and `--format mermaid` print only the diagram: \
+            `meridian explain FILE --format dot | dot -Tsvg > architecture.svg`.
+            """)
 
     @Argument(help: "A blueprint file.", completion: .file(extensions: ["yaml", "yml"]))
     var file: String
 
-    @Option(help: "text, markdown or json.")
-    var format: ExplainRenderer.Format = .text
+    @Option(help: "text, markdown or json; dot or mermaid for the diagram alone.")
+    var format: Format = .text
 
-    @Option(help: "Add a diagram: mermaid or dot (Graphviz); with --format json it is the \"diagram\" field.")
+    @Option(help: "Add a diagram to the report: mermaid or dot (Graphviz); with --format json it is the \"diagram\" field.")
     var diagram: Diagram.Format?
+
+    func validate() throws {
+        if let only = format.diagramOnly, let diagram, diagram != only {
+            throw ValidationError("--format \(format.rawValue) prints a \(only.rawValue) diagram; drop --diagram \(diagram.rawValue)")
+        }
+    }
 
     func run() throws {
         let analysis: Analysis
@@ -32,11 +49,12 @@ struct Explain: ParsableCommand {
         if !analysis.diagnostics.isEmpty { printError(TextFormatter.format(analysis.diagnostics)) }
         guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
         let topology = Topology(blueprint)
-        let drawing = diagram.map { Diagram.render(topology, format: $0) }
-        var rendered = drawing
-        if format == .markdown, let text = drawing {
-            rendered = diagram == .mermaid ? "```mermaid\n\(text)```\n" : "```dot\n\(text)```\n"
+        if let only = format.diagramOnly {
+            print(Diagram.render(topology, format: only), terminator: "")
+            return
         }
-        print(ExplainRenderer.render(Explanation(topology), format: format, diagram: rendered), terminator: "")
+        let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
+        let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
+        print(ExplainRenderer.render(Explanation(topology), format: report, diagram: drawing), terminator: "")
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
+import BlueprintModel
 import Compiler
 import Diagnostics
+import Foundation
+import Review
 import Validation
 
 enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
@@ -10,31 +13,89 @@ enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate blueprints without writing anything.",
-        discussion: "Exit codes: 0 clean (warnings allowed unless --strict), 1 errors found, 2 bad usage or unreadable input.")
+        discussion: """
+            A blueprint that declares no objectives (neither at the top nor per service) gets a note: nothing \
+            about availability, RTO or RPO was proved. With --format github, findings on lines changed since \
+            --changed-since REF are annotated first (GitHub shows 10 errors, 10 warnings and 10 notices per step) \
+            and the summary says how many were not annotated. \
+            Exit codes: 0 clean (warnings allowed unless --strict), 1 errors found (with --strict also warnings \
+            or no objectives), 2 bad usage or unreadable input.
+            """)
 
     @OptionGroup var inputs: BlueprintInputs
 
     @Option(help: "Output format: text, json, sarif or github.")
     var format: DiagnosticFormat = .text
 
-    @Flag(help: "Treat warnings as errors for the exit code.")
+    @Flag(help: "Treat warnings, and blueprints with no objectives, as errors for the exit code.")
     var strict = false
+
+    @Option(help: "With --format github: annotate findings on lines changed since this git revision first.")
+    var changedSince: String?
 
     func run() throws {
         let loaded = inputs.load()
         loaded.unreadable.forEach { printError($0.description) }
-        let diagnostics = loaded.diagnostics
+        let unproved = loaded.analyses.compactMap { analysis in analysis.blueprint.flatMap(Self.nothingProved) }
+        let diagnostics = loaded.diagnostics + unproved
         switch format {
         case .text: print(TextFormatter.format(diagnostics), terminator: "")
         case .json: print(JSONFormatter.format(diagnostics), terminator: "")
-        case .github: print(GitHubFormatter.format(diagnostics), terminator: "")
+        case .github: try annotate(diagnostics)
         case .sarif:
             let rules = RuleRegistry.descriptors.map {
                 RuleMetadata(id: $0.id, summary: $0.summary, rationale: $0.rationale, severity: $0.severity)
-            }
+            } + [Self.noObjectivesRule]
             print(SARIFFormatter.format(diagnostics, rules: rules, version: Meridian.version), terminator: "")
         }
         if !loaded.unreadable.isEmpty { throw ExitStatus.unreadableInput }
-        if diagnostics.hasErrors || (strict && diagnostics.warningCount > 0) { throw ExitStatus.errorsFound }
+        if diagnostics.hasErrors || (strict && (diagnostics.warningCount > 0 || !unproved.isEmpty)) { throw ExitStatus.errorsFound }
+    }
+
+    /// Described for SARIF, so code scanning shows what the note means.
+    static let noObjectivesRule = RuleMetadata(
+        id: "no-objectives", summary: "A blueprint with no objectives proves nothing about availability, RTO or RPO.",
+        rationale: "Every objective rule passes vacuously when there is no objective to check; lint --strict fails such a blueprint.",
+        severity: .note)
+
+    /// A blueprint without objectives passes every objective rule vacuously; say so rather than look proved.
+    static func nothingProved(_ blueprint: Blueprint) -> Diagnostic? {
+        let none = Objectives()
+        guard blueprint.objectives == none, blueprint.services.allSatisfy({ $0.objectives == none }) else { return nil }
+        return Diagnostic(
+            .note, rule: "no-objectives",
+            message: "blueprint '\(blueprint.name)' declares no objectives, so no availability, RTO or RPO promise was checked",
+            file: blueprint.file, mark: blueprint.sourceMap.mark(for: "blueprint"), path: "objectives",
+            fix: "add `objectives: { availability: …, rto: …, rpo: … }` (lint --strict fails without them)")
+    }
+
+    /// GitHub keeps the first 10 annotations of each kind per step; findings on changed lines go first,
+    /// so a pull request's own mistakes are the ones shown, and the rest are counted, not lost.
+    func annotate(_ diagnostics: [Diagnostic]) throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        var changed: [String: Set<Int>] = [:]
+        if let changedSince {
+            do {
+                // git prints paths relative to the current directory (`--relative`), as lint names files.
+                for (path, lines) in try GitSource().changedLines(since: changedSince, paths: inputs.files) {
+                    changed[Self.canonical(path, in: cwd)] = lines
+                }
+            } catch {
+                printError("meridian lint: \(error)")
+                throw ExitStatus.unreadableInput
+            }
+        }
+        let isChanged = { (d: Diagnostic) in changed[Self.canonical(d.file, in: cwd)]?.contains(d.mark.line) ?? false }
+        let ordered = diagnostics.filter(isChanged) + diagnostics.filter { !isChanged($0) }
+        print(GitHubFormatter.format(ordered), terminator: "")
+        let report = AnnotationReport(ordered, onChangedLine: isChanged)
+        print(report.logLine)
+        if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+            report.appendMarkdown(to: summary)
+        }
+    }
+
+    static func canonical(_ path: String, in directory: String) -> String {
+        URL(fileURLWithPath: path.hasPrefix("/") ? path : "\(directory)/\(path)").standardizedFileURL.path
     }
 }

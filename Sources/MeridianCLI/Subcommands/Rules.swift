@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import BlueprintModel
 import Validation
 
 struct Rules: ParsableCommand {
@@ -9,11 +10,11 @@ struct Rules: ParsableCommand {
     @Argument(help: "A rule id, e.g. rpo-async-claimed-zero.")
     var id: String?
 
-    @Flag(help: "Print the whole catalogue as Markdown (docs/rules.md is generated this way).")
+    @Flag(help: "Print as Markdown: the whole catalogue (docs/rules.md is generated this way), or the one rule named.")
     var markdown = false
 
     func run() throws {
-        if markdown {
+        if markdown && id == nil {
             print(RulesDocument.markdown(), terminator: "")
             return
         }
@@ -25,10 +26,19 @@ struct Rules: ParsableCommand {
             return
         }
         guard let rule = RuleRegistry.descriptor(id: id) else {
-            printError("meridian rules: no rule '\(id)'; run `meridian rules` for the list")
+            printError("meridian rules: no rule '\(id)'" + (Self.guess(id).map { "; did you mean '\($0)'?" } ?? "")
+                       + " Run `meridian rules` for the list.")
             throw ExitStatus.unreadableInput
         }
-        print(RulesDocument.text(rule), terminator: "")
+        print(markdown ? RulesDocument.markdown(rule, level: 1) : RulesDocument.text(rule), terminator: "")
+    }
+
+    /// A misspelt id, or the start of one: `rpo-async` names `rpo-async-claimed-zero`.
+    static func guess(_ id: String) -> String? {
+        let ids = RuleRegistry.descriptors.map(\.id)
+        let extending = ids.filter { $0.hasPrefix(id) }
+        if extending.count == 1 { return extending[0] }
+        return Suggestion.closest(to: id, among: ids)
     }
 }
 
@@ -63,12 +73,16 @@ enum RulesDocument {
         for rule in RuleRegistry.descriptors {
             out += "| [`\(rule.id)`](#\(rule.id)) | \(rule.severity.rawValue) | \(rule.summary.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
-        for rule in RuleRegistry.descriptors {
-            out += "\n## \(rule.id)\n\n\(rule.summary)\n\n\(rule.rationale)\n\n**Triggers** (↓ marks where the finding is reported):\n\n"
-            out += examples(rule, triggering: true).map { "```diff\n\($0)```\n" }.joined(separator: "\n")
-            out += "\n**Does not trigger:**\n\n"
-            out += examples(rule, triggering: false).map { "```diff\n\($0)```\n" }.joined(separator: "\n")
-        }
+        for rule in RuleRegistry.descriptors { out += "\n" + markdown(rule, level: 2) }
+        return out
+    }
+
+    /// One rule's section; `level` is its heading level (2 inside the catalogue, 1 alone).
+    static func markdown(_ rule: RuleDescriptor, level: Int) -> String {
+        var out = "\(String(repeating: "#", count: level)) \(rule.id)\n\n\(rule.summary)\n\n\(rule.rationale)\n\n**Triggers** (↓ marks where the finding is reported):\n\n"
+        out += examples(rule, triggering: true).map { "```diff\n\($0)```\n" }.joined(separator: "\n")
+        out += "\n**Does not trigger:**\n\n"
+        out += examples(rule, triggering: false).map { "```diff\n\($0)```\n" }.joined(separator: "\n")
         return out
     }
 }
