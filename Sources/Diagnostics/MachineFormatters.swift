@@ -16,8 +16,7 @@ public struct RuleMetadata: Sendable {
 }
 
 private func json(_ value: Any) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return JSONText.serialize(value)
 }
 
 /// `{"diagnostics": [...], "summary": {"errors": N, "warnings": N}}`

@@ -150,7 +150,6 @@ public enum DiffRenderer {
                 },
             ]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: ["diffs": object], options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONText.serialize(["diffs": object])
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import BlueprintModel
 import Foundation
 import Resilience
@@ -103,7 +104,6 @@ public enum ExplainRenderer {
             "waivers": e.waivers.map { ["rule": $0.rule, "at": $0.at, "expires": $0.expires, "reason": $0.reason] },
         ]
         if let diagram { object["diagram"] = diagram }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONText.serialize(object)
     }
 }

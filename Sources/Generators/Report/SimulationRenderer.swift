@@ -1,3 +1,4 @@
+import Diagnostics
 import BlueprintModel
 import Foundation
 import Resilience
@@ -109,7 +110,6 @@ public enum SimulationRenderer {
     }
 
     static func encode(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONText.serialize(object)
     }
 }

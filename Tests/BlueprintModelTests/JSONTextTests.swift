@@ -1,0 +1,25 @@
+import Diagnostics
+import Foundation
+import Testing
+
+/// The direct JSON writer must mean what Foundation's parser reads.
+@Suite struct JSONTextTests {
+    @Test func foundationReadsBackExactlyWhatWasWritten() throws {
+        let hostile = ["", "plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}\u{85}\u{2028}",
+                       "ünïcødé 🚀 e\u{301}", "</script>", "a/b"]
+        let value: [String: Any] = [
+            "strings": hostile, "numbers": [0, -7, 123_456_789, 0.5, 0.99995, 1e-9, 2.0], "flags": [true, false],
+            "nothing": NSNull(), "nested": ["z": ["y": [] as [Any]], "a": [:] as [String: Any]],
+        ]
+        let text = JSONText.serialize(value)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(parsed["strings"] as? [String] == hostile)
+        let numbers = try #require(parsed["numbers"] as? [Double])
+        #expect(numbers == [0, -7, 123_456_789, 0.5, 0.99995, 1e-9, 2.0])
+        #expect(parsed["flags"] as? [Bool] == [true, false])
+        #expect(parsed["nothing"] is NSNull)
+        // Keys are sorted, so equal values give equal bytes.
+        #expect(text.range(of: "\"flags\"")!.lowerBound < text.range(of: "\"nested\"")!.lowerBound)
+        #expect(!text.contains("\\/"))
+    }
+}
