@@ -57,7 +57,7 @@ public enum SARIFFormatter {
         }
         func location(_ file: String, _ line: Int, _ column: Int) -> [String: Any] {
             ["physicalLocation": [
-                "artifactLocation": ["uri": file],
+                "artifactLocation": ["uri": URIReference.path(file)],
                 "region": ["startLine": line, "startColumn": column],
             ]]
         }
@@ -97,14 +97,21 @@ public enum SARIFFormatter {
 }
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+/// The runner reads one command per line and unescapes `%25`, `%0D`, `%0A` in the message and
+/// additionally `%3A`, `%2C` in properties, as @actions/core's `escapeData`/`escapeProperty`
+/// write them (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts).
+/// Each piece of text first goes through `TerminalText.escaped`, so only the line breaks
+/// Meridian puts between message, notes and fix survive as `%0A`, and no ESC sequence reaches
+/// the annotation or the log.
 public enum GitHubFormatter {
     public static func format(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map { d in
             let command = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
-            var message = d.message
-            for note in d.notes { message += "\n" + note.message }
-            if let fix = d.fix { message += "\nfix: " + fix }
-            return "::\(command) file=\(property(d.file)),line=\(d.mark.line),col=\(d.mark.column),title=\(property(d.rule))::\(escape(message))\n"
+            var lines = [d.message] + d.notes.map(\.message)
+            if let fix = d.fix { lines.append("fix: " + fix) }
+            let message = lines.map(TerminalText.escaped).joined(separator: "\n")
+            let file = property(TerminalText.escaped(d.file)), title = property(TerminalText.escaped(d.rule))
+            return "::\(command) file=\(file),line=\(d.mark.line),col=\(d.mark.column),title=\(title)::\(escape(message))\n"
         }.joined()
     }
 

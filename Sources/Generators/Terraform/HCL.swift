@@ -106,13 +106,29 @@ struct HCLBlock {
 }
 
 enum HCL {
-    /// A quoted HCL string. Template sequences are escaped too (`${` -> `$${`, `%{` -> `%%{`),
-    /// so no user text is ever interpolated.
+    /// A quoted HCL string whose value, once Terraform has read it, is `text`.
+    ///
+    /// Escapes by Unicode scalar, never by `Character`: a combining mark after `"`, `\` or the
+    /// `{` of `${` forms one grapheme cluster with it, and HCL's scanner then no longer sees the
+    /// quote, the escape or the template introducer (to `terraform fmt` a backslash followed by U+0301 is
+    /// "not a valid escape sequence selector"). Template sequences are escaped (`${` -> `$${`, `%{` ->
+    /// `%%{`), so no user text is ever interpolated.
+    ///
+    /// Everything outside printable ASCII is written as `\uNNNN` / `\UNNNNNNNN`: the file stays
+    /// ASCII, so no combining mark, control character, line separator or bidirectional override
+    /// can attach to HCL syntax or hide text from a reviewer. Terraform still NFC-normalises
+    /// every string value (go-cty's `StringVal` applies `norm.NFC`), escaped or not; see
+    /// docs/escaping.md.
     static func quoted(_ text: String) -> String {
+        // Fast path: printable ASCII without a backslash, quote or brace needs no escape.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "{") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
-        var previous: Character?
-        for character in text {
-            switch character {
+        out.reserveCapacity(text.utf8.count + 8)
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
@@ -120,17 +136,17 @@ enum HCL {
             case "\t": out += "\\t"
             case "{" where previous == "$" || previous == "%":
                 // Double the introducer that was just written: `${` -> `$${`, `%{` -> `%%{`.
-                out.append(previous!)
+                out.unicodeScalars.append(previous!)
                 out += "{"
+            case " "..."~":
+                out.unicodeScalars.append(scalar)
             default:
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.append(character)
-                }
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += scalar.value <= 0xFFFF
+                    ? "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    : "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
             }
-            previous = character
+            previous = scalar
         }
         return out + "\""
     }
