@@ -21,18 +21,23 @@ public enum TerminalText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where needsEscape(scalar): out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            case _ where needsEscape(scalar): out += visible(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out
     }
 
+    /// `\u{1B}`: Swift's spelling, plain text in Markdown too (`\u` is no Markdown escape).
+    static func visible(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+    }
+
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: true
         case 0x2028, 0x2029: true  // line and paragraph separator
-        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidi marks, embeddings, overrides, isolates
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidi marks, embeddings, overrides, isolates
         default: false
         }
     }
@@ -52,7 +57,8 @@ public enum Markdown {
     /// inside other inline spans (https://github.github.com/gfm/#tables-extension-).
     /// Escaped always: `\` `` ` `` `*` `[` `]` `<` `>` `|` `~` `&` (entities) `$` (GitHub math).
     /// `_` only when it could delimit emphasis, i.e. unless it sits between two ASCII letters or
-    /// digits: `eu_west_1` stays readable.
+    /// digits: `eu_west_1` stays readable. Other control characters (TAB aside), the Unicode
+    /// separators and bidi controls are shown as `\u{1B}`, as `TerminalText` shows them.
     public static func text(_ text: String) -> String {
         // Fast path over bytes: a report has tens of thousands of cells, nearly all plain.
         guard text.utf8.contains(where: { markdownSpecialBytes[Int($0)] }) else { return text }
@@ -71,6 +77,10 @@ public enum Markdown {
             case "\0":
                 // CommonMark replaces NUL with U+FFFD; do it here so every renderer agrees.
                 out += "\u{FFFD}"
+            case _ where scalar != "\t" && TerminalText.needsEscape(scalar):
+                // Shown, not obeyed: `cat REPORT.md` or a pager must not run an ESC sequence,
+                // and a bidi override must not reorder a reviewer's view of a comment.
+                out += TerminalText.visible(scalar)
             default:
                 if needsEscape(scalars, at: index) { out += "\\" }
                 out.unicodeScalars.append(scalar)
@@ -82,19 +92,19 @@ public enum Markdown {
 
     /// A code span (`` `text` ``) when `text` can be one verbatim; otherwise escaped inline text.
     /// Backslash escapes do not work inside code spans, so a backtick, a pipe (which would end
-    /// the table cell) or a line break falls back to `text(_:)`.
+    /// the table cell), a line break or another control character falls back to `text(_:)`.
     public static func code(_ text: String) -> String {
         let verbatim = !text.isEmpty && !text.unicodeScalars.contains {
-            $0 == "`" || $0 == "|" || $0 == "\r" || $0 == "\n" || $0 == "\0"
+            $0 == "`" || $0 == "|" || $0 == "\0" || TerminalText.needsEscape($0)
         }
         return verbatim ? "`" + text + "`" : Self.text(text)
     }
 
     /// Text inside raw HTML (`<summary>…</summary>`), where Markdown's backslash escapes are
     /// not processed: HTML character references instead, and no line break, because a blank
-    /// line ends a CommonMark HTML block.
+    /// line ends a CommonMark HTML block. Other controls are shown as in `TerminalText`.
     public static func html(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { "&<>\"\r\n\0".unicodeScalars.contains($0) }) else { return text }
+        guard text.unicodeScalars.contains(where: { "&<>\"\0".unicodeScalars.contains($0) || TerminalText.needsEscape($0) }) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -103,14 +113,17 @@ public enum Markdown {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "\r", "\n", "\0": out += " "
+            case _ where TerminalText.needsEscape(scalar): out += TerminalText.visible(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out
     }
 
+    /// Bytes that may need an escape: Markdown syntax, controls (TAB aside), and the lead bytes
+    /// of the C1 controls (0xC2), U+061C (0xD8) and the separators and bidi controls (0xE2).
     private static let markdownSpecialBytes: [Bool] = (0..<256).map { byte in
-        "\\`*[]<>|~&$_\r\n\0".utf8.contains(UInt8(byte))
+        "\\`*[]<>|~&$_".utf8.contains(UInt8(byte)) || (byte < 0x20 && byte != 0x09) || [0x7F, 0xC2, 0xD8, 0xE2].contains(byte)
     }
 
     private static func needsEscape(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
@@ -144,11 +157,16 @@ public enum URIReference {
             if isKept(byte) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" : "") + hex
+                out += percentEncoded(byte)
             }
         }
         return out
+    }
+
+    /// `%XX` with two upper-case hex digits, as RFC 3986 §2.1 recommends.
+    static func percentEncoded(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "%" + (hex.count == 1 ? "0" : "") + hex
     }
 
     private static func isKept(_ byte: UInt8) -> Bool {

@@ -115,11 +115,22 @@ public enum GitHubFormatter {
         }.joined()
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-    }
+    /// By scalar: Foundation's `replacingOccurrences` compares grapheme clusters, so it misses a
+    /// `\n` or `%` that a following combining mark or variation selector joins.
+    static func escape(_ text: String) -> String { percentEncoding(text, "%\r\n") }
 
-    static func property(_ text: String) -> String {
-        escape(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    static func property(_ text: String) -> String { percentEncoding(text, "%\r\n:,") }
+
+    private static func percentEncoding(_ text: String, _ reserved: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if reserved.unicodeScalars.contains(scalar) {
+                out += URIReference.percentEncoded(UInt8(scalar.value))
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

@@ -129,8 +129,14 @@ public enum Diagram {
 
     // MARK: Graphviz
 
+    /// By scalar, so a quote or backslash carrying a combining mark is still escaped.
     static func dotString(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { out += "\\" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out + "\""
     }
 
     static func dot(groups: [Group], nodes: [Node], edges: [Edge]) -> String {
