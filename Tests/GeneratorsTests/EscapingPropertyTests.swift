@@ -268,7 +268,7 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
             HCLBlock("resource", ["aws_route53_record", HCL.identifier("r\(index)", text)], [
                 .attribute("name", .string(text)),
                 .attribute("records", .list([.string(text), .string("x")])),
-                .attribute("tags", .object([("Sample", .string(text)), (text.isEmpty ? "empty" : text, .string("key"))])),
+                .attribute("tags", .object([("Sample", .string(text)), (text, .string("key"))])),
             ])
         }
         try write("terraform/main.tf", HCL.file(header: "# escaping samples\n", blocks: blocks))
