@@ -139,6 +139,7 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
         ("`code` *em* [l](u) ~~s~~ &amp; $x$", #"\`code\` \*em\* \[l\](u) \~\~s\~\~ \&amp; \$x\$"#),
         ("eu_west_1 _em_", #"eu_west_1 \_em\_"#),
         ("plain-text 1.0 (ok)", "plain-text 1.0 (ok)"),
+        ("red\u{1B}[31m\u{85}\u{202E}\tx", #"red\u{1B}\[31m\u{85}\u{202E}"# + "\tx"),  // shown, not obeyed
     ])
     func markdownTextEscapes(_ input: String, _ expected: String) {
         #expect(Markdown.text(input) == expected)
