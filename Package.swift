@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "BlueprintModel", dependencies: ["BlueprintYAML", "Diagnostics"]),
         .target(name: "Resilience", dependencies: ["BlueprintModel"]),
         .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics"]),
-        .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML"]),
+        .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML", "Diagnostics"]),
         .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics"]),
         .target(name: "Review", dependencies: ["Compiler", "Generators", "Resilience", "BlueprintYAML", "Diagnostics"]),
         .executableTarget(

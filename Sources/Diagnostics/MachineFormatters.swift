@@ -56,7 +56,7 @@ public enum SARIFFormatter {
         }
         func location(_ file: String, _ line: Int, _ column: Int) -> [String: Any] {
             ["physicalLocation": [
-                "artifactLocation": ["uri": file],
+                "artifactLocation": ["uri": URIReference.path(file)],
                 "region": ["startLine": line, "startColumn": column],
             ]]
         }
@@ -96,22 +96,40 @@ public enum SARIFFormatter {
 }
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+/// The runner reads one command per line and unescapes `%25`, `%0D`, `%0A` in the message and
+/// additionally `%3A`, `%2C` in properties, as @actions/core's `escapeData`/`escapeProperty`
+/// write them (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts).
+/// Each piece of text first goes through `TerminalText.escaped`, so only the line breaks
+/// Meridian puts between message, notes and fix survive as `%0A`, and no ESC sequence reaches
+/// the annotation or the log.
 public enum GitHubFormatter {
     public static func format(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map { d in
             let command = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "notice"
-            var message = d.message
-            for note in d.notes { message += "\n" + note.message }
-            if let fix = d.fix { message += "\nfix: " + fix }
-            return "::\(command) file=\(property(d.file)),line=\(d.mark.line),col=\(d.mark.column),title=\(property(d.rule))::\(escape(message))\n"
+            var lines = [d.message] + d.notes.map(\.message)
+            if let fix = d.fix { lines.append("fix: " + fix) }
+            let message = lines.map(TerminalText.escaped).joined(separator: "\n")
+            let file = property(TerminalText.escaped(d.file)), title = property(TerminalText.escaped(d.rule))
+            return "::\(command) file=\(file),line=\(d.mark.line),col=\(d.mark.column),title=\(title)::\(escape(message))\n"
         }.joined()
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-    }
+    /// By scalar: Foundation's `replacingOccurrences` compares grapheme clusters, so it misses a
+    /// `\n` or `%` that a following combining mark or variation selector joins.
+    static func escape(_ text: String) -> String { percentEncoding(text, "%\r\n") }
 
-    static func property(_ text: String) -> String {
-        escape(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    static func property(_ text: String) -> String { percentEncoding(text, "%\r\n:,") }
+
+    private static func percentEncoding(_ text: String, _ reserved: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if reserved.unicodeScalars.contains(scalar) {
+                out += URIReference.percentEncoded(UInt8(scalar.value))
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

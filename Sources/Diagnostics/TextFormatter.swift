@@ -1,18 +1,22 @@
 /// Compiler-style text: `file:line:col: severity: message [rule]`, then indented notes and the fix.
+/// Every piece of text goes through `TerminalText.escaped`: messages quote user text (keys,
+/// names, values, file names), and a newline or an escape sequence in it must not forge a
+/// `file:line:col:` line or recolour a CI log. One diagnostic line, one note line, one fix line.
 public enum TextFormatter {
     public static func format(_ diagnostics: [Diagnostic]) -> String {
         var out = ""
         for d in diagnostics {
-            out += "\(d.file):\(d.mark.line):\(d.mark.column): \(d.severity.rawValue): \(d.message) [\(d.rule)]\n"
+            let file = TerminalText.escaped(d.file)
+            out += "\(file):\(d.mark.line):\(d.mark.column): \(d.severity.rawValue): \(TerminalText.escaped(d.message)) [\(TerminalText.escaped(d.rule))]\n"
             for note in d.notes {
                 if let mark = note.mark {
-                    out += "    \(d.file):\(mark.line):\(mark.column): note: \(note.message)\n"
+                    out += "    \(file):\(mark.line):\(mark.column): note: \(TerminalText.escaped(note.message))\n"
                 } else {
-                    out += "    note: \(note.message)\n"
+                    out += "    note: \(TerminalText.escaped(note.message))\n"
                 }
             }
             if let fix = d.fix {
-                out += "    fix: \(fix)\n"
+                out += "    fix: \(TerminalText.escaped(fix))\n"
             }
         }
         return out

@@ -26,9 +26,9 @@ public enum DiffRenderer {
     // MARK: Text
 
     static func text(_ diff: BlueprintDiff, color: Bool) -> String {
-        let paint = { (code: String, text: String) in color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        let paint = { (code: String, text: String) in color ? "\u{1B}[\(code)m\(TerminalText.escaped(text))\u{1B}[0m" : TerminalText.escaped(text) }
         var out = paint("1", "\(diff.label): resources \(summary(diff))") + "\n"
-        for note in diff.notes { out += "  note: \(note)\n" }
+        for note in diff.notes { out += "  note: \(TerminalText.escaped(note))\n" }
         if diff.isEmpty { return out + "  no changes\n" }
         for change in diff.resources {
             switch change.kind {
@@ -38,7 +38,7 @@ public enum DiffRenderer {
                 out += paint("33", "~ \(change.resource.title)") + "\n"
                 for field in change.fields {
                     let line = "    \(field.path): \(value(field.old)) → \(value(field.new))" + (field.isCapacity ? "   [capacity]" : "")
-                    out += (field.isCapacity ? paint("1;33", line) : line) + "\n"
+                    out += (field.isCapacity ? paint("1;33", line) : TerminalText.escaped(line)) + "\n"
                 }
             }
         }
@@ -62,13 +62,12 @@ public enum DiffRenderer {
 
     // MARK: Markdown
 
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
+    /// User text in a table cell or list item: the one Markdown escape every report shares.
+    static func cell(_ text: String) -> String { Markdown.text(text) }
 
     /// The parts of one blueprint's Markdown: what is always shown, then sections whose rows may be cut.
     static func markdownParts(_ diff: BlueprintDiff) -> (head: String, sections: [MarkdownSection]) {
-        var head = "### `\(diff.label)`\n\n"
+        var head = "### \(Markdown.code(diff.label))\n\n"
         for note in diff.notes { head += "> **Note:** \(cell(note))\n\n" }
         if diff.isEmpty { return (head + "No changes to generated resources, objectives or findings.\n", []) }
         head += "**Resources:** \(summary(diff)).\n"
@@ -77,7 +76,7 @@ public enum DiffRenderer {
             sections.append(MarkdownSection(
                 priority: 0, head: "\n**Objectives:**\n\n| measure | for | before | after | objective |\n|---|---|---|---|---|\n",
                 rows: diff.objectives.map { change in
-                    "| \(change.measure) | \(cell(change.subject)) | \(cell(change.old)) | \(change.worse ? "🔻 " : "🟢 ")\(cell(change.new)) | \(cell(change.objective)) |\n"
+                    "| \(cell(change.measure)) | \(cell(change.subject)) | \(cell(change.old)) | \(change.worse ? "🔻 " : "🟢 ")\(cell(change.new)) | \(cell(change.objective)) |\n"
                 },
                 what: "objective changes"))
         }
@@ -95,7 +94,7 @@ public enum DiffRenderer {
             sections.append(MarkdownSection(
                 priority: 2, head: "\n**Capacity changes:**\n\n| resource | field | before | after |\n|---|---|---|---|\n",
                 rows: capacity.map { change, field in
-                    "| \(cell(change.resource.title)) | `\(field.path)` | \(cell(value(field.old))) | **\(cell(value(field.new)))** |\n"
+                    "| \(cell(change.resource.title)) | \(Markdown.code(field.path)) | \(cell(value(field.old))) | **\(cell(value(field.new)))** |\n"
                 },
                 what: "capacity changes"))
         }
@@ -107,12 +106,12 @@ public enum DiffRenderer {
         }
         for (group, changes) in groups {
             sections.append(MarkdownSection(
-                priority: 3, head: "\n<details><summary>\(group): \(changes.count) resource\(changes.count == 1 ? "" : "s")</summary>\n\n",
+                priority: 3, head: "\n<details><summary>\(Markdown.html(group)): \(changes.count) resource\(changes.count == 1 ? "" : "s")</summary>\n\n",
                 rows: changes.map { change in
                     let sign = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
                     var item = "- `\(sign)` \(change.kind.rawValue) **\(cell(change.resource.title))**\n"
                     for field in change.fields {
-                        item += "  - `\(field.path)`: \(cell(value(field.old))) → \(field.isCapacity ? "**" : "")\(cell(value(field.new)))\(field.isCapacity ? "**" : "")\n"
+                        item += "  - \(Markdown.code(field.path)): \(cell(value(field.old))) → \(field.isCapacity ? "**" : "")\(cell(value(field.new)))\(field.isCapacity ? "**" : "")\n"
                     }
                     return item
                 },

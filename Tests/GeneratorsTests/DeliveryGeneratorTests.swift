@@ -23,9 +23,9 @@ private let delivery = twoZoneBlueprint
 @Suite struct DeliveryGeneratorTests {
     @Test(arguments: [
         ("plain", "\"plain\""),
-        ("${var.secret}", "\"$${var.secret}\""),
-        ("%{ if true }", "\"%%{ if true }\""),
-        ("$${already}", "\"$$${already}\""),
+        ("${var.secret}", "\"\\u0024{var.secret}\""),
+        ("%{ if true }", "\"\\u0025{ if true }\""),
+        ("$${already}", "\"$\\u0024{already}\""),
         ("say \"hi\"\\n", "\"say \\\"hi\\\"\\\\n\""),
         ("two\nlines", "\"two\\nlines\""),
         ("$ and { apart", "\"$ and { apart\""),
@@ -97,7 +97,7 @@ private let delivery = twoZoneBlueprint
         // A region without an endpoint is a Terraform variable, never a guessed name.
         #expect(tf.contains("fqdn              = var.endpoint_eu_west_1.dns_name"))
         #expect(tf.contains("fqdn              = \"use1.lb.example.com\""))
-        #expect(tf.contains("resource_path     = \"/health?probe=$${x}\""))
+        #expect(tf.contains("resource_path     = \"/health?probe=\\u0024{x}\""))
         #expect(tf.contains("request_interval  = 10"))
         // Geolocation aliases point at the zone record sets and never evaluate target health.
         #expect(tf.contains("geolocation_routing_policy {\n    country = \"CH\"\n  }"))

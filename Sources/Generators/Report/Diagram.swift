@@ -73,8 +73,8 @@ public enum Diagram {
     /// The fence is longer than any backtick run in the source, so the block cannot end early.
     public static func fenced(_ source: String, format: Format) -> String {
         var longestRun = 0, run = 0
-        for character in source {
-            run = character == "`" ? run + 1 : 0
+        for scalar in source.unicodeScalars {
+            run = scalar == "`" ? run + 1 : 0
             longestRun = max(longestRun, run)
         }
         let fence = String(repeating: "`", count: max(3, longestRun + 1))
@@ -83,8 +83,22 @@ public enum Diagram {
 
     // MARK: Mermaid
 
+    /// A quoted Mermaid label. The diagram sits in a fenced block of REPORT.md: a line break in a
+    /// name could end the fence and turn the rest of the label into Markdown, so line breaks
+    /// become Mermaid's `<br>`; a quote becomes its entity `#quot;`.
     static func mermaidLabel(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "#quot;") + "\""
+        var out = "\""
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "#quot;"
+            case "\n" where previous == "\r": break
+            case "\r", "\n": out += "<br>"
+            default: out.unicodeScalars.append(scalar)
+            }
+            previous = scalar
+        }
+        return out + "\""
     }
 
     static func mermaid(groups: [Group], nodes: [Node], edges: [Edge]) -> String {
@@ -115,8 +129,14 @@ public enum Diagram {
 
     // MARK: Graphviz
 
+    /// By scalar, so a quote or backslash carrying a combining mark is still escaped.
     static func dotString(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { out += "\\" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out + "\""
     }
 
     static func dot(groups: [Group], nodes: [Node], edges: [Edge]) -> String {

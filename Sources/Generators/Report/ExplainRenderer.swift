@@ -1,5 +1,6 @@
 import Diagnostics
 import BlueprintModel
+import Diagnostics
 import Foundation
 import Resilience
 
@@ -53,7 +54,7 @@ public enum ExplainRenderer {
     public static func render(_ e: Explanation, format: Format, diagram: (format: Diagram.Format, source: String)? = nil) -> String {
         switch format {
         case .text:
-            var out = "Blueprint \(e.blueprint)\n"
+            var out = "Blueprint \(TerminalText.escaped(e.blueprint))\n"
             for (title, table) in tables(e) { out += "\n\(title)\n\n" + table.text }
             if let diagram { out += "\nDiagram\n\n" + diagram.source }
             return out
@@ -66,7 +67,7 @@ public enum ExplainRenderer {
 
     /// Markdown with headings; the diagram goes in a code block whose info string names its language.
     public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?) -> String {
-        var out = "# \(e.blueprint): objectives and capacity\n\n"
+        var out = "# \(Markdown.text(e.blueprint)): objectives and capacity\n\n"
         out += "Availability is exact over every region and availability-zone state involved, truncated; "
         out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n"
         if let diagram { out += "\n## Architecture\n\n" + Diagram.fenced(diagram.source, format: diagram.format) }

@@ -1,5 +1,6 @@
 import Diagnostics
 import BlueprintModel
+import Diagnostics
 import Foundation
 import Resilience
 
@@ -50,11 +51,11 @@ public enum SimulationRenderer {
         case .json:
             return json(s, blueprint: blueprint)
         case .markdown:
-            var out = "## Outage of \(s.outage.label) — \(blueprint)\n\n**Result:** \(verdict).\n\n"
+            var out = "## Outage of \(Markdown.text(s.outage.label)) — \(Markdown.text(blueprint))\n\n**Result:** \(verdict).\n\n"
             for (title, table) in tables(s) where !table.rows.isEmpty { out += "### \(title)\n\n\(table.markdown)\n" }
             return out
         case .text:
-            var out = "Outage of \(s.outage.label) in \(blueprint): \(verdict)\n"
+            var out = "Outage of \(TerminalText.escaped(s.outage.label)) in \(TerminalText.escaped(blueprint)): \(verdict)\n"
             for (title, table) in tables(s) where !table.rows.isEmpty { out += "\n\(title)\n\(table.text)" }
             return out
         }
@@ -77,9 +78,9 @@ public enum SimulationRenderer {
             }
             return encode(["blueprint": blueprint, "outages": object])
         case .markdown:
-            return "## Failure modes — \(blueprint)\n\n\(table.markdown)"
+            return "## Failure modes — \(Markdown.text(blueprint))\n\n\(table.markdown)"
         case .text:
-            return "Failure modes of \(blueprint), worst first\n\(table.text)"
+            return "Failure modes of \(TerminalText.escaped(blueprint)), worst first\n\(table.text)"
         }
     }
 

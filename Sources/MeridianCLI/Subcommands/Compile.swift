@@ -165,7 +165,12 @@ struct Compile: ParsableCommand {
     static func shellQuoted(_ word: String) -> String {
         let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@%+,")
         if !word.isEmpty && word.allSatisfy(plain.contains) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        // By scalar: Foundation's replacingOccurrences misses a `'` that a combining mark joins.
+        var quoted = String.UnicodeScalarView()
+        for scalar in word.unicodeScalars {
+            if scalar == "'" { quoted.append(contentsOf: "'\\''".unicodeScalars) } else { quoted.append(scalar) }
+        }
+        return "'" + String(quoted) + "'"
     }
 
     private func orphans(of analyses: [Analysis]) throws -> [OutputRoot.Orphan] {

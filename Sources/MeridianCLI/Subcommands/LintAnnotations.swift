@@ -54,7 +54,8 @@ struct AnnotationReport {
         }
         guard !rows.isEmpty else { return out }
         out += "\n| annotated | changed line | severity | location | rule | message |\n|---|---|---|---|---|---|\n"
-        let cell = { (text: String) in text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        // Messages quote blueprint text: the shared Markdown escape keeps each finding one row.
+        let cell = Markdown.text
         for row in rows.prefix(Self.summaryRows) {
             let d = row.diagnostic
             out += "| \(row.annotated ? "yes" : "no") | \(row.onChangedLine ? "yes" : "") | \(d.severity.rawValue) | \(cell("\(d.file):\(d.mark.line):\(d.mark.column)")) | `\(d.rule)` | \(cell(d.message)) |\n"

@@ -1,0 +1,180 @@
+/// Escaping of user text for the places Meridian prints it. Every function works on Unicode
+/// scalars, never on `Character`s: a grapheme cluster can hide a syntax character behind a
+/// combining mark (`|` + U+0301 is one `Character` but still a pipe to a Markdown parser).
+/// See docs/escaping.md for the rules and why each exists.
+
+/// Text for a terminal or a CI log: one logical line stays one physical line and cannot
+/// carry terminal control sequences.
+public enum TerminalText {
+    /// `text` with every control character written as a visible escape (`\n`, `\r`, `\t`,
+    /// `\u{1B}`): C0, DEL, C1 (NEL U+0085 ends a line in some viewers), the Unicode line and
+    /// paragraph separators, and the bidirectional overrides that reorder what a reader sees.
+    /// A quoted key `"x\nfile.yaml:1:1: error: …"` therefore cannot forge a diagnostic line,
+    /// and `ESC [ 3 1 m` cannot colour or erase one.
+    public static func escaped(_ text: String) -> String {
+        // Fast path: nearly all text is printable ASCII or harmless UTF-8.
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where needsEscape(scalar): out += visible(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `\u{1B}`: Swift's spelling, plain text in Markdown too (`\u` is no Markdown escape).
+    static func visible(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+    }
+
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x2028, 0x2029: true  // line and paragraph separator
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidi marks, embeddings, overrides, isolates
+        default: false
+        }
+    }
+}
+
+/// User text placed into Markdown (REPORT.md, `explain --format markdown`, the pull-request
+/// diff). Nothing a user writes may end a table row, start a block (heading, quote, list,
+/// fence), open HTML, a link, an image, emphasis, a code span or GitHub math: what renders is
+/// the text as written. Line breaks become `<br>`, which GitHub and CommonMark render inside
+/// table cells, list items and headings alike.
+public enum Markdown {
+    /// Inline text: safe inside a table cell, a list item, bold markers or a heading, anywhere
+    /// except at the very start of a line (callers always put a prefix such as `| ` or `- ` there).
+    ///
+    /// CommonMark lets any ASCII punctuation be backslash-escaped
+    /// (https://spec.commonmark.org/0.31.2/#backslash-escapes) and GFM tables honour `\|` even
+    /// inside other inline spans (https://github.github.com/gfm/#tables-extension-).
+    /// Escaped always: `\` `` ` `` `*` `[` `]` `<` `>` `|` `~` `&` (entities) `$` (GitHub math).
+    /// `_` only when it could delimit emphasis, i.e. unless it sits between two ASCII letters or
+    /// digits: `eu_west_1` stays readable. Other control characters (TAB aside), the Unicode
+    /// separators and bidi controls are shown as `\u{1B}`, as `TerminalText` shows them.
+    public static func text(_ text: String) -> String {
+        // Fast path over bytes: a report has tens of thousands of cells, nearly all plain.
+        guard text.utf8.contains(where: { markdownSpecialBytes[Int($0)] }) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar {
+            case "\r":
+                out += "<br>"
+                if index + 1 < scalars.count, scalars[index + 1] == "\n" { index += 1 }
+            case "\n":
+                out += "<br>"
+            case "\0":
+                // CommonMark replaces NUL with U+FFFD; do it here so every renderer agrees.
+                out += "\u{FFFD}"
+            case _ where scalar != "\t" && TerminalText.needsEscape(scalar):
+                // Shown, not obeyed: `cat REPORT.md` or a pager must not run an ESC sequence,
+                // and a bidi override must not reorder a reviewer's view of a comment.
+                out += TerminalText.visible(scalar)
+            default:
+                if needsEscape(scalars, at: index) { out += "\\" }
+                out.unicodeScalars.append(scalar)
+            }
+            index += 1
+        }
+        return out
+    }
+
+    /// A code span (`` `text` ``) when `text` can be one verbatim; otherwise escaped inline text.
+    /// Backslash escapes do not work inside code spans, so a backtick, a pipe (which would end
+    /// the table cell), a line break or another control character falls back to `text(_:)`.
+    public static func code(_ text: String) -> String {
+        let verbatim = !text.isEmpty && !text.unicodeScalars.contains {
+            $0 == "`" || $0 == "|" || $0 == "\0" || TerminalText.needsEscape($0)
+        }
+        return verbatim ? "`" + text + "`" : Self.text(text)
+    }
+
+    /// Text inside raw HTML (`<summary>…</summary>`), where Markdown's backslash escapes are
+    /// not processed: HTML character references instead, and no line break, because a blank
+    /// line ends a CommonMark HTML block. Other controls are shown as in `TerminalText`.
+    public static func html(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { "&<>\"\0".unicodeScalars.contains($0) || TerminalText.needsEscape($0) }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\r", "\n", "\0": out += " "
+            case _ where TerminalText.needsEscape(scalar): out += TerminalText.visible(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Bytes that may need an escape: Markdown syntax, controls (TAB aside), and the lead bytes
+    /// of the C1 controls (0xC2), U+061C (0xD8) and the separators and bidi controls (0xE2).
+    private static let markdownSpecialBytes: [Bool] = (0..<256).map { byte in
+        "\\`*[]<>|~&$_".utf8.contains(UInt8(byte)) || (byte < 0x20 && byte != 0x09) || [0x7F, 0xC2, 0xD8, 0xE2].contains(byte)
+    }
+
+    private static func needsEscape(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
+        switch scalars[index] {
+        case "\\", "`", "*", "[", "]", "<", ">", "|", "~", "&", "$", "\r", "\n", "\0":
+            return true
+        case "_":
+            let isWordScalar = { (i: Int) in
+                scalars.indices.contains(i) && scalars[i].isASCII && (scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i]))
+            }
+            return !(isWordScalar(index - 1) && isWordScalar(index + 1))
+        default:
+            return false
+        }
+    }
+}
+
+/// A file path as a URI reference relative to the run's working directory, as SARIF's
+/// `artifactLocation.uri` requires (SARIF 2.1.0 §3.4.3, RFC 3986 §4.2).
+public enum URIReference {
+    /// Percent-encodes every UTF-8 byte outside RFC 3986's unreserved set, `/` and the
+    /// sub-delimiters. `:` is encoded too: in a first path segment it would read as a scheme
+    /// (`c:blueprint.yaml`). Leading slashes collapse to one, because `//name` would read as an
+    /// authority (a host name); POSIX treats both spellings as the same path.
+    public static func path(_ path: String) -> String {
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes[0] == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") { bytes.removeFirst() }
+        var out = ""
+        out.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if isKept(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += percentEncoded(byte)
+            }
+        }
+        return out
+    }
+
+    /// `%XX` with two upper-case hex digits, as RFC 3986 §2.1 recommends.
+    static func percentEncoded(_ byte: UInt8) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "%" + (hex.count == 1 ? "0" : "") + hex
+    }
+
+    private static func isKept(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-._~/!$&'()*+,;=@".utf8.contains(byte)
+        }
+    }
+}
