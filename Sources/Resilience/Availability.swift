@@ -148,6 +148,9 @@ extension AvailabilityModel {
         /// Regions inside its residency zone (other than the primary's) that hold a copy it can
         /// fail over to automatically; empty when failover is manual.
         var failoverRegions: [Int]
+        /// Failover automation also takes an unreachable sync replica out of the commit quorum
+        /// (after detection), so writes resume without a human.
+        var automatic: Bool
     }
 
     struct Problem {
@@ -185,7 +188,7 @@ extension AvailabilityModel {
                     let sizing = placement.sizing
                     part.kind = region.role == .active ? .active : .standby
                     // Elastic capacity scales out after a region loss: that costs RTO, not availability.
-                    let surge = service.capacity == .elastic ? sizing.hpaMax : sizing.replicas
+                    let surge = service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
                     let policy = placement.policy.zoneAntiAffinity
                     // A voting service serves only while its quorum is up, whatever the load needs.
                     let quorum = placement.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
@@ -227,7 +230,8 @@ extension AvailabilityModel {
                 }
                 let quorum = min(syncRegions.count, datastore.syncQuorum ?? syncRegions.count)
                 datastoreParts.append(DatastorePart(primary: primary, writerSlot: slot, syncRegions: syncRegions.sorted(),
-                                                    syncQuorum: quorum, failoverRegions: failoverRegions.sorted()))
+                                                    syncQuorum: quorum, failoverRegions: failoverRegions.sorted(),
+                                                    automatic: datastore.failover.automatic))
             }
 
             key = ProblemKey(zoneAvailability: blueprint.assumptions.zoneAvailability.fraction,
@@ -404,7 +408,11 @@ extension AvailabilityModel {
             if state == 1 && quorumMet { served = true }
             // A dead primary is replaced by a copy in another region of its residency zone.
             if state == 2 && s.failoverUp[index] { served = true }
-            if served == nil && regionIndex >= lastRegion[index] { served = false }
+            if served == nil && regionIndex >= lastRegion[index] {
+                // A live writer short of its sync quorum blocks commits until the quorum is
+                // re-formed: by the automation (counted as up, like an automatic failover) or a human.
+                served = state == 1 && datastore.automatic
+            }
             guard let served else { continue }
             if !served { s.dataLost = true }
             s.primary[index] = 3

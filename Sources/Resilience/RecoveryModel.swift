@@ -175,8 +175,14 @@ public enum RecoveryModel {
 
         func zoneFailure(of region: String) -> RTOResult {
             let failover = promotion(of: primaries(in: region), disruption: .zone)
-            var terms = [RTOTerm(name: "detect", duration: blueprint.assumptions.zoneDetection, detail: "zone detection"), failover.term]
-            if failover.movesAcrossRegions { terms.append(writerDNS) }
+            var detection = RTOTerm(name: "detect", duration: blueprint.assumptions.zoneDetection, detail: "zone detection")
+            // When the writer's name has to move, it moves only after the writer record's health
+            // check fails; that runs alongside the pods leaving load balancing: the slower counts.
+            if failover.movesWriter && detect.duration > detection.duration {
+                detection = RTOTerm(name: "detect", duration: detect.duration, detail: "\(detect.detail ?? ""), writer health check")
+            }
+            var terms = [detection, failover.term]
+            if failover.movesWriter { terms.append(writerDNS) }
             terms.append(reconnect)
             return RTOResult(service: service.name, residencyZone: zone, event: .zoneFailure(region: region), terms: terms,
                              unbounded: failover.unbounded)
@@ -193,7 +199,8 @@ public enum RecoveryModel {
             let scale = scaling(carriers: carriers, allMustCarry: active.count >= 2)
             let failover = promotion(of: primaries(in: region), disruption: .region)
             var terms = [detect, failover.term, appDNS, scale.term]
-            if let block = commitBlock(whenLosing: region).term { terms.append(block) }
+            // Automatic resync happens within the detection already counted here.
+            if let block = commitBlock(whenLosing: region).term, block.detail?.hasSuffix(", manual") == true { terms.append(block) }
             terms.append(reconnect)
             return RTOResult(service: service.name, residencyZone: zone, event: event, terms: terms,
                              unbounded: scale.unbounded ?? failover.unbounded)
@@ -211,7 +218,7 @@ public enum RecoveryModel {
             // its promotion time includes that (RDS: "typically 60–120 seconds").
             let failover = promotion(of: primaries(in: region), disruption: .zone)
             var terms = [failover.term]
-            if failover.movesAcrossRegions { terms.insert(detect, at: 0); terms.append(writerDNS) }
+            if failover.movesWriter { terms.insert(detect, at: 0); terms.append(writerDNS) }
             terms.append(reconnect)
             return RTOResult(service: service.name, residencyZone: zone, event: .datastoreZoneFailure(region: region), terms: terms,
                              unbounded: failover.unbounded)
@@ -242,7 +249,7 @@ public enum RecoveryModel {
         struct Failover {
             var term: RTOTerm
             var unbounded: String?
-            var movesAcrossRegions: Bool
+            var movesWriter: Bool
         }
 
         /// The slowest failover among `datastores` when their primary's zone or region is lost.
@@ -250,13 +257,13 @@ public enum RecoveryModel {
             var slowest = Duration.zero
             var details: [String] = []
             var unbounded: String?
-            var across = false
+            var moves = false
             for datastore in datastores {
                 guard let path = failoverPath(of: datastore, disruption: disruption) else {
                     unbounded = "\(datastore.name) has no replica or backup in another region of its residency zone"
                     continue
                 }
-                if path.acrossRegions { across = true }
+                if path.movesWriter { moves = true }
                 if path.time > slowest {
                     slowest = path.time
                     details = [path.detail]
@@ -265,12 +272,12 @@ public enum RecoveryModel {
                 }
             }
             let term = RTOTerm(name: "promote", duration: slowest, detail: details.isEmpty ? nil : details.joined(separator: "; "))
-            return Failover(term: term, unbounded: unbounded, movesAcrossRegions: across)
+            return Failover(term: term, unbounded: unbounded, movesWriter: moves)
         }
 
         /// How a datastore's writer comes back after it loses its primary's zone or region, or nil
         /// when nothing can bring it back inside its residency zone.
-        func failoverPath(of datastore: Datastore, disruption: Disruption) -> (time: Duration, detail: String, acrossRegions: Bool)? {
+        func failoverPath(of datastore: Datastore, disruption: Disruption) -> (time: Duration, detail: String, movesWriter: Bool)? {
             let manual = blueprint.assumptions.manualResponse
             let local = datastore.replicas.filter { $0.region == datastore.primary }
             if disruption == .zone {
@@ -309,7 +316,7 @@ public enum RecoveryModel {
         /// The scale-out the surviving regions need, or why they cannot carry the load at all.
         func scaling(carriers: [Region], allMustCarry: Bool) -> (term: RTOTerm, unbounded: String?) {
             let demand = service.demand(in: zone)
-            var slowest: (time: Duration, detail: String)?
+            var slowest: (time: Duration, detail: String?)?
             var refusals: [String] = []
             var anyCan = false
             for carrier in carriers {
@@ -319,22 +326,36 @@ public enum RecoveryModel {
                 }
                 // A standby takes the whole zone; an active survivor its region-loss share.
                 let load = carrier.role == .standby ? Share(demand) : (sizing.regionLossShare ?? Share(demand))
-                let need = load.need(perReplica: service.perReplica)
-                let ceiling = service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
+                let placement = topology.placement(service: service.name, region: carrier.name)
+                let quorum = placement?.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
+                let need = max(load.need(perReplica: service.perReplica), quorum)
+                // Pods beyond one per zone under required anti-affinity never run.
+                let schedulable = { (pods: Int) in
+                    ReplicaMath.schedulablePods(replicas: pods, zones: carrier.zones.count, policy: placement?.policy.zoneAntiAffinity ?? .spread)
+                }
+                let ceiling = schedulable(service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas)
+                let running = schedulable(sizing.replicas)
                 guard ceiling >= need else {
                     let what = service.capacity == .elastic ? "its autoscaler ceiling is \(ceiling) pods" : "it runs \(ceiling) pods"
                     refusals.append("\(carrier.name) must carry \(load) rps = \(need) pods but \(what)")
                     continue
                 }
                 anyCan = true
-                guard sizing.replicas < need else { continue }
-                let steps = ScaleUpPolicy.periods(from: sizing.replicas, to: need)
+                let steps = running < need ? ScaleUpPolicy.periods(from: running, to: need) : 0
                 let a = blueprint.assumptions
                 let time = a.scaleReaction + .seconds(steps * ScaleUpPolicy.periodSeconds) + a.podStartup
-                let detail = "\(carrier.name) \(sizing.replicas)→\(need) pods: \(a.scaleReaction) reaction + \(steps) x \(ScaleUpPolicy.periodSeconds)s HPA steps + \(a.podStartup) pod startup"
-                if slowest == nil || time > slowest!.time { slowest = (time, detail) }
+                let ready = running >= need
+                let detail = "\(carrier.name) \(running)→\(need) pods: \(a.scaleReaction) reaction + \(steps) x \(ScaleUpPolicy.periodSeconds)s HPA steps + \(a.podStartup) pod startup"
+                let candidate = (time: ready ? Duration.zero : time, detail: ready ? nil : detail)
+                // Every active survivor must be ready (the slowest counts); of standbys, the
+                // first able one takes the zone, as the availability model assumes (the fastest).
+                if let current = slowest {
+                    if allMustCarry ? candidate.time > current.time : candidate.time < current.time { slowest = candidate }
+                } else {
+                    slowest = candidate
+                }
             }
-            let term = RTOTerm(name: "scale", duration: slowest?.time ?? .zero, detail: slowest?.detail)
+            let term = RTOTerm(name: "scale", duration: slowest?.time ?? .zero, detail: slowest?.detail ?? nil)
             if allMustCarry ? !refusals.isEmpty : !anyCan {
                 return (term, refusals.joined(separator: "; "))
             }

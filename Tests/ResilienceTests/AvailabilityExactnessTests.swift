@@ -51,7 +51,7 @@ enum BruteForce {
             let upActive = active.filter { state[involved.firstIndex(of: $0.name)!] != nil }
             func left(_ r: Region, surge: Bool) -> Int {
                 guard let p = placement(r.name), let mask = state[involved.firstIndex(of: r.name)!] else { return 0 }
-                let replicas = surge && service.capacity == .elastic ? p.sizing.hpaMax : p.sizing.replicas
+                let replicas = surge && service.capacity == .elastic ? max(p.sizing.hpaMax, p.sizing.replicas) : p.sizing.replicas
                 return pods(replicas, r.zones.count, mask)
             }
             if n > 0 && upActive.count == n && active.allSatisfy({ r in placement(r.name).map { left(r, surge: false) >= max($0.sizing.normalNeed, quorum(r.name)) } ?? false }) {
@@ -84,7 +84,8 @@ enum BruteForce {
                     var syncRegions: [String] = []
                     for r in d.replicas where r.mode == .sync && r.region != d.primary && !syncRegions.contains(r.region) { syncRegions.append(r.region) }
                     let up = syncRegions.filter { r in involved.firstIndex(of: r).map { state[$0] != nil } ?? false }.count
-                    return up >= min(syncRegions.count, d.syncQuorum ?? syncRegions.count)
+                    // Short of the quorum, automation re-forms it; a human takes too long to count.
+                    return up >= min(syncRegions.count, d.syncQuorum ?? syncRegions.count) || d.failover.automatic
                 }
                 guard d.failover.automatic else { return false }
                 return d.replicas.contains { r in
@@ -315,7 +316,7 @@ func randomBlueprint(seed: UInt64) -> String {
             return AvailabilityModel.evaluate(service: t.blueprint.services[0], zone: "j", topology: t).data
         }
         let aR = 0.9995, writer = aR * (1 - 0.001)   // one zone holds the primary; no in-region copy
-        // Manual failover: data is served only by the primary, with both sync peers up (all)…
+        // Manual failover (the default): data is served only by the primary, with both sync peers up (all)…
         #expect(abs(try data("") - writer * aR * aR) < 1e-12)
         // …or with at least one of the two up (any 1 of 2).
         #expect(abs(try data(", syncQuorum: 1") - writer * (1 - (1 - aR) * (1 - aR))) < 1e-12)

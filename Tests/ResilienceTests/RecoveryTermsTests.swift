@@ -128,8 +128,10 @@ import Testing
               db: { residency: j, primary: a, replicas: [{ region: b, mode: async }], failover: { automatic: true, promotion: { zone: 30s, region: 2m } } }
             """)
         let zone = try #require(try results(text, zone: "j").first { $0.event == .zoneFailure(region: "a") })
-        // zone detection 60s + cross-region promotion 2m + writer DNS 60s (default TTL) + reconnect 30s.
-        #expect(zone.total == .seconds(60 + 120 + 60 + 30))
+        // The writer's name moves only after its health check fails: detection is the slower of
+        // zone detection (60s) and the default check (30s x 3 = 90s) = 90s; then cross-region
+        // promotion 2m + writer DNS 60s (default TTL) + reconnect 30s.
+        #expect(zone.total == .seconds(90 + 120 + 60 + 30))
         #expect(zone.terms.first { $0.name == "promote" }?.detail == "db cross-region")
     }
 
@@ -178,6 +180,35 @@ import Testing
         // period. 60s reaction + 15s + 90s pod startup = 165s.
         #expect(scale.duration == .seconds(165))
         #expect(scale.detail == "b 15→20 pods: 1m0s reaction + 1 x 15s HPA steps + 1m30s pod startup")
+    }
+
+    // Audit: under required anti-affinity, pods beyond one per zone never run, so a survivor
+    // sized above its zone count cannot count them.
+    @Test func pendingPodsDoNotCarryLoad() throws {
+        let text = pair(service: """
+            api: { image: "r/api:1.0.0", port: 8080, demand: { j: 800 }, perReplica: 100, placement: { zoneAntiAffinity: required } }
+            """)
+        let region = try #require(try results(text, zone: "j").first { $0.event == .regionFailure(region: "a") })
+        // b must carry 800 rps = 8 pods, and at most 3 (one per zone) ever run.
+        #expect(region.unbounded == "b must carry 800 rps = 8 pods but it runs 3 pods")
+    }
+
+    // Audit: of two able standbys, the first to be ready takes the zone (as availability assumes).
+    @Test func theFastestStandbyTakesTheZone() throws {
+        let text = """
+            blueprint: standbys
+            residency: { j: [a, b, c] }
+            regions:
+              a: { zones: [a1, a2, a3], cluster: { name: a, server: "https://a" } }
+              b: { zones: [b1, b2, b3], cluster: { name: b, server: "https://b" }, role: standby, wave: 2 }
+              c: { zones: [c1, c2, c3], cluster: { name: c, server: "https://c" }, role: standby, wave: 3 }
+            services:
+              api: { image: "r/api:1.0.0", port: 8080, demand: { j: 1000 }, perReplica: 100, capacity: elastic, replicas: { c: 10 } }
+
+            """
+        let region = try #require(try results(text, zone: "j").first { $0.event == .regionFailure(region: "a") })
+        // c already runs the 10 pods the zone needs; b (3 pods) would need 3→6→12: 2 periods.
+        #expect(region.terms.first { $0.name == "scale" }?.duration == .zero)
     }
 
     // 11. A single cross-region sync standby blocks commits while its region is down.
