@@ -65,7 +65,7 @@ public struct DrillResults: Sendable {
             guard let end = Timestamp.seconds(endText) else { throw fail(endNode, "expected a UTC time like 2026-11-30T10:00:34Z, got '\(endText)'") }
             guard end >= start else { throw fail(endNode, "step '\(name)' ends before it starts") }
             if started.isEmpty || startText < started { started = startText }
-            steps.append(DrillGrade.MeasuredStep(name: name, seconds: end - start))
+            steps.append(DrillGrade.MeasuredStep(name: name, start: start, end: end))
         }
         var dataLoss: Double?
         if let node = value("dataLoss") {

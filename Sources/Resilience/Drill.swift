@@ -8,7 +8,10 @@ public struct DrillPlan: Sendable {
         public var name: String
         public var action: String
         public var expected: Duration
-        public var cumulative: Duration
+        /// When it starts after the drill begins, and when it should be done: terms of different
+        /// services' recoveries run side by side, so steps overlap.
+        public var startsAfter: Duration
+        public var doneBy: Duration { startsAfter + expected }
     }
 
     public var blueprint: String
@@ -17,6 +20,8 @@ public struct DrillPlan: Sendable {
     /// The critical path: the terms of the slowest recovery the outage sets off.
     public var steps: [Step]
     public var criticalPath: String
+    /// The slowest recovery's total: when the last step should be done.
+    public var plannedRTO: Duration = .zero
     public var rtoObjective: Duration?
     public var rpoObjective: Duration?
     /// The largest data loss the plan accepts (the worst new writer's RPO), nil when unbounded.
@@ -33,9 +38,10 @@ public struct DrillPlan: Sendable {
                 preconditions.append("\(outcome.service) in \(carrier.region) can reach only \(carrier.ceiling) of the \(carrier.need) pods it needs: fix capacity before the drill")
             }
         }
-        let carriers = Set(simulation.services.flatMap { $0.carriers.map(\.region) }).sorted()
+        let affected = simulation.services.filter { !$0.recovery.isEmpty }
+        let carriers = Set(affected.flatMap { $0.carriers.map(\.region) }).sorted()
         if !carriers.isEmpty {
-            preconditions.append("capacity headroom: the Deployments and HPAs in \(carriers.joined(separator: ", ")) are at their generated replicas (`meridian compile --check` is clean) and their nodes can schedule the region-loss share")
+            preconditions.append("capacity headroom: the Deployments and HPAs in \(carriers.joined(separator: ", ")) are at their generated replicas (meridian compile --check is clean) and their nodes can schedule the region-loss share")
         }
         for datastore in simulation.datastores {
             if let risk = datastore.dataAtRisk, let writer = datastore.writer, writer != simulation.outage.regions.first {
@@ -47,13 +53,29 @@ public struct DrillPlan: Sendable {
 
         let recoveries = simulation.services.flatMap { outcome in outcome.recovery.map { (outcome, $0) } }
         let slowest = recoveries.filter { $0.1.unbounded == nil }.max { $0.1.total < $1.1.total }
-        var steps: [Step] = []
-        var elapsed = Duration.zero
-        for term in slowest?.1.terms ?? [] where term.duration > .zero {
-            elapsed = elapsed + term.duration
-            steps.append(Step(name: term.name, action: Self.action(for: term, simulation: simulation, blueprint: blueprint),
-                              expected: term.duration, cumulative: elapsed))
+        // The drill exercises every recovery at once: one step per term, in the order the terms
+        // happen, each as long as its longest instance across the affected services.
+        var longest: [String: (term: RTOTerm, start: Duration)] = [:]
+        var order: [String] = []
+        for (_, result) in recoveries where result.unbounded == nil {
+            var offset = Duration.zero
+            for term in result.terms {
+                defer { offset = offset + term.duration }
+                guard term.duration > .zero else { continue }
+                if longest[term.name] == nil { order.append(term.name) }
+                let known = longest[term.name]
+                if known == nil || offset + term.duration > known!.start + known!.term.duration { longest[term.name] = (term, offset) }
+            }
         }
+        let canonical = ["detect", "promote", "resync", "dns", "scale", "reconnect"]
+        order.sort { (canonical.firstIndex(of: $0) ?? canonical.count, $0) < (canonical.firstIndex(of: $1) ?? canonical.count, $1) }
+        var steps: [Step] = []
+        for name in order {
+            let (term, start) = longest[name]!
+            steps.append(Step(name: term.name, action: Self.action(for: term, simulation: simulation, blueprint: blueprint),
+                              expected: term.duration, startsAfter: start))
+        }
+        plannedRTO = slowest?.1.total ?? .zero
         self.steps = steps
         criticalPath = slowest.map { "\($0.0.service) in \($0.0.residencyZone): \($0.1.event.label)" } ?? "nothing recovers: the outage disrupts no service"
         let objectives = slowest.map { $0.0.rtoObjective }
@@ -61,7 +83,7 @@ public struct DrillPlan: Sendable {
         rpoObjective = simulation.datastores.compactMap(\.rpoObjective).min()
         let risks = simulation.datastores.map(\.dataAtRisk)
         expectedDataLoss = risks.contains { $0 == nil } ? nil : (risks.compactMap { $0 }.max() ?? .zero)
-        var success = ["every service of the affected residency zones answers through Route53 within \(rtoObjective.map(\.description) ?? "the planned \(elapsed)") of the start"]
+        var success = ["every service of the affected residency zones answers through Route53 within \(rtoObjective.map(\.description) ?? "the planned \(plannedRTO)") of the start (planned: \(plannedRTO))"]
         if let rpo = rpoObjective { success.append("data written before the start and missing afterwards spans at most \(rpo)") }
         success.append("no step takes more than 10% longer than planned")
         successCriteria = success
@@ -70,7 +92,7 @@ public struct DrillPlan: Sendable {
             rollback.append("\(datastore.datastore): once the original region is healthy, re-create replication back to it, then switch the writer back in a planned switchover (no data loss) during low traffic")
         }
         rollback.append("end the fault (stop the FIS experiment, or restore the health checks), wait until every region's health check is green and traffic returns")
-        rollback.append("`meridian compile` without outage flags and `meridian compile --check` clean: the committed output is the normal one again")
+        rollback.append("meridian compile --check is clean: the committed output is the normal one again")
         self.rollback = rollback
     }
 
@@ -92,7 +114,7 @@ public struct DrillPlan: Sendable {
             }
             return commands.isEmpty ? "promote the datastores (\(term.detail ?? ""))" : commands.joined(separator: "; ")
         case "dns":
-            return "wait for the records to move (\(term.detail ?? "alias TTL")); `dig` the service and writer names from each zone's resolvers"
+            return "wait for the records to move (\(term.detail ?? "alias TTL")); resolve the service and writer names from each zone's resolvers"
         case "scale":
             return "watch the surviving regions' HPAs scale out: \(term.detail ?? "")"
         case "resync":
@@ -142,10 +164,14 @@ public struct DrillPlan: Sendable {
 public struct DrillGrade: Sendable {
     public struct MeasuredStep: Sendable, Hashable {
         public var name: String
-        public var seconds: Double
-        public init(name: String, seconds: Double) {
+        /// Seconds since the epoch.
+        public var start: Double
+        public var end: Double
+        public var seconds: Double { end - start }
+        public init(name: String, start: Double, end: Double) {
             self.name = name
-            self.seconds = seconds
+            self.start = start
+            self.end = end
         }
     }
 
@@ -185,7 +211,8 @@ public struct DrillGrade: Sendable {
         for extra in steps where !plan.steps.contains(where: { $0.name == extra.name }) {
             rows.append(Row(step: extra.name, planned: nil, measuredSeconds: extra.seconds, deviation: nil, finding: nil))
         }
-        measuredRTOSeconds = steps.map(\.seconds).reduce(0, +)
+        // Steps overlap: the recovery took from the first start to the last end.
+        measuredRTOSeconds = (steps.map(\.end).max() ?? 0) - (steps.map(\.start).min() ?? 0)
         if let objective = plan.rtoObjective, measuredRTOSeconds > Double(objective.milliseconds) / 1000 {
             findings.append("measured RTO \(Self.seconds(measuredRTOSeconds)) exceeds the objective \(objective)")
         }
@@ -197,7 +224,7 @@ public struct DrillGrade: Sendable {
         self.findings = findings
     }
 
-    static func seconds(_ value: Double) -> String {
+    public static func seconds(_ value: Double) -> String {
         Duration(milliseconds: Int((value * 1000).rounded())).description
     }
 }

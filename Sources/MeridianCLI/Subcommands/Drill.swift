@@ -1,0 +1,123 @@
+import ArgumentParser
+import BlueprintModel
+import Compiler
+import Diagnostics
+import Foundation
+import Generators
+import Resilience
+
+extension DrillRenderer.Format: ExpressibleByArgument {}
+
+struct Drill: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Plan a DR drill from the blueprint, and grade what a drill measured against it.",
+        subcommands: [Plan.self, Grade.self])
+
+    /// The blueprint, analysed, with its topology: what both subcommands start from.
+    static func load(_ file: String) throws -> (Blueprint, Topology, Explanation?) {
+        let analysis: Analysis
+        do {
+            analysis = Pipeline.analyze(file: file, bytes: try SourceLoader.load(file))
+        } catch {
+            printError(error.description)
+            throw ExitStatus.unreadableInput
+        }
+        if !analysis.diagnostics.isEmpty { printError(TextFormatter.format(analysis.diagnostics)) }
+        guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
+        return (blueprint, analysis.topology ?? Topology(blueprint), analysis.explanation)
+    }
+
+    static func plan(_ file: String, down: [String]) throws -> DrillPlan {
+        let (blueprint, topology, explanation) = try load(file)
+        let (outage, unknown) = Outage.parse(down, in: blueprint)
+        guard unknown.isEmpty, !(outage.regions.isEmpty && outage.zones.isEmpty) else {
+            printError("meridian drill: " + (unknown.isEmpty ? "name the failed regions or zones with --down"
+                                             : unknown.map { "'\($0)' is neither a region nor a zone of \(blueprint.name)" }.joined(separator: "\n")))
+            throw ExitStatus.unreadableInput
+        }
+        return DrillPlan(Simulation(topology, outage: outage, explanation: explanation), blueprint: blueprint)
+    }
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the runbook of a drill: preconditions, timed steps, success criteria, rollback, and an AWS FIS template (json).")
+
+        @Argument(help: "A blueprint file.", completion: .file(extensions: ["yaml", "yml"]))
+        var file: String
+
+        @Option(name: .customLong("down"), help: "Regions and/or zones the drill takes down, comma-separated; repeatable.")
+        var down: [String] = []
+
+        @Option(help: "text, markdown or json (json includes the FIS experiment template).")
+        var format: DrillRenderer.Format = .markdown
+
+        func run() throws {
+            print(DrillRenderer.plan(try Drill.plan(file, down: down), format: format), terminator: "")
+        }
+    }
+
+    struct Grade: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Grade a drill's measurements: each step against its plan, RTO and data loss against the objectives.",
+            discussion: "Exit 1 when a finding exists (an objective missed, a step over its plan by more than --tolerance).")
+
+        @Argument(help: "The blueprint file the drill was planned from.", completion: .file(extensions: ["yaml", "yml"]))
+        var file: String
+
+        @Argument(help: "The drill's results (YAML: outage, steps with start/end, dataLoss).", completion: .file(extensions: ["yaml", "yml"]))
+        var results: String?
+
+        @Option(help: "A folder of results files: grade each and show the trend.")
+        var history: String?
+
+        @Option(help: "How far over its planned duration a step may run, as a fraction.")
+        var tolerance: Double = 0.10
+
+        @Option(help: "text, markdown or json.")
+        var format: DrillRenderer.Format = .markdown
+
+        func validate() throws {
+            if (results == nil) == (history == nil) { throw ValidationError("give a results file or --history DIR") }
+            if !(0...10).contains(tolerance) { throw ValidationError("--tolerance is a fraction from 0 to 10") }
+        }
+
+        func grade(_ path: String) throws -> (DrillResults, DrillPlan, DrillGrade) {
+            let bytes: [UInt8]
+            do { bytes = try SourceLoader.load(path) } catch {
+                printError(error.description)
+                throw ExitStatus.unreadableInput
+            }
+            let measured: DrillResults
+            do { measured = try DrillResults.load(path, bytes: bytes) } catch {
+                printError("\(error)")
+                throw ExitStatus.errorsFound
+            }
+            let plan = try Drill.plan(file, down: measured.outage)
+            return (measured, plan, DrillGrade(plan: plan, steps: measured.steps, dataLossSeconds: measured.dataLossSeconds, tolerance: tolerance))
+        }
+
+        func run() throws {
+            if let results {
+                let (measured, plan, graded) = try grade(results)
+                print(DrillRenderer.grade(graded, plan: plan, started: measured.started, format: format), terminator: "")
+                if !graded.passed { throw ExitStatus.errorsFound }
+                return
+            }
+            let folder = history!
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            guard !names.isEmpty else {
+                printError("meridian drill grade: no .yaml results in \(folder)")
+                throw ExitStatus.unreadableInput
+            }
+            var rows: [(started: String, outage: String, rtoSeconds: Double, dataLossSeconds: Double?, passed: Bool, findings: Int)] = []
+            for name in names {
+                let (measured, plan, graded) = try grade((folder as NSString).appendingPathComponent(name))
+                rows.append((measured.started, plan.outage.label, graded.measuredRTOSeconds, measured.dataLossSeconds, graded.passed, graded.findings.count))
+            }
+            rows.sort { $0.started < $1.started }
+            print(DrillRenderer.history(rows, format: format), terminator: "")
+            if rows.last?.passed == false { throw ExitStatus.errorsFound }
+        }
+    }
+}
