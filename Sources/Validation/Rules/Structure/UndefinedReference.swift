@@ -25,7 +25,9 @@ public struct UndefinedReference: Rule {
         var findings: [Finding] = []
 
         func expect(_ name: String, in names: Set<String>, what: String, at path: String) {
-            guard !names.contains(name) else { return }
+            // An empty name stands for a value the decoder rejected (a missing `primary:`); that
+            // error is the cause and is reported already.
+            guard !name.isEmpty, !names.contains(name) else { return }
             let guess = Suggestion.closest(to: name, among: names.sorted())
             findings.append(Finding(at: path, "\(what) '\(name)' is not declared",
                                     fix: guess.map { "did you mean '\($0)'?" }))

@@ -1,0 +1,128 @@
+import Diagnostics
+
+/// Findings of one rule beyond the budget: how many, and where the first of them sits.
+public struct HiddenFindings: Sendable {
+    public var rule: String
+    public var severity: Severity
+    public var count: Int
+    public var file: String
+    public var mark: SourceMark
+    public var path: String
+}
+
+/// Caps the findings of each rule, so a million duplicate zones or unknown keys cost a counter,
+/// not a million messages. The decoder asks before it builds a message; the pipeline applies
+/// the same budget to everything it reports and closes each capped rule with one
+/// "… and N more" finding, which keeps the exit status (it has the rule's severity).
+public struct FindingBudget: Sendable {
+    public let perRule: Int
+    private var shown: [String: Int] = [:]
+    public private(set) var hidden: [String: HiddenFindings] = [:]
+
+    public init(perRule: Int = Limits.findingsPerRule) { self.perRule = perRule }
+
+    /// Whether one more finding of `rule` is shown; if not, it is counted as hidden.
+    public mutating func admit(_ rule: String, _ severity: Severity, file: String, mark: SourceMark, path: String) -> Bool {
+        let count = shown[rule, default: 0]
+        if count < perRule {
+            shown[rule] = count + 1
+            return true
+        }
+        hide(HiddenFindings(rule: rule, severity: severity, count: 1, file: file, mark: mark, path: path))
+        return false
+    }
+
+    /// Adds findings another stage already hid, keeping the earliest location.
+    public mutating func hide(_ more: HiddenFindings) {
+        guard var existing = hidden[more.rule] else {
+            hidden[more.rule] = more
+            return
+        }
+        existing.count += more.count
+        if (more.file, more.mark) < (existing.file, existing.mark) {
+            (existing.file, existing.mark, existing.path) = (more.file, more.mark, more.path)
+        }
+        hidden[more.rule] = existing
+    }
+
+    /// One closing finding per capped rule, in rule order.
+    public var summaries: [Diagnostic] {
+        hidden.values.sorted { $0.rule < $1.rule }.map { group in
+            Diagnostic(group.severity, rule: group.rule,
+                       message: "… and \(group.count) more \(group.rule) finding\(group.count == 1 ? "" : "s") not shown (at most \(perRule) per rule)",
+                       file: group.file, mark: group.mark, path: group.path,
+                       fix: "fix the findings shown first; the rest are usually the same mistake repeated")
+        }
+    }
+
+    /// The first `perRule` findings of each rule in source order, plus the closing findings,
+    /// counting `alreadyHidden` (what an earlier stage never built) in.
+    public static func limit(_ diagnostics: [Diagnostic], alreadyHidden: [HiddenFindings] = [],
+                             perRule: Int = Limits.findingsPerRule) -> [Diagnostic] {
+        var budget = FindingBudget(perRule: perRule)
+        for group in alreadyHidden { budget.hide(group) }
+        let kept = diagnostics.sortedBySource().filter {
+            budget.admit($0.rule, $0.severity, file: $0.file, mark: $0.mark, path: $0.path)
+        }
+        return budget.hidden.isEmpty ? kept : (kept + budget.summaries).sortedBySource()
+    }
+}
+
+/// The parts of a blueprint that a stage rejected, by entity (`services.api`, `regions.eu-west-1`,
+/// `traffic.healthCheck`, `assumptions`). Later stages skip what depends on them, so one bad value
+/// is reported once, as itself, instead of cascading into findings computed from a guess.
+public struct RejectedParts: Sendable {
+    public private(set) var entities: Set<String> = []
+
+    public init() {}
+
+    /// Sections whose entries are named and stand alone: a bad entry spoils only itself.
+    static let namedSections: Set<String> = ["residency", "regions", "services", "datastores"]
+    /// Parts every placement and replica count depends on.
+    static let modelInputs: Set<String> = ["", "residency", "regions", "services", "datastores", "traffic", "traffic.within"]
+    /// Parts only availability, RTO and RPO (and their objectives) depend on.
+    static let figureInputs: Set<String> = ["objectives", "assumptions", "traffic.ttl", "traffic.healthCheck"]
+
+    public mutating func reject(path: String) {
+        entities.insert(Self.entity(of: path))
+    }
+
+    public mutating func formUnion(_ other: RejectedParts) {
+        entities.formUnion(other.entities)
+    }
+
+    public var isEmpty: Bool { entities.isEmpty }
+
+    /// True when a rejected part feeds every placement (a whole section, `traffic.within`):
+    /// then nothing can be sized.
+    public var spoilsModel: Bool { !entities.isDisjoint(with: Self.modelInputs) }
+
+    /// True when a rejected part feeds every availability, RTO or RPO figure (an assumption,
+    /// the objectives, the health check): then none is computed, though sizing still is.
+    public var spoilsFigures: Bool { spoilsModel || !entities.isDisjoint(with: Self.figureInputs) }
+
+    public func contains(_ section: String, _ name: String) -> Bool {
+        entities.contains("\(section).\(name)")
+    }
+
+    /// Whether the part a path names, or the part holding it, was rejected.
+    public func covers(path: String) -> Bool {
+        let entity = Self.entity(of: path)
+        return entities.contains(entity) || entities.contains(Self.section(of: path))
+    }
+
+    /// `services.api.demand.eu` → `services.api`; `residency.eu[1]` → `residency.eu`;
+    /// `traffic.healthCheck.interval` → `traffic.healthCheck`; `assumptions.podStartup` → `assumptions`.
+    public static func entity(of path: String) -> String {
+        let section = section(of: path)
+        guard path.count > section.count else { return section }
+        let rest = path.dropFirst(section.count + 1)
+        let name = rest.prefix { $0 != "." && $0 != "[" }
+        guard namedSections.contains(section) || section == "traffic" else { return section }
+        return "\(section).\(name)"
+    }
+
+    static func section(of path: String) -> String {
+        String(path.prefix { $0 != "." && $0 != "[" })
+    }
+}
