@@ -83,7 +83,12 @@ public struct RejectedParts: Sendable {
     /// Parts only availability, RTO and RPO (and their objectives) depend on.
     static let figureInputs: Set<String> = ["objectives", "assumptions", "traffic.ttl", "traffic.healthCheck"]
 
+    /// Sections a later stage reads; a rejection anywhere else (an unknown top-level key, a
+    /// waiver) spoils nothing and is not recorded.
+    static let consulted: Set<String> = namedSections.union(modelInputs).union(figureInputs)
+
     public mutating func reject(path: String) {
+        guard Self.consulted.contains(Self.section(of: path)) else { return }
         entities.insert(Self.entity(of: path))
     }
 
@@ -100,6 +105,11 @@ public struct RejectedParts: Sendable {
     /// True when a rejected part feeds every availability, RTO or RPO figure (an assumption,
     /// the objectives, the health check): then none is computed, though sizing still is.
     public var spoilsFigures: Bool { spoilsModel || !entities.isDisjoint(with: Self.figureInputs) }
+
+    /// Whether a whole section was refused (`regions: 70 regions; at most 64`, or not a mapping).
+    public func rejectsWhole(_ section: String) -> Bool {
+        entities.contains(section)
+    }
 
     public func contains(_ section: String, _ name: String) -> Bool {
         entities.contains("\(section).\(name)")

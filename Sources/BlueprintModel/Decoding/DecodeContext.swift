@@ -258,9 +258,16 @@ struct MappingReader {
         self.context = context
         self.basePath = path
         self.mark = node.mark
-        guard let entries = context.entries(node, path) else { return nil }
-        for entry in entries {
+        guard case .mapping(let pairs) = node.content else {
+            context.invalid(node, path, expected: "a mapping")
+            return nil
+        }
+        for pair in pairs {
+            guard let name = pair.key.scalar else { continue }
+            let entry = (name: name, key: pair.key, value: pair.value)
             if keys.contains(entry.name) {
+                // Only known keys are recorded: a million unknown ones cost a counter each.
+                context.sourceMap.record(DecodeContext.join(path, entry.name), entry.key.mark)
                 values[entry.name] = entry.value
             } else {
                 let fullPath = DecodeContext.join(path, entry.name)

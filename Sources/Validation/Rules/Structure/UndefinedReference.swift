@@ -22,12 +22,21 @@ public struct UndefinedReference: Rule {
         let regions = Set(blueprint.regions.map(\.name))
         let zones = Set(blueprint.residency.map(\.name))
         let datastores = Set(blueprint.datastores.map(\.name))
+        // A section the decoder refused whole (too many entries, not a mapping, missing)
+        // declares nothing; its own error is the cause, not every reference into it.
+        let refused = { (section: String, names: Set<String>) in
+            blueprint.rejected.rejectsWhole(section) || (names.isEmpty && blueprint.rejected.rejectsWhole(""))
+        }
+        let skipped = [
+            "region": refused("regions", regions), "residency zone": refused("residency", zones),
+            "datastore": refused("datastores", datastores),
+        ]
         var findings: [Finding] = []
 
         func expect(_ name: String, in names: Set<String>, what: String, at path: String) {
             // An empty name stands for a value the decoder rejected (a missing `primary:`); that
             // error is the cause and is reported already.
-            guard !name.isEmpty, !names.contains(name) else { return }
+            guard !name.isEmpty, !names.contains(name), skipped[what] != true else { return }
             let guess = Suggestion.closest(to: name, among: names.sorted())
             findings.append(Finding(at: path, "\(what) '\(name)' is not declared",
                                     fix: guess.map { "did you mean '\($0)'?" }))
