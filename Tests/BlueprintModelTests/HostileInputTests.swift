@@ -4,39 +4,19 @@ import Diagnostics
 import Foundation
 import Testing
 
-/// A blueprint that exercises every stage: objectives (so availability, RTO and RPO are
-/// computed), replicas, failover and backups. Each test breaks one thing in it.
-let objectiveBlueprint = """
-    blueprint: shop
-    objectives: { availability: 99.9%, rto: 15m, rpo: 1m }
-    residency:
-      eu: [eu-west-1, eu-central-1]
-    regions:
-      eu-west-1:
-        zones: [eu-west-1a, eu-west-1b]
-        cluster: { name: euw1, server: "https://euw1.example" }
-      eu-central-1:
-        zones: [eu-central-1a, eu-central-1b]
-        cluster: { name: euc1, server: "https://euc1.example" }
-        wave: 2
-    services:
-      api:
-        image: example/api:1.0.0
-        port: 8080
-        demand: { eu: 1000 }
-        perReplica: 100
-        uses: [db]
-    datastores:
-      db:
-        residency: eu
-        primary: eu-west-1
-        replicas:
-          - { region: eu-west-1, mode: sync }
-          - { region: eu-central-1, mode: async }
-        failover: { automatic: true }
-        backups: { every: 5m, regions: [eu-central-1] }
+/// The minimal blueprint with what exercises every stage: objectives (so availability, RTO
+/// and RPO are computed), replicas, failover and backups. Each test breaks one thing in it.
+let objectiveBlueprint = minimalBlueprint
+    .replacingOccurrences(of: "blueprint: shop\n", with: "blueprint: shop\nobjectives: { availability: 99.9%, rto: 15m, rpo: 1m }\n")
+    .replacingOccurrences(of: "    primary: eu-west-1\n", with: """
+            primary: eu-west-1
+            replicas:
+              - { region: eu-west-1, mode: sync }
+              - { region: eu-central-1, mode: async }
+            failover: { automatic: true }
+            backups: { every: 5m, regions: [eu-central-1] }
 
-    """
+        """)
 
 /// Lints `text` as `lint` does and measures how long it took: the best of up to three runs,
 /// because tests run in parallel on a shared machine and a slow input is slow every time.
