@@ -68,11 +68,12 @@ public enum RuleRegistry {
     ]
 
     /// Structural rules whose errors mean the model cannot be built from the part they name:
-    /// a name that resolves to nothing, a zone of another region, a region in two residency
-    /// zones, a health check Route53 cannot run. That part is left out of the model, so no
-    /// capacity or objective finding is computed from it.
+    /// a name that resolves to nothing, a region in two residency zones, a health check
+    /// Route53 cannot run. That part is left out of the model, so no capacity or objective
+    /// finding is computed from it. (A misnamed availability zone still counts as a zone:
+    /// the arithmetic depends on how many there are, not on their names.)
     public static let modelInputs: Set<String> = [
-        UndefinedReference.id, ZoneOutsideRegion.id, RegionInTwoResidencies.id, Route53HealthInterval.id, Route53FailureThreshold.id,
+        UndefinedReference.id, RegionInTwoResidencies.id, Route53HealthInterval.id, Route53FailureThreshold.id,
     ]
 
     public static func rule(id: String) -> (any Rule.Type)? {

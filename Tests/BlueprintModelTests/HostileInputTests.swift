@@ -220,8 +220,8 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
         let (analysis, seconds) = timedAnalysis(objectiveBlueprint + keys)
         #expect(analysis.diagnostics.count == 51)
         #expect(analysis.diagnostics.last?.message == "… and 99950 more unknown-key findings not shown (at most 50 per rule)")
-        // A 1 MB file; the debug build on a shared machine, so the bound is loose.
-        #expect(seconds < 2, "\(seconds)s")
+        // A 1 MB file, mostly parsing; the debug build on a shared machine, so the bound is loose.
+        #expect(seconds < 5, "\(seconds)s")
     }
 }
 
