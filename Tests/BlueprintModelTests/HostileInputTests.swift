@@ -267,6 +267,9 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
         #expect(found.first?.message == "services.api.demand.us: residency zone us lists no region, so this demand would be served nowhere")
         // No demand there, nothing to serve: not an error.
         expectOnly(text.replacingOccurrences(of: "us: 500", with: "us: 0"), [])
+        // A list refused for its length is that error alone, not also "lists no region".
+        let long = (0..<65).map { "r\($0)" }.joined(separator: ", ")
+        expectOnly(text.replacingOccurrences(of: "us: []", with: "us: [\(long)]"), [("invalid-value", "residency.us", "  us: [")])
     }
 }
 

@@ -129,7 +129,9 @@ private struct Decoder {
     func checkDemandIsServed(_ blueprint: Blueprint) {
         for service in blueprint.services {
             for (zone, rps) in service.demand where rps > 0 {
-                guard let residency = blueprint.residencyZone(zone), residency.regions.isEmpty else { continue }
+                // A zone whose list was refused (too long, repeated names) is reported already.
+                guard let residency = blueprint.residencyZone(zone), residency.regions.isEmpty,
+                      !context.rejected.contains("residency", zone) else { continue }
                 let path = "services.\(service.name).demand.\(zone)"
                 context.error("invalid-value", "\(path): residency zone \(zone) lists no region, so this demand would be served nowhere",
                               at: blueprint.sourceMap.mark(for: path), path: path,
