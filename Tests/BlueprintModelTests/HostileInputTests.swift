@@ -258,6 +258,18 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
         #expect(analyze(traffic("/hostedzone/Z123")).diagnostics.first?.fix == "drop the '/hostedzone/' prefix")
         let endpoint = objectiveReplacing("wave: 2\n", with: "wave: 2\n    endpoint: { dnsName: lb.example.com, zoneId: z35sxdotrq7x7k }\n")
         expectOnly(endpoint, [("invalid-value", "regions.eu-central-1.endpoint.zoneId", "endpoint:")])
+        expectOnly(endpoint.replacingOccurrences(of: "z35sxdotrq7x7k", with: "Z35SXDOTRQ7X7K"), [])
+    }
+
+    @Test func dnsNamesAreLabelsSeparatedByDots() {
+        let endpoint = { (name: String) in
+            objectiveReplacing("wave: 2\n", with: "wave: 2\n    endpoint: { dnsName: \"\(name)\", zoneId: Z35SXDOTRQ7X7K }\n")
+        }
+        expectOnly(endpoint("lb-1.eu-central-1.elb.amazonaws.com"), [])
+        for bad in ["lb..example.com", "localhost", "lb_1.example.com", "-lb.example.com", "lb.example.com\\u0085",
+                    String(repeating: "a.", count: 127) + "com"] {
+            expectOnly(endpoint(bad), [("invalid-value", "regions.eu-central-1.endpoint.dnsName", "endpoint:")])
+        }
     }
 
     @Test func aResidencyZoneWithDemandAndNoRegion() {
