@@ -29,7 +29,10 @@ public enum Validator {
         }
         let context = ValidationContext(soundPart: blueprint.soundPart(excluding: rejected), withFigures: !rejected.spoilsFigures, today: today)
         diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint)
-        let leftOut = { (path: String) in isLeftOut(path, of: blueprint, in: context.blueprint, rejected: rejected) }
+        // Structural rules saw the whole blueprint, so only waivers of the others can be left out.
+        let leftOut = { (waiver: Waiver) in
+            !structural.contains(waiver.rule) && isLeftOut(waiver.at, of: blueprint, in: context.blueprint, rejected: rejected)
+        }
         return Outcome(diagnostics: applyWaivers(blueprint.waivers, to: diagnostics, blueprint: blueprint, today: today, leftOut: leftOut),
                        context: context)
     }
@@ -63,7 +66,7 @@ public enum Validator {
     /// A waiver for a part that was `leftOut` (rejected, so its rules did not run) is not
     /// reported unused: it may well match once the part is fixed.
     static func applyWaivers(_ waivers: [Waiver], to diagnostics: [Diagnostic], blueprint: Blueprint, today: String,
-                             leftOut: (String) -> Bool = { _ in false }) -> [Diagnostic] {
+                             leftOut: (Waiver) -> Bool = { _ in false }) -> [Diagnostic] {
         var kept = diagnostics
         var problems: [Diagnostic] = []
         for waiver in waivers {
@@ -81,7 +84,7 @@ public enum Validator {
             }
             if kept.contains(where: matches) {
                 kept.removeAll(where: matches)
-            } else if !leftOut(waiver.at) {
+            } else if !leftOut(waiver) {
                 problems.append(Diagnostic(.error, rule: WaiverUnused.id,
                                            message: "waiver for \(waiver.rule) at \(waiver.at) matches no finding",
                                            file: blueprint.file, mark: mark, path: waiver.path,

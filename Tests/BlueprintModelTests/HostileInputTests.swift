@@ -333,6 +333,12 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
         let waiver = "waivers:\n  - { rule: rpo-exceeded, at: datastores.db, reason: accepted, expires: 2099-01-01 }\n"
         let text = objectiveReplacing("mode: async }", with: "mode: asynchronous }") + waiver
         expectOnly(text, [("invalid-value", "datastores.db.replicas[1].mode", "asynchronous")])
+        // A structural rule saw the whole blueprint: its waiver matching nothing is still reported.
+        let structural = text + "  - { rule: image-not-pinned, at: datastores.db, reason: accepted, expires: 2099-01-01 }\n"
+        expectOnly(structural, [
+            ("invalid-value", "datastores.db.replicas[1].mode", "asynchronous"),
+            ("waiver-unused", "waivers[1]", "rule: image-not-pinned"),
+        ])
     }
 }
 
