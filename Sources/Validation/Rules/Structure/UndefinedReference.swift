@@ -37,7 +37,10 @@ public struct UndefinedReference: Rule {
             // An empty name stands for a value the decoder rejected (a missing `primary:`); that
             // error is the cause and is reported already.
             guard !name.isEmpty, !names.contains(name), skipped[what] != true else { return }
-            let guess = Suggestion.closest(to: name, among: names.sorted())
+            // Only shown findings get a suggestion: past the cap, thousands of undeclared names
+            // compared with thousands of declared ones would cost more than the whole lint.
+            let shown = findings.count < Limits.findingsPerRule
+            let guess = shown ? Suggestion.closest(to: name, among: names.sorted()) : nil
             findings.append(Finding(at: path, "\(what) '\(name)' is not declared",
                                     fix: guess.map { "did you mean '\($0)'?" }))
         }
