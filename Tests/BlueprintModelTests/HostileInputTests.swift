@@ -263,6 +263,15 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
         expectOnly(endpoint.replacingOccurrences(of: "z35sxdotrq7x7k", with: "Z35SXDOTRQ7X7K"), [])
     }
 
+    @Test func clusterServersAreHTTPSURLs() {
+        for good in ["https://a", "https://ABC123.gr7.eu-west-1.eks.amazonaws.com", "https://10.0.0.1:6443/k8s", "https://[fd00::1]:443"] {
+            expectOnly(objectiveReplacing("https://euw1.example", with: good), [])
+        }
+        for bad in ["http://euw1.example", "https://", "https:// euw1.example", "https://euw1 .example", "https://:443", "https://eu_w1.example"] {
+            expectOnly(objectiveReplacing("https://euw1.example", with: bad), [("invalid-value", "regions.eu-west-1.cluster.server", "name: euw1")])
+        }
+    }
+
     @Test func dnsNamesAreLabelsSeparatedByDots() {
         let endpoint = { (name: String) in
             objectiveReplacing("wave: 2\n", with: "wave: 2\n    endpoint: { dnsName: \"\(name)\", zoneId: Z35SXDOTRQ7X7K }\n")

@@ -182,12 +182,21 @@ private struct Decoder {
         guard let map = MappingReader(node, path, context, keys: ["name", "server"]) else { return nil }
         let name = map.required("name").flatMap { context.nonEmptyString($0, map.path("name")) }
         let server = map.required("server").flatMap { context.nonEmptyString($0, map.path("server")) }
-        if let server, let serverNode = map["server"], !server.hasPrefix("https://") {
+        if let server, let serverNode = map["server"], !Self.isHTTPSURL(server) {
             context.error("invalid-value", "\(map.path("server")): the cluster's API server must be an https:// URL, got '\(server)'",
                           at: serverNode.mark, path: map.path("server"))
         }
         guard let name, let server else { return nil }
         return Region.Cluster(name: name, server: server)
+    }
+
+    /// `https://host[:port][/path]` with a host of letters, digits, '.', '-' (or a bracketed
+    /// IPv6 address) and no spaces: what Argo CD matches a cluster's `server` against.
+    static func isHTTPSURL(_ text: String) -> Bool {
+        guard text.hasPrefix("https://"), !text.contains(where: \.isWhitespace) else { return false }
+        let authority = text.dropFirst("https://".count).prefix { $0 != "/" }
+        return !authority.isEmpty && authority.first != ":"
+            && authority.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }
     }
 
     func endpoint(_ node: YAMLNode, _ path: String) -> Region.Endpoint? {
