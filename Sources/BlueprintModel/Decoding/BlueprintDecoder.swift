@@ -263,7 +263,7 @@ private struct Decoder {
     /// `majority` or a whole number of replicas.
     func quorum(_ node: YAMLNode, _ path: String) -> Quorum? {
         if node.scalar == "majority" { return .majority }
-        if let text = node.scalar, Int(text) == nil {
+        if let text = node.scalar, !DecodeContext.isWholeNumber(text) {
             context.invalid(node, path, expected: "'majority' or a number of replicas from 1 to 1000")
             return nil
         }
