@@ -105,9 +105,10 @@ final class DecodeContext {
             return nil
         }
         if let bad = ControlCharacters.first(in: text, allowingLineFeeds: multiline) {
-            let what = bad.scalar == "\n" ? "a line break" : "the control character \(ControlCharacters.name(bad.scalar))"
-            error("invalid-value", "\(path): contains \(what) at character \(bad.position); kustomize and other YAML tools refuse control characters",
-                  at: node.mark, path: path, fix: "remove it; write text only")
+            let problem = bad.scalar == "\n"
+                ? "contains a line break at character \(bad.position); this value is one line"
+                : "contains the control character \(ControlCharacters.name(bad.scalar)) at character \(bad.position); kustomize and other YAML tools refuse control characters"
+            error("invalid-value", "\(path): \(problem)", at: node.mark, path: path, fix: "remove it")
             return nil
         }
         return text
