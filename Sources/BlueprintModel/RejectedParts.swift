@@ -9,12 +9,13 @@ public struct RejectedParts: Sendable {
     /// Sections whose entries are named and stand alone: a bad entry spoils only itself.
     static let namedSections: Set<String> = ["residency", "regions", "services", "datastores"]
     /// Parts every placement and replica count depends on.
-    static let modelInputs: Set<String> = ["", "residency", "regions", "services", "datastores", "traffic", "traffic.within"]
+    static let modelInputs: Set<String> = ["residency", "regions", "services", "datastores", "traffic", "traffic.within"]
     /// Parts only availability, RTO and RPO (and their objectives) depend on.
     static let figureInputs: Set<String> = ["objectives", "assumptions", "traffic.ttl", "traffic.healthCheck"]
 
     /// Sections a later stage reads; a rejection anywhere else (an unknown top-level key, a
-    /// waiver) spoils nothing and is not recorded.
+    /// waiver, the blueprint's name) spoils nothing and is not recorded. A required section
+    /// that is missing is recorded by its own name (the decoder reports it at the root).
     static let consulted: Set<String> = namedSections.union(modelInputs).union(figureInputs)
 
     public mutating func reject(path: String) {

@@ -341,6 +341,17 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
         ])
     }
 
+    @Test func aMissingSectionIsNotFollowedByEveryReferenceIntoIt() throws {
+        let start = try #require(objectiveBlueprint.range(of: "regions:\n")), end = try #require(objectiveBlueprint.range(of: "services:\n"))
+        let withoutRegions = objectiveBlueprint.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "")
+        expectOnly(withoutRegions, [("missing-field", "", "blueprint: shop")])
+        // A missing name spoils nothing else: the objective findings still come.
+        let unnamed = objectiveReplacing("blueprint: shop\n", with: "").replacingOccurrences(of: "rpo: 1m", with: "rpo: 0s")
+        let rules = analyze(unnamed).diagnostics.map(\.rule)
+        #expect(rules.first == "missing-field")
+        #expect(rules.contains("rpo-async-claimed-zero") || rules.contains("rpo-exceeded"))
+    }
+
     @Test func aWaiverForAPartLeftOutIsNotCalledUnused() {
         let waiver = "waivers:\n  - { rule: rpo-exceeded, at: datastores.db, reason: accepted, expires: 2099-01-01 }\n"
         let text = objectiveReplacing("mode: async }", with: "mode: asynchronous }") + waiver

@@ -288,6 +288,9 @@ struct MappingReader {
     func required(_ key: String) -> YAMLNode? {
         if let node = values[key] { return node }
         let place = basePath.isEmpty ? "the blueprint" : basePath
+        // Reported at the mapping, recorded as the part it would have held: a missing
+        // `regions:` leaves the regions out, a missing `blueprint:` nothing.
+        context.rejected.reject(path: DecodeContext.join(basePath, key))
         context.error("missing-field", "\(place) is missing the required key '\(key)'", at: mark, path: basePath,
                       fix: "add '\(key):'")
         return nil

@@ -24,12 +24,9 @@ public struct UndefinedReference: Rule {
         let datastores = Set(blueprint.datastores.map(\.name))
         // A section the decoder refused whole (too many entries, not a mapping, missing)
         // declares nothing; its own error is the cause, not every reference into it.
-        let refused = { (section: String, names: Set<String>) in
-            blueprint.rejected.rejectsWhole(section) || (names.isEmpty && blueprint.rejected.rejectsWhole(""))
-        }
         let skipped = [
-            "region": refused("regions", regions), "residency zone": refused("residency", zones),
-            "datastore": refused("datastores", datastores),
+            "region": blueprint.rejected.rejectsWhole("regions"), "residency zone": blueprint.rejected.rejectsWhole("residency"),
+            "datastore": blueprint.rejected.rejectsWhole("datastores"),
         ]
         var findings: [Finding] = []
 
