@@ -18,6 +18,8 @@ public struct Blueprint: Sendable {
     public var waivers: [Waiver]
     /// Where every key of the source sits, by blueprint path.
     public var sourceMap: SourceMap
+    /// The parts the decoder reported errors for; the validator adds what its structural rules refuse.
+    public var rejected = RejectedParts()
 
     // Name lookups, built once: validation and generation ask them per service and region.
     private let regionIndex: [String: Int]
@@ -75,6 +77,59 @@ public struct Blueprint: Sendable {
     /// Whether `region` is inside `datastore`'s residency zone; every region is, for a global one.
     public func isInsideResidency(of datastore: Datastore, _ region: String) -> Bool {
         datastore.isGlobal || residencyZone(ofRegion: region)?.name == datastore.residency
+    }
+
+    /// This blueprint without the parts `rejected` names and without everything computed from
+    /// them: a rejected region takes its residency zone along, a rejected zone its regions,
+    /// datastores and services; a rejected datastore the services that use it. Names that are
+    /// not declared count as rejected. What remains can be sized and its objectives computed
+    /// without meeting a value nobody could read; when a part every placement depends on is
+    /// rejected (a whole section, `traffic.within`) nothing remains to size.
+    public func soundPart(excluding rejected: RejectedParts) -> Blueprint {
+        let everything = rejected.spoilsModel
+        var badRegions = Set(regions.filter { everything || rejected.contains("regions", $0.name) }.map(\.name))
+        var badZones = Set(residency.filter { everything || rejected.contains("residency", $0.name) }.map(\.name))
+        // A zone and its regions stand or fall together; a region can sit in two zones, so repeat until stable.
+        var changed = true
+        while changed {
+            changed = false
+            for zone in residency where !badZones.contains(zone.name) {
+                if zone.regions.contains(where: { badRegions.contains($0) || region($0) == nil }) {
+                    badZones.insert(zone.name)
+                    changed = true
+                }
+            }
+            for zone in residency where badZones.contains(zone.name) {
+                for name in zone.regions where !badRegions.contains(name) {
+                    badRegions.insert(name)
+                    changed = true
+                }
+            }
+        }
+        let regionOK = { (name: String) in region(name) != nil && !badRegions.contains(name) }
+        let keptDatastores = datastores.filter { datastore in
+            !everything && !rejected.contains("datastores", datastore.name)
+                && datastore.residency.map { residencyZone($0) != nil && !badZones.contains($0) } ?? true
+                && regionOK(datastore.primary)
+                && datastore.replicas.allSatisfy { regionOK($0.region) }
+                && (datastore.backups?.regions ?? []).allSatisfy(regionOK)
+        }
+        let datastoreOK = Set(keptDatastores.map(\.name))
+        let keptServices = services.filter { service in
+            !everything && !rejected.contains("services", service.name)
+                && service.demand.allSatisfy { $0.rps == 0 || (residencyZone($0.zone) != nil && !badZones.contains($0.zone)) }
+                && service.uses.allSatisfy(datastoreOK.contains)
+                && (Array(service.replicaPins.keys) + Array(service.maxReplicaPins.keys)).allSatisfy { region($0) == nil || regionOK($0) }
+        }
+        guard keptServices.count != services.count || keptDatastores.count != datastores.count
+                || !badRegions.isEmpty || !badZones.isEmpty else { return self }
+        var sound = Blueprint(
+            file: file, name: name, provider: provider, namespace: namespace, gitops: gitops, objectives: objectives,
+            assumptions: assumptions, residency: residency.filter { !badZones.contains($0.name) },
+            regions: regions.filter { !badRegions.contains($0.name) }, services: keptServices, datastores: keptDatastores,
+            traffic: traffic, waivers: waivers, sourceMap: sourceMap)
+        sound.rejected = rejected
+        return sound
     }
 
     /// The DNS suffix under which generated endpoint names live.

@@ -4,8 +4,8 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var milliseconds: Int
 
     public init(milliseconds: Int) { self.milliseconds = milliseconds }
-    public static func seconds(_ s: Int) -> Duration { Duration(milliseconds: s * 1000) }
-    public static func minutes(_ m: Int) -> Duration { .seconds(m * 60) }
+    public static func seconds(_ s: Int) -> Duration { Duration(milliseconds: saturating(s.multipliedReportingOverflow(by: 1000), sign: s)) }
+    public static func minutes(_ m: Int) -> Duration { .seconds(saturating(m.multipliedReportingOverflow(by: 60), sign: m)) }
     public static let zero = Duration(milliseconds: 0)
 
     public var seconds: Int { milliseconds / 1000 }
@@ -22,33 +22,54 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
         return Duration(milliseconds: overflow ? ((a.milliseconds < 0) == (n < 0) ? .max : .min) : product)
     }
 
+    private static func saturating(_ result: (partialValue: Int, overflow: Bool), sign: Int) -> Int {
+        guard result.overflow else { return result.partialValue }
+        return sign < 0 ? Int.min : Int.max
+    }
+
     private static let unitMilliseconds: [(String, Int)] = [
         ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000), ("y", 31_536_000_000),
     ]
 
-    /// Parses `30s`, `1m30s`, `250ms`; nil when the text is not a duration.
-    public init?(parsing text: String) {
+    public enum ParseFailure: Error, Sendable {
+        /// Not a duration at all: no unit, an unknown unit, units out of order.
+        case malformed
+        /// A well-formed duration too long for 64-bit milliseconds.
+        case tooLong
+    }
+
+    /// Parses `30s`, `1m30s`, `250ms` with checked arithmetic: `292471208y300d` is `.tooLong`, never a trap.
+    public static func parse(_ text: String) -> Result<Duration, ParseFailure> {
         var rest = Substring(text)
         var total = 0
         var lastUnitIndex = -1
-        guard !rest.isEmpty else { return nil }
+        var tooLong = false
+        guard !rest.isEmpty else { return .failure(.malformed) }
         while !rest.isEmpty {
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, digits.count <= 12, let value = Int(digits) else { return nil }
+            guard !digits.isEmpty else { return .failure(.malformed) }
             rest = rest.dropFirst(digits.count)
             // Longest unit first so `ms` is not read as `m` followed by garbage.
             let letters = rest.prefix { $0.isASCII && $0.isLetter }
-            guard let unitIndex = Self.unitMilliseconds.firstIndex(where: { $0.0 == letters }) else { return nil }
+            guard let unitIndex = Self.unitMilliseconds.firstIndex(where: { $0.0 == letters }) else { return .failure(.malformed) }
             // Units must go from large to small, each once: `1m30s`, never `30s1m`.
-            let rank = unitIndex  // units are listed smallest first
-            guard lastUnitIndex == -1 || rank < lastUnitIndex else { return nil }
-            lastUnitIndex = rank
+            guard lastUnitIndex == -1 || unitIndex < lastUnitIndex else { return .failure(.malformed) }
+            lastUnitIndex = unitIndex
             rest = rest.dropFirst(letters.count)
-            let (product, overflow) = value.multipliedReportingOverflow(by: Self.unitMilliseconds[unitIndex].1)
-            guard !overflow else { return nil }
-            total += product
+            // Only ASCII digits are left, so Int() fails on overflow alone; keep reading to tell
+            // a malformed text from a long one.
+            guard !tooLong, let value = Int(digits) else { tooLong = true; continue }
+            let (product, productOverflow) = value.multipliedReportingOverflow(by: Self.unitMilliseconds[unitIndex].1)
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            if productOverflow || sumOverflow { tooLong = true } else { total = sum }
         }
-        milliseconds = total
+        return tooLong ? .failure(.tooLong) : .success(Duration(milliseconds: total))
+    }
+
+    /// Parses `30s`, `1m30s`, `250ms`; nil when the text is not a duration or is too long to hold.
+    public init?(parsing text: String) {
+        guard case .success(let value) = Self.parse(text) else { return nil }
+        self = value
     }
 
     /// Go-style rendering: `200ms`, `30s`, `1.5s`, `3m0s`, `2h0m0s`.
@@ -79,7 +100,8 @@ public struct Percentage: Hashable, Sendable, CustomStringConvertible {
     public init?(parsing text: String) {
         guard text.hasSuffix("%") else { return nil }
         let number = text.dropLast()
-        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+        // 20 characters hold every precision a Double can express; longer is not a figure anyone means.
+        guard !number.isEmpty, number.count <= 20, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               number.filter({ $0 == "." }).count <= 1, let value = Double(number), value >= 0, value <= 100
         else { return nil }
         self.fraction = value / 100

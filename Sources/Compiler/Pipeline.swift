@@ -32,10 +32,14 @@ public enum Pipeline {
         var diagnostics = parsed.diagnostics + decoded.diagnostics
         var context: ValidationContext?
         if let blueprint = decoded.blueprint {
-            context = ValidationContext(blueprint: blueprint, today: today)
-            diagnostics += Validator.validate(context!)
+            let validation = Validator.check(blueprint, today: today)
+            diagnostics += validation.diagnostics
+            context = validation.context
         }
-        return Analysis(file: file, blueprint: decoded.blueprint, diagnostics: diagnostics.sortedBySource(),
+        // Each rule's findings are capped, with one "… and N more" closing them: a million
+        // repeated mistakes print fifty lines, not a million.
+        return Analysis(file: file, blueprint: decoded.blueprint,
+                        diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: decoded.hidden),
                         topology: context?.topology, explanation: context?.explanation)
     }
 

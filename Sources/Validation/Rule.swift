@@ -19,6 +19,8 @@ public struct Finding: Sendable {
 
 /// What every rule may look at.
 public struct ValidationContext: Sendable {
+    /// For the structural rules (RuleRegistry.structural) the whole blueprint; for every other
+    /// rule its sound part (`Blueprint.soundPart`): what was rejected is not looked at again.
     public let blueprint: Blueprint
     public let topology: Topology
     /// Availability, RTO and RPO with their objectives, computed once for all objective rules.
@@ -31,6 +33,31 @@ public struct ValidationContext: Sendable {
         self.topology = Topology(blueprint)
         self.explanation = Explanation(topology)
         self.today = today
+    }
+
+    /// A context for the structural rules, which read names and values only: its model is
+    /// empty, so no figure is computed from parts not yet known to be sound.
+    init(structureOf blueprint: Blueprint, today: String) {
+        self.blueprint = blueprint
+        self.topology = Topology(Self.nothing(like: blueprint))
+        self.explanation = Explanation(topology)
+        self.today = today
+    }
+
+    /// A context for the model rules over a sound part; without figures (an empty explanation)
+    /// when what every figure is computed from was rejected.
+    init(soundPart blueprint: Blueprint, withFigures: Bool, today: String) {
+        self.blueprint = blueprint
+        self.topology = Topology(blueprint)
+        self.explanation = withFigures ? Explanation(topology) : Explanation(Topology(Self.nothing(like: blueprint)))
+        self.today = today
+    }
+
+    private static func nothing(like blueprint: Blueprint) -> Blueprint {
+        Blueprint(
+            file: blueprint.file, name: blueprint.name, provider: blueprint.provider, namespace: blueprint.namespace,
+            gitops: nil, objectives: Objectives(), assumptions: Assumptions(), residency: [], regions: [], services: [],
+            datastores: [], traffic: nil, waivers: [], sourceMap: blueprint.sourceMap)
     }
 }
 

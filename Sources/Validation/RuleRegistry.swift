@@ -50,6 +50,32 @@ public enum RuleRegistry {
         FailoverNeedsTwo.self,
     ]
 
+    /// Rules that read the blueprint's names and values only, never `topology` or
+    /// `explanation` (which are empty for them). They run first, on the whole blueprint.
+    public static let structural: [any Rule.Type] = [
+        UndefinedReference.self,
+        ZoneOutsideRegion.self,
+        RegionWithoutResidency.self,
+        RegionInTwoResidencies.self,
+        ClusterSpansRegions.self,
+        ImageNotPinned.self,
+        RolloutWaveCoversZone.self,
+        Route53HealthInterval.self,
+        Route53FailureThreshold.self,
+        GeolocationWithoutDefault.self,
+        GeolocationUnknownZone.self,
+        GeolocationInvalidLocation.self,
+    ]
+
+    /// Structural rules whose errors mean the model cannot be built from the part they name:
+    /// a name that resolves to nothing, a region in two residency zones, a health check
+    /// Route53 cannot run. That part is left out of the model, so no capacity or objective
+    /// finding is computed from it. (A misnamed availability zone still counts as a zone:
+    /// the arithmetic depends on how many there are, not on their names.)
+    public static let modelInputs: Set<String> = [
+        UndefinedReference.id, RegionInTwoResidencies.id, Route53HealthInterval.id, Route53FailureThreshold.id,
+    ]
+
     public static func rule(id: String) -> (any Rule.Type)? {
         all.first { $0.id == id }
     }

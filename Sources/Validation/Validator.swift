@@ -4,28 +4,69 @@ import Diagnostics
 /// Runs every rule over a decoded blueprint, locates the findings in its source, and applies
 /// the blueprint's waivers.
 public enum Validator {
-    public static func validate(_ blueprint: Blueprint, today: String) -> [Diagnostic] {
-        validate(ValidationContext(blueprint: blueprint, today: today))
+    /// The findings, and the context the model rules saw (its topology and explanation are
+    /// those of the blueprint's sound part, what `compile` and `explain` build on).
+    public struct Outcome: Sendable {
+        public var diagnostics: [Diagnostic]
+        public var context: ValidationContext
     }
 
-    public static func validate(_ context: ValidationContext) -> [Diagnostic] {
-        let blueprint = context.blueprint
-        let today = context.today
-        var diagnostics: [Diagnostic] = []
-        for rule in RuleRegistry.all {
-            for finding in rule.init().check(context) {
-                diagnostics.append(Diagnostic(
-                    rule.severity, rule: rule.id, message: finding.message, file: blueprint.file,
-                    mark: blueprint.sourceMap.mark(for: finding.path), path: finding.path,
-                    notes: finding.notes, fix: finding.fix))
+    public static func validate(_ blueprint: Blueprint, today: String) -> [Diagnostic] {
+        check(blueprint, today: today).diagnostics
+    }
+
+    /// Two passes, so one bad value is reported once, as itself. First the structural rules on
+    /// the whole blueprint; then the model — placements, sizing, availability, RTO, RPO — is
+    /// built from the part neither the decoder nor those rules rejected, and every other rule
+    /// runs on that part. A missing `primary:` is a `missing-field`, never also "region '' is
+    /// not declared"; an invalid replica mode is not also an RPO finding computed without it.
+    public static func check(_ blueprint: Blueprint, today: String) -> Outcome {
+        let structural = Set(RuleRegistry.structural.map { $0.id })
+        var diagnostics = run(RuleRegistry.structural, ValidationContext(structureOf: blueprint, today: today), file: blueprint)
+        var rejected = blueprint.rejected
+        for finding in diagnostics where finding.severity == .error && RuleRegistry.modelInputs.contains(finding.rule) {
+            rejected.reject(path: finding.path)
+        }
+        let context = ValidationContext(soundPart: blueprint.soundPart(excluding: rejected), withFigures: !rejected.spoilsFigures, today: today)
+        diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint)
+        // Structural rules saw the whole blueprint, so only waivers of the others can be left out.
+        let leftOut = { (waiver: Waiver) in
+            !structural.contains(waiver.rule) && isLeftOut(waiver.at, of: blueprint, in: context.blueprint, rejected: rejected)
+        }
+        return Outcome(diagnostics: applyWaivers(blueprint.waivers, to: diagnostics, blueprint: blueprint, today: today, leftOut: leftOut),
+                       context: context)
+    }
+
+    /// Whether the part at `path` is missing from the sound part, so its rules never ran.
+    static func isLeftOut(_ path: String, of whole: Blueprint, in sound: Blueprint, rejected: RejectedParts) -> Bool {
+        if rejected.spoilsFigures || rejected.covers(path: path) { return true }
+        let parts = RejectedParts.entity(of: path).split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return false }
+        switch parts[0] {
+        case "services": return whole.service(parts[1]) != nil && sound.service(parts[1]) == nil
+        case "datastores": return whole.datastore(parts[1]) != nil && sound.datastore(parts[1]) == nil
+        case "regions": return whole.region(parts[1]) != nil && sound.region(parts[1]) == nil
+        case "residency": return whole.residencyZone(parts[1]) != nil && sound.residencyZone(parts[1]) == nil
+        default: return false
+        }
+    }
+
+    static func run(_ rules: [any Rule.Type], _ context: ValidationContext, file blueprint: Blueprint) -> [Diagnostic] {
+        rules.flatMap { rule in
+            rule.init().check(context).map { finding in
+                Diagnostic(rule.severity, rule: rule.id, message: finding.message, file: blueprint.file,
+                           mark: blueprint.sourceMap.mark(for: finding.path), path: finding.path,
+                           notes: finding.notes, fix: finding.fix)
             }
         }
-        return applyWaivers(blueprint.waivers, to: diagnostics, blueprint: blueprint, today: today)
     }
 
     /// A waiver silences the findings of its rule located at its path or below it. Expired
     /// waivers silence nothing and are errors; waivers that match nothing are errors too.
-    static func applyWaivers(_ waivers: [Waiver], to diagnostics: [Diagnostic], blueprint: Blueprint, today: String) -> [Diagnostic] {
+    /// A waiver for a part that was `leftOut` (rejected, so its rules did not run) is not
+    /// reported unused: it may well match once the part is fixed.
+    static func applyWaivers(_ waivers: [Waiver], to diagnostics: [Diagnostic], blueprint: Blueprint, today: String,
+                             leftOut: (Waiver) -> Bool = { _ in false }) -> [Diagnostic] {
         var kept = diagnostics
         var problems: [Diagnostic] = []
         for waiver in waivers {
@@ -43,7 +84,7 @@ public enum Validator {
             }
             if kept.contains(where: matches) {
                 kept.removeAll(where: matches)
-            } else {
+            } else if !leftOut(waiver) {
                 problems.append(Diagnostic(.error, rule: WaiverUnused.id,
                                            message: "waiver for \(waiver.rule) at \(waiver.at) matches no finding",
                                            file: blueprint.file, mark: mark, path: waiver.path,

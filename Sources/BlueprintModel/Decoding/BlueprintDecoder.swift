@@ -8,7 +8,10 @@ public enum BlueprintDecoder {
     public struct Result: Sendable {
         /// nil when the document is not a blueprint at all (empty, or not a mapping).
         public var blueprint: Blueprint?
+        /// Capped per rule (Limits.findingsPerRule); the rest are counted in `hidden`.
         public var diagnostics: [Diagnostic]
+        /// Findings beyond the cap, never built: the pipeline reports them as "… and N more".
+        public var hidden: [HiddenFindings] = []
     }
 
     static let topLevelKeys = ["blueprint", "provider", "namespace", "gitops", "objectives", "assumptions",
@@ -30,8 +33,10 @@ public enum BlueprintDecoder {
             return Result(blueprint: nil, diagnostics: context.diagnostics)
         }
         var decoder = Decoder(context: context)
-        let blueprint = decoder.blueprint(top)
-        return Result(blueprint: blueprint, diagnostics: context.diagnostics)
+        var blueprint = decoder.blueprint(top)
+        decoder.checkDemandIsServed(blueprint)
+        blueprint.rejected = context.rejected
+        return Result(blueprint: blueprint, diagnostics: context.diagnostics, hidden: Array(context.budget.hidden.values))
     }
 }
 
@@ -119,28 +124,47 @@ private struct Decoder {
         return result
     }
 
-    func residency(_ node: YAMLNode) -> [ResidencyZone]? {
-        guard let entries = context.entries(node, "residency") else { return nil }
-        return entries.compactMap { entry in
-            let path = "residency.\(entry.name)"
-            guard context.checkName(entry.name, at: entry.key.mark, path: path, what: "residency zone") else { return nil }
-            return ResidencyZone(name: entry.name, regions: nameList(entry.value, path, what: "region") ?? [])
+    /// Demand in a residency zone that lists no region would be served nowhere and compile to
+    /// nothing; undeclared regions are the validator's `undefined-reference`.
+    func checkDemandIsServed(_ blueprint: Blueprint) {
+        for service in blueprint.services {
+            for (zone, rps) in service.demand where rps > 0 {
+                // A zone whose list was refused (too long, repeated names) is reported already.
+                guard let residency = blueprint.residencyZone(zone), residency.regions.isEmpty,
+                      !context.rejected.contains("residency", zone) else { continue }
+                let path = "services.\(service.name).demand.\(zone)"
+                context.error("invalid-value", "\(path): residency zone \(zone) lists no region, so this demand would be served nowhere",
+                              at: blueprint.sourceMap.mark(for: path), path: path,
+                              fix: "list the regions of \(zone) under 'residency', or remove the demand")
+            }
         }
     }
 
-    func nameList(_ node: YAMLNode, _ path: String, what: String) -> [String]? {
-        guard let items = context.list(node, path) else { return nil }
-        return items.compactMap { context.name($0.node, $0.path, what: what) }
+    func residency(_ node: YAMLNode) -> [ResidencyZone]? {
+        guard let entries = context.entries(node, "residency", atMost: Limits.residencyZones, what: "residency zones") else { return nil }
+        return entries.compactMap { entry in
+            let path = "residency.\(entry.name)"
+            guard context.checkName(entry.name, at: entry.key.mark, path: path, what: "residency zone") else { return nil }
+            return ResidencyZone(name: entry.name, regions: nameList(entry.value, path, what: "region", atMost: Limits.regions) ?? [])
+        }
+    }
+
+    /// A list of names, each at most once (a repeat is `duplicate-key` and dropped).
+    func nameList(_ node: YAMLNode, _ path: String, what: String, atMost limit: Int) -> [String]? {
+        guard let items = context.list(node, path, atMost: limit, what: "\(what)s") else { return nil }
+        return context.uniqueNames(items, what: what) { context.name($0, $1, what: what) }
     }
 
     func regions(_ node: YAMLNode) -> [Region]? {
-        guard let entries = context.entries(node, "regions") else { return nil }
+        guard let entries = context.entries(node, "regions", atMost: Limits.regions, what: "regions") else { return nil }
         return entries.compactMap { entry in
             let path = "regions.\(entry.name)"
             guard context.checkName(entry.name, at: entry.key.mark, path: path, what: "region"),
                   let map = MappingReader(entry.value, path, context, keys: ["zones", "cluster", "endpoint", "role", "wave"])
             else { return nil }
-            let zones = map.required("zones").flatMap { nameList($0, map.path("zones"), what: "availability zone") } ?? []
+            let zones = map.required("zones").flatMap {
+                nameList($0, map.path("zones"), what: "availability zone", atMost: Limits.zonesPerRegion.upperBound)
+            } ?? []
             if let zonesNode = map["zones"], zones.isEmpty, case .sequence(let items) = zonesNode.content, items.isEmpty {
                 context.error("invalid-value", "\(map.path("zones")): a region needs at least one availability zone",
                               at: zonesNode.mark, path: map.path("zones"))
@@ -158,7 +182,7 @@ private struct Decoder {
         guard let map = MappingReader(node, path, context, keys: ["name", "server"]) else { return nil }
         let name = map.required("name").flatMap { context.nonEmptyString($0, map.path("name")) }
         let server = map.required("server").flatMap { context.nonEmptyString($0, map.path("server")) }
-        if let server, let serverNode = map["server"], !server.hasPrefix("https://") {
+        if let server, let serverNode = map["server"], !Self.isHTTPSURL(server) {
             context.error("invalid-value", "\(map.path("server")): the cluster's API server must be an https:// URL, got '\(server)'",
                           at: serverNode.mark, path: map.path("server"))
         }
@@ -166,12 +190,35 @@ private struct Decoder {
         return Region.Cluster(name: name, server: server)
     }
 
+    /// `https://host[:port][/path]` with a host of letters, digits, '.', '-' (or a bracketed
+    /// IPv6 address) and no spaces: what Argo CD matches a cluster's `server` against.
+    static func isHTTPSURL(_ text: String) -> Bool {
+        guard text.hasPrefix("https://"), !text.contains(where: \.isWhitespace) else { return false }
+        let authority = text.dropFirst("https://".count).prefix { $0 != "/" }
+        return !authority.isEmpty && authority.first != ":"
+            && authority.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }
+    }
+
     func endpoint(_ node: YAMLNode, _ path: String) -> Region.Endpoint? {
         guard let map = MappingReader(node, path, context, keys: ["dnsName", "zoneId"]) else { return nil }
         let dnsName = map.required("dnsName").flatMap { hostname($0, map.path("dnsName")) }
-        let zoneId = map.required("zoneId").flatMap { context.nonEmptyString($0, map.path("zoneId")) }
+        let zoneId = map.required("zoneId").flatMap { hostedZoneId($0, map.path("zoneId")) }
         guard let dnsName, let zoneId else { return nil }
         return Region.Endpoint(dnsName: dnsName, zoneId: zoneId)
+    }
+
+    /// A Route53 hosted zone id as the API and Terraform take it: capital letters and digits,
+    /// at most 32 (API reference, HostedZone.Id), such as Z0123456789ABCDEFGHIJ or an ALB's Z35SXDOTRQ7X7K.
+    func hostedZoneId(_ node: YAMLNode, _ path: String) -> String? {
+        guard let text = context.nonEmptyString(node, path) else { return nil }
+        let valid = text.utf8.count <= Limits.hostedZoneIdLength
+            && text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }
+        guard valid else {
+            context.invalid(node, path, expected: "a Route53 hosted zone id like Z0123456789ABCDEFGHIJ (capital letters and digits, at most 32)",
+                            fix: text.hasPrefix("/hostedzone/") ? "drop the '/hostedzone/' prefix" : nil)
+            return nil
+        }
+        return text
     }
 
     /// A fully qualified DNS name: dot-separated labels of letters, digits and '-'.
@@ -187,7 +234,7 @@ private struct Decoder {
     }
 
     func services(_ node: YAMLNode, defaultPlacement: PlacementPolicy) -> [Service]? {
-        guard let entries = context.entries(node, "services") else { return nil }
+        guard let entries = context.entries(node, "services", atMost: Limits.services, what: "services") else { return nil }
         return entries.compactMap { entry in
             var service = service(entry.name, entry.key, entry.value)
             let path = "services.\(entry.name)"
@@ -216,7 +263,7 @@ private struct Decoder {
     /// `majority` or a whole number of replicas.
     func quorum(_ node: YAMLNode, _ path: String) -> Quorum? {
         if node.scalar == "majority" { return .majority }
-        if let text = node.scalar, Int(text) == nil {
+        if let text = node.scalar, !DecodeContext.isWholeNumber(text) {
             context.invalid(node, path, expected: "'majority' or a number of replicas from 1 to 1000")
             return nil
         }
@@ -231,8 +278,8 @@ private struct Decoder {
               let map = MappingReader(node, path, context, keys: keys) else { return nil }
         let image = map.required("image").flatMap { context.nonEmptyString($0, map.path("image")) } ?? ""
         let port = map.required("port").flatMap { context.int($0, map.path("port"), in: 1...65535) } ?? 8080
-        let demand = map.required("demand").flatMap { zoneNumbers($0, map.path("demand"), in: 0...Int.max) } ?? []
-        let perReplica = map.required("perReplica").flatMap { context.int($0, map.path("perReplica"), in: 1...Int.max) } ?? 1
+        let demand = map.required("demand").flatMap { zoneNumbers($0, map.path("demand"), in: Limits.demand) } ?? []
+        let perReplica = map.required("perReplica").flatMap { context.int($0, map.path("perReplica"), in: Limits.perReplica) } ?? 1
         let capacity = map["capacity"].flatMap { context.choice($0, map.path("capacity"), as: CapacityMode.self) } ?? .static
         var targetCPU = 70
         if let node = map["targetCPU"], let value = context.percentage(node, map.path("targetCPU")) {
@@ -253,7 +300,7 @@ private struct Decoder {
         if let node = map["health"], let health = MappingReader(node, map.path("health"), context, keys: ["path"]) {
             healthPath = health.required("path").flatMap { httpPath($0, health.path("path")) } ?? healthPath
         }
-        let uses = map["uses"].flatMap { nameList($0, map.path("uses"), what: "datastore") } ?? []
+        let uses = map["uses"].flatMap { nameList($0, map.path("uses"), what: "datastore", atMost: Limits.datastores) } ?? []
         let env = map["env"].flatMap { self.env($0, map.path("env")) } ?? []
         let objectives = map["objectives"].flatMap { self.objectives($0, map.path("objectives")) } ?? Objectives()
         let pins = map["replicas"].flatMap { regionNumbers($0, map.path("replicas")) } ?? [:]
@@ -277,7 +324,7 @@ private struct Decoder {
 
     /// `{ zoneName: number }` in declaration order, names checked as labels.
     func zoneNumbers(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> [(zone: String, rps: Int)]? {
-        guard let entries = context.entries(node, path) else { return nil }
+        guard let entries = context.entries(node, path, atMost: Limits.residencyZones, what: "residency zones") else { return nil }
         return entries.compactMap { entry in
             let entryPath = "\(path).\(entry.name)"
             guard context.checkName(entry.name, at: entry.key.mark, path: entryPath, what: "residency zone"),
@@ -287,12 +334,12 @@ private struct Decoder {
     }
 
     func regionNumbers(_ node: YAMLNode, _ path: String) -> [String: Int]? {
-        guard let entries = context.entries(node, path) else { return nil }
+        guard let entries = context.entries(node, path, atMost: Limits.regions, what: "regions") else { return nil }
         var result: [String: Int] = [:]
         for entry in entries {
             let entryPath = "\(path).\(entry.name)"
             if context.checkName(entry.name, at: entry.key.mark, path: entryPath, what: "region"),
-               let value = context.int(entry.value, entryPath, in: 1...10_000) {
+               let value = context.int(entry.value, entryPath, in: Limits.pinnedReplicas) {
                 result[entry.name] = value
             }
         }
@@ -300,7 +347,7 @@ private struct Decoder {
     }
 
     func env(_ node: YAMLNode, _ path: String) -> [EnvVar]? {
-        guard let entries = context.entries(node, path) else { return nil }
+        guard let entries = context.entries(node, path, atMost: Limits.environmentVariables, what: "environment variables") else { return nil }
         return entries.compactMap { entry in
             let entryPath = "\(path).\(entry.name)"
             let validName = entry.name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
@@ -318,13 +365,13 @@ private struct Decoder {
                 return EnvVar(name: entry.name, value: .secret(name: secret, key: key))
             }
             // Plain scalars of any YAML type are literal text: `PORT: 8080` means the string "8080".
-            guard let text = context.string(entry.value, entryPath) else { return nil }
+            guard let text = context.string(entry.value, entryPath, multiline: true) else { return nil }
             return EnvVar(name: entry.name, value: .literal(text))
         }
     }
 
     func datastores(_ node: YAMLNode, defaultLag: Duration) -> [Datastore]? {
-        guard let entries = context.entries(node, "datastores") else { return nil }
+        guard let entries = context.entries(node, "datastores", atMost: Limits.datastores, what: "datastores") else { return nil }
         return entries.compactMap { entry in datastore(entry.name, entry.key, entry.value, defaultLag: defaultLag) }
     }
 
@@ -337,8 +384,22 @@ private struct Decoder {
         let residency = map["residency"].flatMap { context.name($0, map.path("residency"), what: "residency zone") }
         let primary = map.required("primary").flatMap { context.name($0, map.path("primary"), what: "region") } ?? ""
         var replicas: [Datastore.Replica] = []
-        if let node = map["replicas"], let items = context.list(node, map.path("replicas")) {
-            replicas = items.compactMap { replica($0.node, $0.path, defaultLag: defaultLag) }
+        if let node = map["replicas"],
+           let items = context.list(node, map.path("replicas"), atMost: Limits.replicasPerDatastore, what: "replicas") {
+            // Several replicas in the primary's region take its other zones; elsewhere one per
+            // region, as Aurora global databases and DynamoDB global tables allow.
+            var remote: [String: String] = [:]
+            for item in items {
+                guard let replica = replica(item.node, item.path, defaultLag: defaultLag) else { continue }
+                if replica.region != primary, let first = remote[replica.region] {
+                    let regionPath = "\(item.path).region"
+                    context.error("duplicate-key", "datastore \(name) has a second replica in \(replica.region) (first at \(first))",
+                                  at: context.sourceMap.mark(for: regionPath), path: regionPath, fix: "remove one of them")
+                    continue
+                }
+                if replica.region != primary { remote[replica.region] = item.path }
+                replicas.append(replica)
+            }
         }
         var failover = Datastore.Failover(automatic: false, promotion: PerDisruption(both: .seconds(60)))
         if let node = map["failover"], let f = MappingReader(node, map.path("failover"), context, keys: ["automatic", "promotion"]) {
@@ -373,7 +434,7 @@ private struct Decoder {
         guard let map = MappingReader(node, path, context, keys: ["every", "retain", "regions", "restore", "copyDelay"]) else { return nil }
         let every = map.required("every").flatMap { context.duration($0, map.path("every")) }
         let retain = map["retain"].flatMap { context.duration($0, map.path("retain")) } ?? .zero
-        let regions = map["regions"].flatMap { nameList($0, map.path("regions"), what: "region") } ?? []
+        let regions = map["regions"].flatMap { nameList($0, map.path("regions"), what: "region", atMost: Limits.regions) } ?? []
         let restore = map["restore"].flatMap { context.duration($0, map.path("restore")) }
         let copyDelay = map["copyDelay"].flatMap { context.duration($0, map.path("copyDelay")) }
         guard let every else { return nil }
@@ -386,7 +447,7 @@ private struct Decoder {
         let keys = ["hostname", "hostedZoneId", "ttl", "healthCheck", "geolocation", "within"]
         guard let map = MappingReader(node, "traffic", context, keys: keys) else { return nil }
         let hostname = map.required("hostname").flatMap { self.hostname($0, map.path("hostname")) }
-        let zoneId = map.required("hostedZoneId").flatMap { context.nonEmptyString($0, map.path("hostedZoneId")) }
+        let zoneId = map.required("hostedZoneId").flatMap { hostedZoneId($0, map.path("hostedZoneId")) }
         let ttl = map["ttl"].flatMap { context.duration($0, map.path("ttl")) } ?? .seconds(60)
         var check = Traffic.HealthCheck(path: "/healthz", protocolName: "HTTPS", interval: .seconds(30), failureThreshold: 3)
         if let node = map["healthCheck"],
@@ -405,7 +466,8 @@ private struct Decoder {
                 ?? check.failureThreshold
         }
         var geolocation: [(String, String)] = []
-        if let node = map["geolocation"], let entries = context.entries(node, map.path("geolocation")) {
+        if let node = map["geolocation"],
+           let entries = context.entries(node, map.path("geolocation"), atMost: Limits.geolocations, what: "locations") {
             geolocation = entries.compactMap { entry in
                 context.name(entry.value, "\(map.path("geolocation")).\(entry.name)", what: "residency zone").map { (entry.name, $0) }
             }
@@ -417,12 +479,12 @@ private struct Decoder {
     }
 
     func waivers(_ node: YAMLNode) -> [Waiver]? {
-        guard let items = context.list(node, "waivers") else { return nil }
+        guard let items = context.list(node, "waivers", atMost: Limits.waivers, what: "waivers") else { return nil }
         return items.compactMap { item in
             guard let map = MappingReader(item.node, item.path, context, keys: ["rule", "at", "reason", "expires"]) else { return nil }
             let rule = map.required("rule").flatMap { context.nonEmptyString($0, map.path("rule")) }
             let at = map.required("at").flatMap { context.nonEmptyString($0, map.path("at")) }
-            let reason = map.required("reason").flatMap { context.nonEmptyString($0, map.path("reason")) }
+            let reason = map.required("reason").flatMap { context.nonEmptyString($0, map.path("reason"), multiline: true) }
             var expires: String?
             if let node = map.required("expires"), let text = context.string(node, map.path("expires")) {
                 if isISODate(text) {

@@ -7,29 +7,40 @@ final class DecodeContext {
     let file: String
     var diagnostics: [Diagnostic] = []
     var sourceMap = SourceMap()
+    /// Findings per rule are capped; beyond the cap a finding is counted, its message never built.
+    var budget = FindingBudget()
+    /// Every part an error was reported for, shown or hidden: later stages leave them alone.
+    var rejected = RejectedParts()
 
     init(file: String) { self.file = file }
 
-    func error(_ rule: String, _ message: String, at mark: SourceMark, path: String, notes: [Note] = [], fix: String? = nil) {
-        diagnostics.append(Diagnostic(.error, rule: rule, message: message, file: file, mark: mark, path: path, notes: notes, fix: fix))
+    func error(_ rule: String, _ message: @autoclosure () -> String, at mark: SourceMark, path: String,
+               notes: [Note] = [], fix: @autoclosure () -> String? = nil) {
+        rejected.reject(path: path)
+        guard budget.admit(rule, .error, file: file, mark: mark, path: path) else { return }
+        diagnostics.append(Diagnostic(.error, rule: rule, message: message(), file: file, mark: mark, path: path, notes: notes, fix: fix()))
     }
 
-    func invalid(_ node: YAMLNode, _ path: String, expected: String) {
-        let got: String
-        if let text = node.scalar, !node.isNull {
-            got = "'\(text)'"
-        } else {
-            got = node.kindName
-        }
-        error("invalid-value", "\(path): expected \(expected), got \(got)", at: node.mark, path: path)
+    func invalid(_ node: YAMLNode, _ path: String, expected: String, fix: @autoclosure () -> String? = nil) {
+        error("invalid-value", "\(path): expected \(expected), got \(Self.describe(node))", at: node.mark, path: path, fix: fix())
+    }
+
+    static func describe(_ node: YAMLNode) -> String {
+        if let text = node.scalar, !node.isNull { return "'\(text)'" }
+        return node.kindName
     }
 
     // MARK: Collections
 
     /// The entries of a mapping keyed by user-chosen names, marks recorded; nil if not a mapping.
-    func entries(_ node: YAMLNode, _ path: String) -> [(name: String, key: YAMLNode, value: YAMLNode)]? {
+    func entries(_ node: YAMLNode, _ path: String, atMost limit: Int? = nil, what: String = "entries")
+        -> [(name: String, key: YAMLNode, value: YAMLNode)]? {
         guard case .mapping(let pairs) = node.content else {
             invalid(node, path, expected: "a mapping")
+            return nil
+        }
+        if let limit, pairs.count > limit {
+            tooMany(pairs.count, what, limit: limit, at: node, path)
             return nil
         }
         return pairs.compactMap { pair in
@@ -39,9 +50,13 @@ final class DecodeContext {
         }
     }
 
-    func list(_ node: YAMLNode, _ path: String) -> [(path: String, node: YAMLNode)]? {
+    func list(_ node: YAMLNode, _ path: String, atMost limit: Int? = nil, what: String = "entries") -> [(path: String, node: YAMLNode)]? {
         guard case .sequence(let items) = node.content else {
             invalid(node, path, expected: "a list")
+            return nil
+        }
+        if let limit, items.count > limit {
+            tooMany(items.count, what, limit: limit, at: node, path)
             return nil
         }
         return items.enumerated().map { index, item in
@@ -51,22 +66,56 @@ final class DecodeContext {
         }
     }
 
+    /// A collection over its documented bound (docs/limits.md) is refused whole, before any
+    /// entry is read: one finding, however long the list.
+    func tooMany(_ count: Int, _ what: String, limit: Int, at node: YAMLNode, _ path: String) {
+        error("invalid-value", "\(path): \(count) \(what); at most \(limit) are supported", at: node.mark, path: path,
+              fix: "see docs/limits.md for why the limit is where it is")
+    }
+
+    /// Names from a list, each reported and dropped when it repeats an earlier one: the
+    /// model holds every name once, so nothing downstream meets the same region twice.
+    func uniqueNames(_ items: [(path: String, node: YAMLNode)], what: String, read: (YAMLNode, String) -> String?) -> [String] {
+        var seen: [String: String] = [:]
+        var names: [String] = []
+        for item in items {
+            guard let name = read(item.node, item.path) else { continue }
+            if let first = seen[name] {
+                error("duplicate-key", "\(what) '\(name)' is listed twice (first at \(first))", at: item.node.mark, path: item.path,
+                      fix: "remove this entry")
+            } else {
+                seen[name] = item.path
+                names.append(name)
+            }
+        }
+        return names
+    }
+
     static func join(_ path: String, _ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }
 
     // MARK: Scalars
 
-    func string(_ node: YAMLNode, _ path: String) -> String? {
+    /// Text, refused when it holds a control character YAML tools downstream would choke on;
+    /// line feeds only where a value may span lines.
+    func string(_ node: YAMLNode, _ path: String, multiline: Bool = false) -> String? {
         guard let text = node.scalar, !node.isNull else {
             invalid(node, path, expected: "a string")
+            return nil
+        }
+        if let bad = ControlCharacters.first(in: text, allowingLineFeeds: multiline) {
+            let problem = bad.scalar == "\n"
+                ? "contains a line break at character \(bad.position); this value is one line"
+                : "contains the control character \(ControlCharacters.name(bad.scalar)) at character \(bad.position); kustomize and other YAML tools refuse control characters"
+            error("invalid-value", "\(path): \(problem)", at: node.mark, path: path, fix: "remove it")
             return nil
         }
         return text
     }
 
-    func nonEmptyString(_ node: YAMLNode, _ path: String) -> String? {
-        guard let text = string(node, path) else { return nil }
+    func nonEmptyString(_ node: YAMLNode, _ path: String, multiline: Bool = false) -> String? {
+        guard let text = string(node, path, multiline: multiline) else { return nil }
         if text.isEmpty {
             error("invalid-value", "\(path): must not be empty", at: node.mark, path: path)
             return nil
@@ -76,15 +125,32 @@ final class DecodeContext {
 
     func int(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> Int? {
         guard case .scalar(let text, .plain) = node.content, let value = Int(text) else {
-            invalid(node, path, expected: "a whole number")
+            if case .scalar(let text, .plain) = node.content, Self.isWholeNumber(text) {
+                // Int() refused a well-formed number: it does not fit in 64 bits.
+                error("invalid-value", "\(path): \(text) is out of range; expected \(Self.describe(range))", at: node.mark, path: path)
+            } else {
+                invalid(node, path, expected: "a whole number")
+            }
             return nil
         }
         guard range.contains(value) else {
-            let bound = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
-            error("invalid-value", "\(path): \(value) is out of range; expected \(bound)", at: node.mark, path: path)
+            error("invalid-value", "\(path): \(value) is out of range; expected \(Self.describe(range))", at: node.mark, path: path)
             return nil
         }
         return value
+    }
+
+    static func isWholeNumber(_ text: String) -> Bool {
+        let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    static func describe(_ range: ClosedRange<Int>) -> String {
+        switch (range.lowerBound, range.upperBound) {
+        case (Int.min, Int.max): "a whole number that fits in 64 bits"
+        case (let low, Int.max): "at least \(low)"
+        case (let low, let high): "from \(low) to \(high)"
+        }
     }
 
     func bool(_ node: YAMLNode, _ path: String) -> Bool? {
@@ -98,11 +164,21 @@ final class DecodeContext {
     }
 
     func duration(_ node: YAMLNode, _ path: String) -> Duration? {
-        guard let text = node.scalar, let value = Duration(parsing: text) else {
+        guard let text = node.scalar, !node.isNull else {
             invalid(node, path, expected: "a duration like 30s, 5m or 250ms")
             return nil
         }
-        return value
+        let longest = Limits.longestDuration
+        switch Duration.parse(text) {
+        case .success(let value) where value <= longest:
+            return value
+        case .success, .failure(.tooLong):
+            error("invalid-value", "\(path): '\(text)' is longer than 10y, the longest duration Meridian accepts",
+                  at: node.mark, path: path, fix: "see docs/limits.md")
+        case .failure(.malformed):
+            invalid(node, path, expected: "a duration like 30s, 5m or 250ms")
+        }
+        return nil
     }
 
     func percentage(_ node: YAMLNode, _ path: String) -> Percentage? {
@@ -140,10 +216,8 @@ final class DecodeContext {
         let options = T.allCases.map(\.rawValue)
         guard let text = node.scalar, let value = T(rawValue: text) else {
             let got = node.scalar ?? ""
-            invalid(node, path, expected: "one of \(options.joined(separator: ", "))")
-            if let guess = Suggestion.closest(to: got, among: options) {
-                diagnostics[diagnostics.count - 1].fix = "did you mean '\(guess)'?"
-            }
+            invalid(node, path, expected: "one of \(options.joined(separator: ", "))",
+                    fix: Suggestion.closest(to: got, among: options).map { "did you mean '\($0)'?" })
             return nil
         }
         return value
@@ -185,16 +259,24 @@ struct MappingReader {
         self.context = context
         self.basePath = path
         self.mark = node.mark
-        guard let entries = context.entries(node, path) else { return nil }
-        for entry in entries {
+        guard case .mapping(let pairs) = node.content else {
+            context.invalid(node, path, expected: "a mapping")
+            return nil
+        }
+        for pair in pairs {
+            guard let name = pair.key.scalar else { continue }
+            let entry = (name: name, key: pair.key, value: pair.value)
             if keys.contains(entry.name) {
+                // Only known keys are recorded: a million unknown ones cost a counter each.
+                context.sourceMap.record(DecodeContext.join(path, entry.name), entry.key.mark)
                 values[entry.name] = entry.value
             } else {
                 let fullPath = DecodeContext.join(path, entry.name)
-                let guess = Suggestion.closest(to: entry.name, among: keys)
                 let place = path.isEmpty ? "at the top level" : "in \(path)"
+                // Autoclosures: past the finding budget neither message nor suggestion is computed.
                 context.error("unknown-key", "unknown key '\(entry.name)' \(place)", at: entry.key.mark, path: fullPath,
-                              fix: guess.map { "did you mean '\($0)'?" } ?? "expected one of: \(keys.joined(separator: ", "))")
+                              fix: Suggestion.closest(to: entry.name, among: keys).map { "did you mean '\($0)'?" }
+                                  ?? "expected one of: \(keys.joined(separator: ", "))")
             }
         }
     }
@@ -206,6 +288,9 @@ struct MappingReader {
     func required(_ key: String) -> YAMLNode? {
         if let node = values[key] { return node }
         let place = basePath.isEmpty ? "the blueprint" : basePath
+        // Reported at the mapping, recorded as the part it would have held: a missing
+        // `regions:` leaves the regions out, a missing `blueprint:` nothing.
+        context.rejected.reject(path: DecodeContext.join(basePath, key))
         context.error("missing-field", "\(place) is missing the required key '\(key)'", at: mark, path: basePath,
                       fix: "add '\(key):'")
         return nil
@@ -214,10 +299,16 @@ struct MappingReader {
 
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestion {
+    /// The candidate nearest to `word` when it is close enough to be a typo of it. Used for
+    /// unknown keys and choices while decoding and for undeclared names in the validator.
     public static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        let length = word.count
+        let allowed = max(2, length / 3)
+        let lowered = word.lowercased()
+        // The distance is at least the difference in length: skip what cannot be near, so a
+        // megabyte-long hostile name costs nothing.
+        let scored = candidates.filter { abs($0.count - length) <= allowed }.map { ($0, distance(lowered, $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let allowed = max(2, word.count / 3)
         return best.1 <= allowed ? best.0 : nil
     }
 

@@ -22,11 +22,22 @@ public struct UndefinedReference: Rule {
         let regions = Set(blueprint.regions.map(\.name))
         let zones = Set(blueprint.residency.map(\.name))
         let datastores = Set(blueprint.datastores.map(\.name))
+        // A section the decoder refused whole (too many entries, not a mapping, missing)
+        // declares nothing; its own error is the cause, not every reference into it.
+        let skipped = [
+            "region": blueprint.rejected.rejectsWhole("regions"), "residency zone": blueprint.rejected.rejectsWhole("residency"),
+            "datastore": blueprint.rejected.rejectsWhole("datastores"),
+        ]
         var findings: [Finding] = []
 
         func expect(_ name: String, in names: Set<String>, what: String, at path: String) {
-            guard !names.contains(name) else { return }
-            let guess = Suggestion.closest(to: name, among: names.sorted())
+            // An empty name stands for a value the decoder rejected (a missing `primary:`); that
+            // error is the cause and is reported already.
+            guard !name.isEmpty, !names.contains(name), skipped[what] != true else { return }
+            // Only shown findings get a suggestion: past the cap, thousands of undeclared names
+            // compared with thousands of declared ones would cost more than the whole lint.
+            let shown = findings.count < Limits.findingsPerRule
+            let guess = shown ? Suggestion.closest(to: name, among: names.sorted()) : nil
             findings.append(Finding(at: path, "\(what) '\(name)' is not declared",
                                     fix: guess.map { "did you mean '\($0)'?" }))
         }

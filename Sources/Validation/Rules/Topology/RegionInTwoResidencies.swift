@@ -1,4 +1,4 @@
-/// A region listed under two residency zones (or twice under one).
+/// A region listed under two residency zones (twice under one is the decoder's `duplicate-key`).
 public struct RegionInTwoResidencies: Rule {
     public static let id = "region-in-two-residencies"
     public static let summary = "A region belongs to exactly one residency zone."

@@ -1,3 +1,5 @@
+import BlueprintModel
+
 /// An availability zone that does not belong to its region (AWS zones are the region name plus a letter).
 public struct ZoneOutsideRegion: Rule {
     public static let id = "zone-outside-region"
@@ -17,16 +19,14 @@ public struct ZoneOutsideRegion: Rule {
     public func check(_ context: ValidationContext) -> [Finding] {
         var findings: [Finding] = []
         for region in context.blueprint.regions {
-            var seen = Set<String>()
+            // The decoder already dropped repeated zones (`duplicate-key`), so each is judged once.
             for (index, zone) in region.zones.enumerated() {
-                let path = "regions.\(region.name).zones[\(index)]"
                 let suffix = zone.hasPrefix(region.name) ? zone.dropFirst(region.name.count) : ""
-                if suffix.count != 1 || !suffix.allSatisfy({ $0.isLetter }) {
-                    findings.append(Finding(at: path, "availability zone '\(zone)' is not in region \(region.name)",
-                                            fix: "AWS zones are the region name plus a letter, like \(region.name)a"))
-                } else if !seen.insert(zone).inserted {
-                    findings.append(Finding(at: path, "availability zone '\(zone)' is listed twice in region \(region.name)"))
-                }
+                guard suffix.count != 1 || !suffix.allSatisfy({ $0.isLetter }) else { continue }
+                let ownZones = "abcdefghijklmnopqrstuvwxyz".map { "\(region.name)\($0)" }
+                let guess = Suggestion.closest(to: zone, among: ownZones)
+                findings.append(Finding(at: "regions.\(region.name).zones[\(index)]", "availability zone '\(zone)' is not in region \(region.name)",
+                                        fix: guess.map { "did you mean '\($0)'?" } ?? "AWS zones are the region name plus a letter, like \(region.name)a"))
             }
         }
         return findings
