@@ -48,13 +48,14 @@ struct Explain: ParsableCommand {
         }
         if !analysis.diagnostics.isEmpty { printError(TextFormatter.format(analysis.diagnostics)) }
         guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
-        let topology = Topology(blueprint)
+        // The validated part of the blueprint, as lint saw it; nothing is computed twice.
+        let topology = analysis.topology ?? Topology(blueprint)
         if let only = format.diagramOnly {
             print(Diagram.render(topology, format: only), terminator: "")
             return
         }
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
-        print(ExplainRenderer.render(Explanation(topology), format: report, diagram: drawing), terminator: "")
+        print(ExplainRenderer.render(analysis.explanation ?? Explanation(topology), format: report, diagram: drawing), terminator: "")
     }
 }
