@@ -181,6 +181,37 @@ public enum ReplicaMath {
     }
 }
 
+extension ReplicaMath {
+    /// Sizing during a known regional outage: a surviving active region runs its region-loss
+    /// share now, and a standby whose zone has no active region left runs the whole zone, each
+    /// zone-tolerant — the replicas, the HPA floor and the PDB follow. Unchanged when the
+    /// region's zone lost nothing.
+    public static func raisedForOutage(_ sizing: Sizing, input: Input, activeUp: Int) -> Sizing {
+        let share: Share
+        switch input.role {
+        case .active:
+            guard activeUp < input.activeRegions, let loss = sizing.regionLossShare else { return sizing }
+            share = loss
+        case .standby:
+            guard activeUp == 0 else { return sizing }
+            share = Share(input.demand)
+        }
+        let need = share.need(perReplica: input.perReplica)
+        let target = zoneTolerant(need: need, zones: input.zones, policy: input.zoneAntiAffinity)
+        guard target > sizing.replicas else { return sizing }
+        var raised = sizing
+        raised.replicas = target
+        raised.hpaMin = target
+        raised.hpaMax = max(sizing.hpaMax, target)
+        raised.provisionedShare = share
+        raised.provisionedNeed = need
+        raised.protectedShare = share
+        raised.pdbMaxUnavailable = max(0, target - need)
+        if let quorum = input.quorum { raised.pdbMaxUnavailable = max(0, min(raised.pdbMaxUnavailable, target - quorum.size(replicas: target))) }
+        return raised
+    }
+}
+
 extension Int {
     /// `self * factor`, pinned to Int.max / Int.min instead of trapping on overflow.
     func multipliedClamped(by factor: Int) -> Int {

@@ -25,8 +25,13 @@ public struct Topology: Sendable {
     /// D(s, J) for every served pair, computed once.
     private let dependencyIndex: [String: [String: [Datastore]]]
 
-    public init(_ blueprint: Blueprint) {
+    /// Regions an outage-mode compile assumes are down (`compile --assume-down`): the survivors
+    /// of their residency zones are sized for the load now, instead of waiting for the autoscaler.
+    public let assumedDown: Set<String>
+
+    public init(_ blueprint: Blueprint, assumingDown down: Set<String> = []) {
         self.blueprint = blueprint
+        assumedDown = down
         var placements: [Placement] = []
         let within = blueprint.traffic?.within ?? .latency
         for service in blueprint.services {
@@ -41,9 +46,14 @@ public struct Topology: Sendable {
                     var sizingInput = input
                     sizingInput.zoneAntiAffinity = service.placement.zoneAntiAffinity
                     sizingInput.quorum = service.quorum
+                    var sizing = ReplicaMath.size(sizingInput)
+                    if !down.contains(region.name) {
+                        let activeUp = regions.filter { $0.role == .active && !down.contains($0.name) }.count
+                        sizing = ReplicaMath.raisedForOutage(sizing, input: sizingInput, activeUp: activeUp)
+                    }
                     placements.append(Placement(
                         service: service.name, residencyZone: zoneName, region: region.name, role: region.role,
-                        zones: region.zones, sizing: ReplicaMath.size(sizingInput),
+                        zones: region.zones, sizing: sizing,
                         replicasPinned: input.pinnedReplicas != nil, maxReplicasPinned: input.pinnedMaxReplicas != nil,
                         policy: service.placement, quorum: service.quorum))
                 }

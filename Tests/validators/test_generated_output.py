@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-OUTPUT = ROOT / "Output"
+# MERIDIAN_OUTPUT points the same checks at another tree, e.g. an outage-mode compile.
+OUTPUT = pathlib.Path(os.environ.get("MERIDIAN_OUTPUT", ROOT / "Output"))
 SHARED = pathlib.Path(os.environ.get("MERIDIAN_SHARED", ROOT.parent / "shared"))
 KUBERNETES_VERSION = os.environ.get("KUBERNETES_VERSION", "1.37.0")
 

@@ -10,7 +10,10 @@ public enum ApplicationSetGenerator {
     public static func file(for topology: Topology) -> GeneratedFile? {
         let blueprint = topology.blueprint
         guard let gitops = blueprint.gitops else { return nil }
-        let regions = topology.servingRegions.compactMap { blueprint.region($0) }
+        // In outage mode a lost region's Application leaves the list: a RollingSync step waits for
+        // every Application it matches to be healthy, so an unreachable cluster would stall the
+        // later waves. preserveResourcesOnDeletion keeps its workloads when the Application goes.
+        let regions = topology.servingRegions.filter { !topology.assumedDown.contains($0) }.compactMap { blueprint.region($0) }
         let waves = Set(regions.map(\.wave)).sorted()
 
         let elements: [YAMLValue] = regions.map { region in

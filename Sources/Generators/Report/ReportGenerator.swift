@@ -5,6 +5,17 @@ public enum ReportGenerator {
     public static func file(for topology: Topology, explanation: Explanation) -> GeneratedFile {
         let header = GeneratedHeader.lines(blueprint: topology.blueprint.name).joined(separator: " ")
         let body = ExplainRenderer.markdown(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)))
-        return GeneratedFile(path: "REPORT.md", contents: "<!-- \(header) -->\n\n" + body)
+        return GeneratedFile(path: "REPORT.md", contents: "<!-- \(header) -->\n\n" + outageBanner(topology) + body)
+    }
+
+    /// What an outage-mode compile changed, first thing in the report, so nobody mistakes it
+    /// for the normal output.
+    static func outageBanner(_ topology: Topology) -> String {
+        guard !topology.assumedDown.isEmpty else { return "" }
+        let down = topology.assumedDown.sorted().map { "`\($0)`" }.joined(separator: ", ")
+        let one = topology.assumedDown.count == 1
+        return "> [!WARNING]\n> **Outage mode.** This output assumes \(down) \(one ? "is" : "are") down "
+            + "(`meridian compile --assume-down`): surviving regions run their region-loss share now, and the Argo CD "
+            + "rollout leaves the lost \(one ? "region" : "regions") out. Compile without `--assume-down` to return to normal.\n\n"
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import Foundation
+import Resilience
+import BlueprintModel
 
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +33,27 @@ struct Compile: ParsableCommand {
         every *.yaml/*.yml of their folders.
         """)
     var prune: Bool?
+
+    @Option(name: .customLong("assume-down"), help: ArgumentHelp(
+        "Outage mode: a region assumed down (repeatable); compile without it to revert.",
+        discussion: "Survivors are sized for the load now, the region's Applications leave the rollout, REPORT.md says so."))
+    var assumeDown: [String] = []
+
+    /// The files of one analysed blueprint, in outage mode when asked.
+    func generate(_ analysis: Analysis) throws -> Pipeline.Generated? {
+        guard !assumeDown.isEmpty, let blueprint = analysis.blueprint else { return Pipeline.generate(analysis) }
+        let unknown = assumeDown.filter { blueprint.region($0) == nil }
+        guard unknown.isEmpty else {
+            let regions = blueprint.regions.map(\.name)
+            let hints = unknown.map { name in
+                "'\(name)' is not a region of \(blueprint.name)" + (Suggestion.closest(to: name, among: regions).map { "; did you mean '\($0)'?" } ?? "")
+            }
+            printError("\(blueprint.file): error: --assume-down: " + hints.joined(separator: "; "))
+            throw ExitStatus.unreadableInput
+        }
+        // The report keeps the blueprint's own figures; the manifests and rollout follow the outage.
+        return Pipeline.generate(blueprint, topology: Topology(blueprint, assumingDown: Set(assumeDown)), explanation: analysis.explanation)
+    }
 
     func run() throws {
         let loaded = inputs.load()
@@ -76,7 +99,7 @@ struct Compile: ParsableCommand {
         defer { lock.release() }
         OutputRoot.recoverInterrupted(root: output).forEach { printError("compile: note: \($0)") }
         for analysis in analyses {
-            guard let blueprint = analysis.blueprint, let generated = Pipeline.generate(analysis) else { continue }
+            guard let blueprint = analysis.blueprint, let generated = try generate(analysis) else { continue }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
             generated.notices.forEach { printError($0) }
             let summary: OutputWriter.Summary
@@ -123,7 +146,7 @@ struct Compile: ParsableCommand {
         defer { lock?.release() }
         var stale = 0
         for analysis in analyses {
-            guard let blueprint = analysis.blueprint, let generated = Pipeline.generate(analysis) else { continue }
+            guard let blueprint = analysis.blueprint, let generated = try generate(analysis) else { continue }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
             let changes = writer.changes(generated.files)
             for change in changes {
