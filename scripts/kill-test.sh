@@ -124,6 +124,7 @@ echo "kill test: $kills kills over 0-${window_ms} ms of a compile of $services s
 current=old
 declare -A outcomes=([old]=0 [new]=0)
 scratch_seen=0
+trace=""
 for i in $(seq 1 "$kills"); do
   next=$([[ $current == old ]] && echo new || echo old)
   "$bin" compile "$work/$next/bench.yaml" -o "$out" >/dev/null 2>&1 &
@@ -142,6 +143,8 @@ for i in $(seq 1 "$kills"); do
     exit 1
   fi
   outcomes[$state]=$(( ${outcomes[$state]} + 1 ))
+  # One letter per kill: the tree it left, upper case when it was the version being compiled.
+  letter=${state:0:1}; [[ $state == "$next" ]] && letter=${letter^^}; trace+=$letter
   current=$state
   if compgen -G "$out/.bench.*" >/dev/null; then scratch_seen=$((scratch_seen + 1)); fi
 
@@ -159,4 +162,5 @@ for i in $(seq 1 "$kills"); do
     fi
   fi
 done
+echo "trace (o/n: tree left after each kill; upper case: the version being compiled had been swapped in): $trace"
 echo "kill test passed: after $kills kills the output was the old tree ${outcomes[old]} times, the new tree ${outcomes[new]} times, always with the user's entries; $scratch_seen kills left a staging or old tree beside it, which the next compile removed"

@@ -81,7 +81,12 @@ public struct OutputWriter {
         defer { withExtendedLifetime(held) {} }
         var summary = Summary()
         summary.notes = OutputRoot.recoverInterrupted(root: rootPath, blueprint: blueprint)
-        let survey = try survey(files)
+        let survey: Survey
+        do {
+            survey = try self.survey(files)
+        } catch {
+            throw OutputError(description: "cannot read \(displayPath): \(error); nothing written")
+        }
         try refuseBlocked(survey.changes)
         summary.unchanged = survey.unchanged.filter { $0 }.count
         summary.kept = survey.userEntries.count
