@@ -116,10 +116,25 @@ json.dump({"NOTES.md": hashlib.sha1(b"my notes\n").hexdigest(),
            "latest": "link -> clusters", "pipe": "fifo", "scratch": "empty folder"}, open(sys.argv[2], "w"))
 PY
 
-# How long one replacing compile takes here: kills land uniformly over 0..110% of it.
-start=$(date +%s%N); compile new "$out"; compile old "$out"; end=$(date +%s%N)
-window_ms=$(( (end - start) * 11 / 20 / 1000000 ))
-echo "kill test: $kills kills over 0-${window_ms} ms of a compile of $services services x $regions regions ($(find "$work/ref-old/bench" -type f | wc -l) files)"
+# When a replacing compile starts writing (its staging directory appears) and when it ends, here.
+# Half the kills land uniformly over the whole run (0-110 %), half over the writing phase, where
+# the swap happens: otherwise most kills would hit generation, which touches no file.
+read -r write_ms end_ms < <(python3 - "$bin" "$work/new/bench.yaml" "$out" <<'PY'
+import os, subprocess, sys, time
+start = time.monotonic()
+process = subprocess.Popen([sys.argv[1], "compile", sys.argv[2], "-o", sys.argv[3]],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+writing = None
+while process.poll() is None:
+    if writing is None and any(".staging-" in name for name in os.listdir(sys.argv[3])):
+        writing = time.monotonic()
+    time.sleep(0.002)
+end = time.monotonic()
+print(int(((writing or start) - start) * 1000), int((end - start) * 1000))
+PY
+)
+compile old "$out"
+echo "kill test: $kills kills of a compile of $services services x $regions regions ($(find "$work/ref-old/bench" -type f | wc -l) files); it writes from ${write_ms} ms to ${end_ms} ms"
 
 current=old
 declare -A outcomes=([old]=0 [new]=0)
@@ -129,7 +144,11 @@ for i in $(seq 1 "$kills"); do
   next=$([[ $current == old ]] && echo new || echo old)
   "$bin" compile "$work/$next/bench.yaml" -o "$out" >/dev/null 2>&1 &
   pid=$!
-  delay_ms=$(( (RANDOM * 32768 + RANDOM) % (window_ms + 1) ))
+  if (( i % 2 )); then
+    delay_ms=$(( (RANDOM * 32768 + RANDOM) % (end_ms * 11 / 10 + 1) ))
+  else
+    delay_ms=$(( write_ms + (RANDOM * 32768 + RANDOM) % (end_ms - write_ms + 1) ))
+  fi
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
