@@ -116,25 +116,32 @@ json.dump({"NOTES.md": hashlib.sha1(b"my notes\n").hexdigest(),
            "latest": "link -> clusters", "pipe": "fifo", "scratch": "empty folder"}, open(sys.argv[2], "w"))
 PY
 
-# When a replacing compile starts writing (its staging directory appears) and when it ends, here.
-# Half the kills land uniformly over the whole run (0-110 %), half over the writing phase, where
-# the swap happens: otherwise most kills would hit generation, which touches no file.
-read -r write_ms end_ms < <(python3 - "$bin" "$work/new/bench.yaml" "$out" <<'PY'
+# When a replacing compile starts writing (its staging directory appears), when it swaps the trees
+# (Output/bench becomes another inode) and when it ends, here. A third of the kills land uniformly
+# over the whole run (0-110 %), a third over the writing phase, a third from just before the swap
+# to the end: otherwise most kills would hit generation, which touches no file.
+read -r write_ms swap_ms end_ms < <(python3 - "$bin" "$work/new/bench.yaml" "$out" <<'PY'
 import os, subprocess, sys, time
+target = os.path.join(sys.argv[3], "bench")
+inode = os.stat(target).st_ino
 start = time.monotonic()
 process = subprocess.Popen([sys.argv[1], "compile", sys.argv[2], "-o", sys.argv[3]],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-writing = None
+writing = swapped = None
 while process.poll() is None:
+    now = time.monotonic()
     if writing is None and any(".staging-" in name for name in os.listdir(sys.argv[3])):
-        writing = time.monotonic()
-    time.sleep(0.002)
+        writing = now
+    if swapped is None and os.stat(target).st_ino != inode:
+        swapped = now
+    time.sleep(0.001)
 end = time.monotonic()
-print(int(((writing or start) - start) * 1000), int((end - start) * 1000))
+ms = lambda t: int(((t or end) - start) * 1000)
+print(ms(writing), ms(swapped), ms(end))
 PY
 )
 compile old "$out"
-echo "kill test: $kills kills of a compile of $services services x $regions regions ($(find "$work/ref-old/bench" -type f | wc -l) files); it writes from ${write_ms} ms to ${end_ms} ms"
+echo "kill test: $kills kills of a compile of $services services x $regions regions ($(find "$work/ref-old/bench" -type f | wc -l) files); it writes from ${write_ms} ms, swaps at ${swap_ms} ms, ends at ${end_ms} ms"
 
 current=old
 declare -A outcomes=([old]=0 [new]=0)
@@ -144,11 +151,12 @@ for i in $(seq 1 "$kills"); do
   next=$([[ $current == old ]] && echo new || echo old)
   "$bin" compile "$work/$next/bench.yaml" -o "$out" >/dev/null 2>&1 &
   pid=$!
-  if (( i % 2 )); then
-    delay_ms=$(( (RANDOM * 32768 + RANDOM) % (end_ms * 11 / 10 + 1) ))
-  else
-    delay_ms=$(( write_ms + (RANDOM * 32768 + RANDOM) % (end_ms - write_ms + 1) ))
-  fi
+  random=$(( RANDOM * 32768 + RANDOM ))
+  case $(( i % 3 )) in
+    0) delay_ms=$(( random % (end_ms * 11 / 10 + 1) )) ;;
+    1) delay_ms=$(( write_ms + random % (end_ms - write_ms + 1) )) ;;
+    2) from=$(( swap_ms > 50 ? swap_ms - 50 : 0 )); delay_ms=$(( from + random % (end_ms - from + 1) )) ;;
+  esac
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
