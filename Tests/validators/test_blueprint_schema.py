@@ -140,6 +140,8 @@ REJECTED = {
     "mode asynchronous": (setter("datastores", "core-ledger", "replicas", 1, "mode", value="asynchronous"), "invalid-value"),
     "within geo": (setter("traffic", "within", value="geo"), "invalid-value"),
     "protocol TCP": (setter("traffic", "healthCheck", "protocol", value="TCP"), "invalid-value"),
+    "zoneAntiAffinity strict": (setter("placement", value={"zoneAntiAffinity": "strict"}), "invalid-value"),
+    "quorum in words": (setter("services", "accounts-api", "quorum", value="most"), "invalid-value"),
     "provider gcp": (setter("provider", value="gcp"), "invalid-value"),
     # missing required keys
     "no blueprint name": (deleter("blueprint"), "missing-field"),
@@ -170,6 +172,8 @@ ACCEPTED = {
     "cpu as a YAML number": setter("services", "accounts-api", "resources", "cpu", value=2),
     "cpu as a YAML float": setter("services", "accounts-api", "resources", "cpu", value=0.5),
     "env literal number and boolean": setter("services", "accounts-api", "env", value={"PORT": 8080, "DEBUG": True}),
+    "quorum as a count": setter("services", "accounts-api", "quorum", value=3),
+    "syncQuorum": setter("datastores", "core-ledger", "syncQuorum", value=1),
     "promotion bare": setter("datastores", "core-ledger", "failover", "promotion", value="45s"),
     "waiver with a plain date": setter("waivers", value=[{"rule": "rto-exceeded", "at": "services.accounts-api", "reason": "r", "expires": "2099-06-30"}]),
 }
@@ -191,6 +195,7 @@ def probe_blueprint():
                                                          "rpo": {"zone": "0s", "region": "1s"}}
     blueprint["services"]["market-data"]["replicas"] = {"us-east-1": 4}
     blueprint["services"]["market-data"]["maxReplicas"] = {"us-east-1": 40}
+    blueprint["placement"] = {"zoneAntiAffinity": "spread"}
     blueprint["waivers"] = [{"rule": "rto-exceeded", "at": "services.market-data", "reason": "probe", "expires": "2099-01-01"}]
     return blueprint
 
@@ -304,6 +309,8 @@ def test_omitting_a_key_means_its_documented_default(schema, tmp_path):
 SECTIONS = {(): "Top level", ("regions",): "Region", ("services",): "Service", ("datastores",): "Datastore",
             ("traffic",): "Traffic", ("waivers",): "Waiver"}
 PARAGRAPHS = {"gitops", "objectives", "assumptions", "rto", "rpo", "promotion"}
+# Mappings documented once, where they are most used.
+DOCUMENTED_AT = {("placement",): ("services", "placement")}
 
 
 def section(title):
@@ -338,6 +345,7 @@ def table_rows(text):
 
 def docs_scope(path):
     """The text documenting the mapping at a key path (list and map levels left out)."""
+    path = DOCUMENTED_AT.get(path, path)
     if path in SECTIONS:
         return section(SECTIONS[path])
     if path[-1] in PARAGRAPHS:
@@ -402,7 +410,10 @@ def test_reference_page_states_the_schema_defaults(schema):
                     assert {k: v for k, v in brace_pairs(cell).items()} == {k: rendered(v) for k, v in default.items()}, where
                 else:
                     assert cell == f"`{rendered(default)}`", where
-            elif key in pairs:
+            elif pairs.get(key) and "|" in pairs[key]:
+                # `key: a|b|c` lists the choices; the default is checked with the enclosing mapping's.
+                assert pairs[key].split("|") == property_schema["enum"], where
+            elif pairs.get(key):
                 assert pairs[key] == rendered(default), where
             else:
                 clause = re.search(rf"`{key}`([^,]*)", scope)

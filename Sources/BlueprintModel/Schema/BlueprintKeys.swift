@@ -99,6 +99,13 @@ public enum BlueprintKeys {
         BlueprintKey("replicationLag", .value(.duration), default: .string("1s"), "lag of an async replica that declares none"),
     ])
 
+    static let placement: BlueprintShape = .object([
+        BlueprintKey("zoneAntiAffinity", .value(.choice(PlacementPolicy.ZoneAntiAffinity.allCases.map(\.rawValue))), default: .string("spread"),
+                     "spread: even over zones; preferred: also prefer empty zones; required: at most one pod per zone"),
+        BlueprintKey("hostAntiAffinity", .value(.choice(PlacementPolicy.HostAntiAffinity.allCases.map(\.rawValue))),
+                     default: .derived("a soft spread over nodes"), "the same over nodes (kubernetes.io/hostname)"),
+    ])
+
     static let region: BlueprintShape = .object([
         BlueprintKey("zones", .list(.value(.name)), required: true, "availability zones, each the region name plus a letter"),
         BlueprintKey("cluster", .object([
@@ -143,6 +150,9 @@ public enum BlueprintKeys {
                      "per-region replica pins, emitted as given and checked"),
         BlueprintKey("maxReplicas", .map(keys: .name, values: .value(.integer(min: 1, max: 10_000))),
                      "per-region autoscaler maximum pins"),
+        BlueprintKey("placement", placement, default: .derived("the blueprint's placement"), "where the service's pods run relative to each other"),
+        BlueprintKey("quorum", .either([.value(.choice(["majority"])), .value(.integer(min: 1, max: 1000))]),
+                     "majority or a number: replicas that must be up for the service to serve"),
     ])
 
     static let datastore: BlueprintShape = .object([
@@ -154,6 +164,8 @@ public enum BlueprintKeys {
             BlueprintKey("mode", .value(.choice(ReplicationMode.allCases.map(\.rawValue))), required: true, "sync or async replication"),
             BlueprintKey("lag", .value(.duration), default: .derived("assumptions.replicationLag"), "replication lag of an async replica"),
         ])), "copies of the data; in-region replicas take the zones after the primary's"),
+        BlueprintKey("syncQuorum", .value(.integer(min: 1, max: 64)), default: .derived("all of them"),
+                     "how many sync replicas outside the primary's region must acknowledge a commit"),
         BlueprintKey("failover", .object([
             BlueprintKey("automatic", .value(.boolean), default: .boolean(false), "promote a replica without an operator"),
             BlueprintKey("promotion", perDisruption(.duration), default: .string("60s"), "time to promote a replica"),
@@ -163,7 +175,9 @@ public enum BlueprintKeys {
             BlueprintKey("every", .value(.duration), required: true, "interval between backups"),
             BlueprintKey("retain", .value(.duration), "how long a backup is kept"),
             BlueprintKey("regions", .list(.value(.name)), "regions the backups are copied to"),
-            BlueprintKey("restore", .value(.duration), default: .derived("the region promotion time"), "time to restore from a backup"),
+            // These defaults are flagged in the arithmetic when used, so writing them is not the same as omitting them.
+            BlueprintKey("restore", .value(.duration), default: .derived("2h, flagged as an assumption"), "time to restore into a new writer"),
+            BlueprintKey("copyDelay", .value(.duration), default: .derived("1h, flagged as an assumption"), "time for a backup to land in its regions"),
         ]), "periodic backups"),
     ])
 
@@ -212,5 +226,7 @@ public enum BlueprintKeys {
         BlueprintKey("datastores", .map(keys: .name, values: datastore), "the datastores, by name"),
         BlueprintKey("traffic", traffic, "Route53 routing; without it no Terraform is generated"),
         BlueprintKey("waivers", .list(waiver), "accepted findings, each with a reason and an expiry date"),
+        BlueprintKey("placement", placement, default: .object([("zoneAntiAffinity", .string("spread"))]),
+                     "default placement policy of every service"),
     ])
 }
