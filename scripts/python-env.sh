@@ -4,10 +4,17 @@
 # Usage: source scripts/python-env.sh [package…]   (installs only what is missing)
 meridian_venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv-test"
 if [ ! -x "$meridian_venv/bin/python" ]; then
-  python3 -m venv "$meridian_venv" || {
-    echo "python3 -m venv failed; on Debian/Ubuntu: apt-get install python3-venv" >&2
-    return 1
-  }
+  if ! python3 -m venv "$meridian_venv" 2>/dev/null; then
+    # Debian/Ubuntu ship venv separately; as root (CI) install it, otherwise say how.
+    rm -rf "$meridian_venv"
+    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+      apt-get update -qq && apt-get install -y -qq python3-venv > /dev/null
+      python3 -m venv "$meridian_venv"
+    else
+      echo "python3 -m venv failed; on Debian/Ubuntu: sudo apt-get install python3-venv" >&2
+      return 1
+    fi
+  fi
 fi
 export PATH="$meridian_venv/bin:$PATH"
 if [ $# -gt 0 ] && ! "$meridian_venv/bin/python" -m pip show --quiet "$@" > /dev/null 2>&1; then
