@@ -68,7 +68,7 @@ def commands(markdown):
         if not pending:
             start = number
         if text.endswith("\\"):
-            pending += text[:-1] + " "
+            pending += text[:-1].rstrip() + " "
             continue
         text = pending + text
         pending = ""
