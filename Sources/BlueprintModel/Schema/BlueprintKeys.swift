@@ -4,9 +4,9 @@
 public indirect enum BlueprintShape: Sendable {
     /// A mapping with a fixed set of keys; any other key is an `unknown-key` error.
     case object([BlueprintKey])
-    /// A mapping keyed by names the user chooses (regions, services, …).
-    case map(keys: BlueprintValue, values: BlueprintShape)
-    case list(BlueprintShape)
+    /// A mapping keyed by names the user chooses (regions, services, …), with at most `limit` entries.
+    case map(keys: BlueprintValue, values: BlueprintShape, limit: Int? = nil)
+    case list(BlueprintShape, count: ClosedRange<Int>? = nil)
     case value(BlueprintValue)
     /// One of several spellings, e.g. a bare duration or `{ zone: …, region: … }`.
     case either([BlueprintShape])
@@ -15,13 +15,15 @@ public indirect enum BlueprintShape: Sendable {
 /// The scalar kinds the decoder reads, each with the exact syntax it accepts.
 public enum BlueprintValue: Sendable, Equatable {
     case name               // a DNS-1123 label
-    case text               // any non-empty text
+    case text               // non-empty text on one line, no control characters
+    case multilineText      // the same, line feeds allowed
+    case hostedZoneId       // a Route53 hosted zone id: capital letters and digits, at most 32
     case templateFreeText   // non-empty text without `{{` or `}}` (it lands in an ApplicationSet template)
     case relativePath       // a relative path inside the repository, no `..`, no `{{`
     case httpsURL
     case hostname           // a DNS name of at least two labels
     case httpPath           // `/healthz`: printable ASCII without spaces, quotes or backslashes
-    case integer(min: Int, max: Int?)
+    case integer(ClosedRange<Int>)
     case boolean
     case duration
     case percentage
@@ -107,26 +109,26 @@ public enum BlueprintKeys {
     ])
 
     static let region: BlueprintShape = .object([
-        BlueprintKey("zones", .list(.value(.name)), required: true, "availability zones, each the region name plus a letter"),
+        BlueprintKey("zones", .list(.value(.name), count: Limits.zonesPerRegion), required: true, "availability zones, each the region name plus a letter"),
         BlueprintKey("cluster", .object([
             BlueprintKey("name", .value(.text), required: true, "the cluster's name in Argo CD; unique across regions"),
             BlueprintKey("server", .value(.httpsURL), required: true, "the cluster's API server, an https:// URL; unique across regions"),
         ]), required: true, "the Kubernetes cluster serving this region"),
         BlueprintKey("endpoint", .object([
             BlueprintKey("dnsName", .value(.hostname), required: true, "DNS name of the regional load balancer"),
-            BlueprintKey("zoneId", .value(.text), required: true, "Route53 hosted zone id of the load balancer"),
+            BlueprintKey("zoneId", .value(.hostedZoneId), required: true, "Route53 hosted zone id of the load balancer"),
         ]), "the regional load balancer; without it the Terraform takes a variable"),
         BlueprintKey("role", .value(.choice(RegionRole.allCases.map(\.rawValue))), default: .string("active"),
                      "standby serves only when no active region of its residency zone is up"),
-        BlueprintKey("wave", .value(.integer(min: 1, max: 1000)), default: .integer(1), "rollout wave; lower waves sync first"),
+        BlueprintKey("wave", .value(.integer(1...1000)), default: .integer(1), "rollout wave; lower waves sync first"),
     ])
 
     static let service: BlueprintShape = .object([
         BlueprintKey("image", .value(.text), required: true, "container image with a tag or @sha256: digest; `latest` is refused"),
-        BlueprintKey("port", .value(.integer(min: 1, max: 65535)), required: true, "container port"),
-        BlueprintKey("demand", .map(keys: .name, values: .value(.integer(min: 0, max: nil))), required: true,
+        BlueprintKey("port", .value(.integer(1...65535)), required: true, "container port"),
+        BlueprintKey("demand", .map(keys: .name, values: .value(.integer(Limits.demand)), limit: Limits.residencyZones), required: true,
                      "peak requests/s per residency zone; the service runs in every region of each zone above 0"),
-        BlueprintKey("perReplica", .value(.integer(min: 1, max: nil)), required: true, "requests/s one pod sustains at targetCPU"),
+        BlueprintKey("perReplica", .value(.integer(Limits.perReplica)), required: true, "requests/s one pod sustains at targetCPU"),
         BlueprintKey("capacity", .value(.choice(CapacityMode.allCases.map(\.rawValue))), default: .string("static"),
                      "static holds the region-loss share at all times; elastic holds the normal share and scales out"),
         BlueprintKey("targetCPU", .value(.wholePercentage), default: .string("70%"), "autoscaler CPU target"),
@@ -137,21 +139,21 @@ public enum BlueprintKeys {
         BlueprintKey("health", .object([
             BlueprintKey("path", .value(.httpPath), required: true, "HTTP path of the probes"),
         ]), default: .object([("path", .string("/healthz"))]), "readiness, liveness and startup probes"),
-        BlueprintKey("uses", .list(.value(.name)), "datastores the service needs"),
+        BlueprintKey("uses", .list(.value(.name), count: 0...Limits.datastores), "datastores the service needs"),
         BlueprintKey("env", .map(keys: .environmentName, values: .either([
             .value(.literal),
             .object([
                 BlueprintKey("secret", .value(.name), required: true, "name of the Kubernetes Secret"),
                 BlueprintKey("key", .value(.text), required: true, "key inside the Secret"),
             ]),
-        ])), "environment variables: literal values or { secret, key } references"),
+        ]), limit: Limits.environmentVariables), "environment variables: literal values or { secret, key } references"),
         BlueprintKey("objectives", objectives, "overrides of the blueprint's objectives, key by key"),
-        BlueprintKey("replicas", .map(keys: .name, values: .value(.integer(min: 1, max: 10_000))),
+        BlueprintKey("replicas", .map(keys: .name, values: .value(.integer(Limits.pinnedReplicas)), limit: Limits.regions),
                      "per-region replica pins, emitted as given and checked"),
-        BlueprintKey("maxReplicas", .map(keys: .name, values: .value(.integer(min: 1, max: 10_000))),
+        BlueprintKey("maxReplicas", .map(keys: .name, values: .value(.integer(Limits.pinnedReplicas)), limit: Limits.regions),
                      "per-region autoscaler maximum pins"),
         BlueprintKey("placement", placement, default: .derived("the blueprint's placement"), "where the service's pods run relative to each other"),
-        BlueprintKey("quorum", .either([.value(.choice(["majority"])), .value(.integer(min: 1, max: 1000))]),
+        BlueprintKey("quorum", .either([.value(.choice(["majority"])), .value(.integer(1...1000))]),
                      "majority or a number: replicas that must be up for the service to serve"),
     ])
 
@@ -163,8 +165,8 @@ public enum BlueprintKeys {
             BlueprintKey("region", .value(.name), required: true, "region of the copy"),
             BlueprintKey("mode", .value(.choice(ReplicationMode.allCases.map(\.rawValue))), required: true, "sync or async replication"),
             BlueprintKey("lag", .value(.duration), default: .derived("assumptions.replicationLag"), "replication lag of an async replica"),
-        ])), "copies of the data; in-region replicas take the zones after the primary's"),
-        BlueprintKey("syncQuorum", .value(.integer(min: 1, max: 64)), default: .derived("all of them"),
+        ]), count: 0...Limits.replicasPerDatastore), "copies of the data; in-region replicas take the zones after the primary's"),
+        BlueprintKey("syncQuorum", .value(.integer(1...64)), default: .derived("all of them"),
                      "how many sync replicas outside the primary's region must acknowledge a commit"),
         BlueprintKey("failover", .object([
             BlueprintKey("automatic", .value(.boolean), default: .boolean(false), "promote a replica without an operator"),
@@ -174,7 +176,7 @@ public enum BlueprintKeys {
         BlueprintKey("backups", .object([
             BlueprintKey("every", .value(.duration), required: true, "interval between backups"),
             BlueprintKey("retain", .value(.duration), "how long a backup is kept"),
-            BlueprintKey("regions", .list(.value(.name)), "regions the backups are copied to"),
+            BlueprintKey("regions", .list(.value(.name), count: 0...Limits.regions), "regions the backups are copied to"),
             // These defaults are flagged in the arithmetic when used, so writing them is not the same as omitting them.
             BlueprintKey("restore", .value(.duration), default: .derived("2h, flagged as an assumption"), "time to restore into a new writer"),
             BlueprintKey("copyDelay", .value(.duration), default: .derived("1h, flagged as an assumption"), "time for a backup to land in its regions"),
@@ -183,18 +185,18 @@ public enum BlueprintKeys {
 
     static let traffic: BlueprintShape = .object([
         BlueprintKey("hostname", .value(.hostname), required: true, "users' entry name; residency zones get <zone>.<hostname>"),
-        BlueprintKey("hostedZoneId", .value(.text), required: true, "Route53 hosted zone of the records"),
+        BlueprintKey("hostedZoneId", .value(.hostedZoneId), required: true, "Route53 hosted zone of the records"),
         BlueprintKey("ttl", .value(.duration), default: .string("60s"), "TTL of the datastore CNAMEs"),
         BlueprintKey("healthCheck", .object([
             BlueprintKey("path", .value(.httpPath), default: .string("/healthz"), "HTTP path Route53 checks"),
             BlueprintKey("protocol", .value(.choice(["HTTP", "HTTPS"])), default: .string("HTTPS"), "protocol of the check"),
             BlueprintKey("interval", .value(.duration), default: .string("30s"), "10s or 30s, the two intervals Route53 offers"),
-            BlueprintKey("failureThreshold", .value(.integer(min: 1, max: 10)), default: .integer(3),
+            BlueprintKey("failureThreshold", .value(.integer(1...10)), default: .integer(3),
                          "failed checks before a region counts as down"),
         ]), default: .object([("path", .string("/healthz")), ("protocol", .string("HTTPS")), ("interval", .string("30s")),
                               ("failureThreshold", .integer(3))]),
            "the Route53 health check of every serving region"),
-        BlueprintKey("geolocation", .map(keys: .geoLocation, values: .value(.name)),
+        BlueprintKey("geolocation", .map(keys: .geoLocation, values: .value(.name), limit: Limits.geolocations),
                      "location -> residency zone: continents (EU), country:CH, country:US-CA and default"),
         BlueprintKey("within", .value(.choice(WithinZoneRouting.allCases.map(\.rawValue))), default: .string("latency"),
                      "routing among a residency zone's regions"),
@@ -203,7 +205,7 @@ public enum BlueprintKeys {
     static let waiver: BlueprintShape = .object([
         BlueprintKey("rule", .value(.text), required: true, "id of the rule whose findings are accepted"),
         BlueprintKey("at", .value(.text), required: true, "blueprint path of the finding, or a parent of it"),
-        BlueprintKey("reason", .value(.text), required: true, "why the finding is accepted"),
+        BlueprintKey("reason", .value(.multilineText), required: true, "why the finding is accepted"),
         BlueprintKey("expires", .value(.date), required: true, "last day the waiver holds, YYYY-MM-DD"),
     ])
 
@@ -219,13 +221,13 @@ public enum BlueprintKeys {
         ]), "Argo CD delivery; without it no ApplicationSet is generated"),
         BlueprintKey("objectives", objectives, "what every service promises unless it overrides"),
         BlueprintKey("assumptions", assumptions, "the numbers behind the arithmetic"),
-        BlueprintKey("residency", .map(keys: .name, values: .list(.value(.name))), required: true,
+        BlueprintKey("residency", .map(keys: .name, values: .list(.value(.name), count: 0...Limits.regions), limit: Limits.residencyZones), required: true,
                      "residency zone -> its regions; each region in exactly one zone"),
-        BlueprintKey("regions", .map(keys: .name, values: region), required: true, "the regions, by name"),
-        BlueprintKey("services", .map(keys: .name, values: service), required: true, "the services, by name"),
-        BlueprintKey("datastores", .map(keys: .name, values: datastore), "the datastores, by name"),
+        BlueprintKey("regions", .map(keys: .name, values: region, limit: Limits.regions), required: true, "the regions, by name"),
+        BlueprintKey("services", .map(keys: .name, values: service, limit: Limits.services), required: true, "the services, by name"),
+        BlueprintKey("datastores", .map(keys: .name, values: datastore, limit: Limits.datastores), "the datastores, by name"),
         BlueprintKey("traffic", traffic, "Route53 routing; without it no Terraform is generated"),
-        BlueprintKey("waivers", .list(waiver), "accepted findings, each with a reason and an expiry date"),
+        BlueprintKey("waivers", .list(waiver, count: 0...Limits.waivers), "accepted findings, each with a reason and an expiry date"),
         BlueprintKey("placement", placement, default: .object([("zoneAntiAffinity", .string("spread"))]),
                      "default placement policy of every service"),
     ])

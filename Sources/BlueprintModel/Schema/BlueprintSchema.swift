@@ -20,6 +20,10 @@ public enum BlueprintSchema {
         /// Printable ASCII except space, `"` and `\`.
         static let httpPath = "^/[!#-\\[\\]-~]*$"
         static let date = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        /// No C0/C1 control characters (TAB allowed), which go-yaml downstream refuses (see ControlCharacters).
+        static let singleLine = "^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F-\\u009F\\uFFFE\\uFFFF]+$"
+        static let multiline = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\uFFFE\\uFFFF]+$"
+        static let hostedZoneId = "^[A-Z0-9]{1,\(Limits.hostedZoneIdLength)}$"
         static let templateFree = "^(?!.*(\\{\\{|\\}\\})).+$"
         static let relativePath = "^(?!/)(?!(.*/)?\\.\\.(/|$))(?!.*(\\{\\{|\\}\\})).+$"
         static let environmentName = "^[A-Za-z_][A-Za-z0-9_]*$"
@@ -49,10 +53,17 @@ public enum BlueprintSchema {
             let required = keys.filter(\.required).map(\.name)
             if !required.isEmpty { result["required"] = required }
             return result
-        case .map(let keys, let values):
-            return ["type": "object", "propertyNames": schema(.value(keys)), "additionalProperties": schema(values)]
-        case .list(let item):
-            return ["type": "array", "items": schema(item)]
+        case .map(let keys, let values, let limit):
+            var result: [String: Any] = ["type": "object", "propertyNames": schema(.value(keys)), "additionalProperties": schema(values)]
+            if let limit { result["maxProperties"] = limit }
+            return result
+        case .list(let item, let count):
+            var result: [String: Any] = ["type": "array", "items": schema(item)]
+            if let count {
+                if count.lowerBound > 0 { result["minItems"] = count.lowerBound }
+                result["maxItems"] = count.upperBound
+            }
+            return result
         case .either(let shapes):
             return ["anyOf": shapes.map(schema)]
         case .value(let value):
@@ -91,16 +102,16 @@ public enum BlueprintSchema {
         }
         switch value {
         case .name: return string(Pattern.name)
-        case .text: return ["type": "string", "minLength": 1]
+        case .text: return string(Pattern.singleLine)
+        case .multilineText: return string(Pattern.multiline)
+        case .hostedZoneId: return string(Pattern.hostedZoneId)
         case .templateFreeText: return string(Pattern.templateFree)
         case .relativePath: return string(Pattern.relativePath)
         case .httpsURL: return string("^https://")
         case .hostname: return string(Pattern.hostname, ["maxLength": 253])
         case .httpPath: return string(Pattern.httpPath, ["maxLength": 255])
-        case .integer(let min, let max):
-            var result: [String: Any] = ["type": "integer", "minimum": min]
-            if let max { result["maximum"] = max }
-            return result
+        case .integer(let range):
+            return ["type": "integer", "minimum": range.lowerBound, "maximum": range.upperBound]
         case .boolean: return ["type": "boolean"]
         case .duration: return string(Pattern.duration, ["minLength": 1])
         case .percentage: return string(Pattern.percentage)
