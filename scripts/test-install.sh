@@ -39,4 +39,7 @@ page=$(MANPATH="$prefix/share/man" MANWIDTH=100 man meridian 2>/dev/null | col -
 for sub in $("$prefix/bin/meridian" --help | awk '/^SUBCOMMANDS:/ {on=1; next} on && /^  [a-z][-a-z]* / {print $1}'); do
   grep -qw "$sub" <<< "$page" || fail "man page lacks '$sub'"
 done
-echo "install: make install PREFIX=… installs a working binary, completions and man page (ok)"
+make uninstall PREFIX="$prefix"
+left=$(find "$prefix" -type f)
+[ -z "$left" ] || fail "make uninstall left: $left"
+echo "install: make install PREFIX=… installs a working binary, completions and man page; make uninstall removes them (ok)"
