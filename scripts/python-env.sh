@@ -17,6 +17,18 @@ if [ ! -x "$meridian_venv/bin/python" ]; then
   fi
 fi
 export PATH="$meridian_venv/bin:$PATH"
-if [ $# -gt 0 ] && ! "$meridian_venv/bin/python" -m pip show --quiet "$@" > /dev/null 2>&1; then
-  "$meridian_venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
+# Install only the distributions that are missing (one interpreter start, no network when all are there).
+meridian_missing=$("$meridian_venv/bin/python" - "$@" <<'PY'
+import sys
+from importlib import metadata
+for name in sys.argv[1:]:
+    try:
+        metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        print(name)
+PY
+)
+if [ -n "$meridian_missing" ]; then
+  # shellcheck disable=SC2086  # one distribution name per word
+  "$meridian_venv/bin/python" -m pip install --quiet --disable-pip-version-check $meridian_missing
 fi
