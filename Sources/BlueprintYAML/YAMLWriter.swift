@@ -1,0 +1,433 @@
+/// Writes block-style YAML straight into a byte buffer, producing the bytes libyaml's emitter
+/// produces for the same events with the settings `LibYAMLEmitter` uses (UTF-8, unicode on,
+/// indent 2, no line folding, explicit `---`, implicit document end).
+///
+/// libyaml's emitter costs an event allocation, a copy and a state-machine dispatch per node;
+/// generating 40,000 manifests spent most of its time there. This writer keeps libyaml's
+/// decisions — which scalar style, when a key needs `? `, where a line breaks — by following
+/// its emitter (`emitter.c` of libyaml 0.2.5) step for step for the subset of events Meridian
+/// emits: block collections, `{}`/`[]` for empty ones, untagged scalars, no anchors.
+/// `YAMLWriterTests` checks it byte for byte against libyaml on random documents.
+public struct YAMLWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    // The emitter state libyaml keeps, with the same names and meaning.
+    /// Columns of the current block level; -1 before the root collection.
+    private var indent = -1
+    /// The output ends with whitespace (a space, an indicator that acts as one, or a line start).
+    private var whitespace = true
+    /// Only indentation and indicators such as `-` are on the current line so far.
+    private var indention = true
+    /// Current column; read only while `indention` holds, when the line is spaces and ASCII indicators.
+    private var column = 0
+
+    private static let indentStep = 2
+    /// libyaml's limit for a simple (`key: value`) key, in bytes.
+    private static let simpleKeyLimit = 128
+
+    public init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// A comment line before the first document (`#` alone for an empty line).
+    public mutating func comment(_ line: String) {
+        if line.isEmpty {
+            bytes.append(UInt8(ascii: "#"))
+        } else {
+            bytes.append(UInt8(ascii: "#"))
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: line.utf8)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// One `---` document.
+    public mutating func document(_ value: YAMLValue) {
+        writeIndent()
+        writeIndicator("---", needsWhitespace: true, isWhitespace: false, isIndention: false)
+        node(value, inMapping: false, simpleKey: false)
+        writeIndent()  // the implicit document end: close the last line
+    }
+
+    // MARK: - Nodes
+
+    private mutating func node(_ value: YAMLValue, inMapping: Bool, simpleKey: Bool) {
+        switch value {
+        case .string(let text):
+            scalar(text, forceDoubleQuotes: YAMLEmitter.needsQuotes(text), simpleKey: simpleKey)
+        case .int(let number):
+            scalar(String(number), forceDoubleQuotes: false, simpleKey: simpleKey)
+        case .bool(let flag):
+            scalar(flag ? "true" : "false", forceDoubleQuotes: false, simpleKey: simpleKey)
+        case .sequence(let items):
+            if items.isEmpty {
+                emptyFlowCollection(open: "[", close: "]")
+                return
+            }
+            let saved = indent
+            increaseBlockIndent(indentless: inMapping && !indention)
+            for item in items {
+                writeIndent()
+                writeIndicator("-", needsWhitespace: true, isWhitespace: false, isIndention: true)
+                node(item, inMapping: false, simpleKey: false)
+            }
+            indent = saved
+        case .mapping(let pairs):
+            if pairs.isEmpty {
+                emptyFlowCollection(open: "{", close: "}")
+                return
+            }
+            let saved = indent
+            increaseBlockIndent(indentless: false)
+            for (key, item) in pairs {
+                writeIndent()
+                let analysis = ScalarAnalysis(key)
+                if !analysis.multiline && key.utf8.count <= Self.simpleKeyLimit {
+                    scalar(key, analysis, forceDoubleQuotes: YAMLEmitter.needsQuotes(key), simpleKey: true)
+                    writeIndicator(":", needsWhitespace: false, isWhitespace: false, isIndention: false)
+                } else {
+                    // A long or multi-line key: libyaml's explicit `? key` / `: value` form.
+                    writeIndicator("?", needsWhitespace: true, isWhitespace: false, isIndention: true)
+                    scalar(key, analysis, forceDoubleQuotes: YAMLEmitter.needsQuotes(key), simpleKey: false)
+                    writeIndent()
+                    writeIndicator(":", needsWhitespace: true, isWhitespace: false, isIndention: true)
+                }
+                node(item, inMapping: true, simpleKey: false)
+            }
+            indent = saved
+        }
+    }
+
+    private mutating func emptyFlowCollection(open: StaticString, close: StaticString) {
+        writeIndicator(open, needsWhitespace: true, isWhitespace: true, isIndention: false)
+        writeIndicator(close, needsWhitespace: false, isWhitespace: false, isIndention: false)
+    }
+
+    private mutating func increaseBlockIndent(indentless: Bool) {
+        if indent < 0 {
+            indent = 0
+        } else if !indentless {
+            indent += Self.indentStep
+        }
+    }
+
+    private mutating func scalar(_ text: String, forceDoubleQuotes: Bool, simpleKey: Bool) {
+        // A double-quoted value needs no analysis: only a key's style depends on more.
+        let analysis = forceDoubleQuotes && !simpleKey ? ScalarAnalysis.doubleQuotedOnly : ScalarAnalysis(text)
+        scalar(text, analysis, forceDoubleQuotes: forceDoubleQuotes, simpleKey: simpleKey)
+    }
+
+    private mutating func scalar(_ text: String, _ analysis: ScalarAnalysis, forceDoubleQuotes: Bool, simpleKey: Bool) {
+        // libyaml's yaml_emitter_select_scalar_style for block context and untagged scalars.
+        var style = forceDoubleQuotes ? Style.doubleQuoted : .plain
+        if simpleKey && analysis.multiline { style = .doubleQuoted }
+        if style == .plain && (!analysis.blockPlainAllowed || (analysis.isEmpty && simpleKey)) {
+            style = .singleQuoted
+        }
+        if style == .singleQuoted && !analysis.singleQuotedAllowed { style = .doubleQuoted }
+
+        // A scalar is indented one step deeper than its collection (libyaml's flow increase).
+        let saved = indent
+        indent = indent < 0 ? Self.indentStep : indent + Self.indentStep
+        var text = text
+        text.withUTF8 { utf8 in
+            switch style {
+            case .plain: writePlain(utf8)
+            case .singleQuoted: writeSingleQuoted(utf8)
+            case .doubleQuoted: writeDoubleQuoted(utf8)
+            }
+        }
+        indent = saved
+    }
+
+    private enum Style { case plain, singleQuoted, doubleQuoted }
+
+    // MARK: - Writing (libyaml's yaml_emitter_write_*)
+
+    private mutating func putBreak() {
+        bytes.append(UInt8(ascii: "\n"))
+        column = 0
+    }
+
+    private mutating func writeIndent() {
+        let target = max(indent, 0)
+        if !indention || column > target || (column == target && !whitespace) {
+            putBreak()
+        }
+        while column < target {
+            bytes.append(UInt8(ascii: " "))
+            column += 1
+        }
+        whitespace = true
+        indention = true
+    }
+
+    private mutating func writeIndicator(_ indicator: StaticString, needsWhitespace: Bool, isWhitespace: Bool, isIndention: Bool) {
+        if needsWhitespace && !whitespace {
+            bytes.append(UInt8(ascii: " "))
+            column += 1
+        }
+        let text = UnsafeBufferPointer(start: indicator.utf8Start, count: indicator.utf8CodeUnitCount)
+        bytes.append(contentsOf: text)
+        column += text.count
+        whitespace = isWhitespace
+        indention = indention && isIndention
+    }
+
+    private mutating func writePlain(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // A plain scalar never holds a line break (analysis forbids it), so it is copied as is.
+        if !whitespace && !utf8.isEmpty { bytes.append(UInt8(ascii: " ")) }
+        bytes.append(contentsOf: utf8)
+        whitespace = false
+        indention = false
+    }
+
+    private mutating func writeSingleQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        writeIndicator("'", needsWhitespace: true, isWhitespace: false, isIndention: false)
+        var afterBreak = false
+        var position = 0
+        while position < utf8.count {
+            let width = UTF8Scan.width(utf8[position])
+            if UTF8Scan.isBreak(utf8, position) {
+                // A single-quoted line break folds to a space, so "\n" is written as an empty line.
+                if !afterBreak && utf8[position] == UInt8(ascii: "\n") { putBreak() }
+                if utf8[position] == UInt8(ascii: "\n") {
+                    putBreak()
+                } else {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[position..<position + width]))
+                    column = 0
+                }
+                indention = true
+                afterBreak = true
+            } else {
+                if afterBreak { writeIndent() }
+                if utf8[position] == UInt8(ascii: "'") { bytes.append(UInt8(ascii: "'")) }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[position..<position + width]))
+                indention = false
+                afterBreak = false
+            }
+            position += width
+        }
+        if afterBreak { writeIndent() }
+        writeIndicator("'", needsWhitespace: false, isWhitespace: false, isIndention: false)
+        whitespace = false
+        indention = false
+    }
+
+    private mutating func writeDoubleQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        writeIndicator("\"", needsWhitespace: true, isWhitespace: false, isIndention: false)
+        var position = 0
+        var runStart = 0
+        while position < utf8.count {
+            let byte = utf8[position]
+            let width = UTF8Scan.width(byte)
+            let needsEscape = !UTF8Scan.isPrintable(utf8, position) || UTF8Scan.isByteOrderMark(utf8, position)
+                || UTF8Scan.isBreak(utf8, position) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            if needsEscape {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+                writeEscape(UTF8Scan.scalarValue(utf8, position))
+                runStart = position + width
+            }
+            position += width
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        writeIndicator("\"", needsWhitespace: false, isWhitespace: false, isIndention: false)
+        whitespace = false
+        indention = false
+    }
+
+    private mutating func writeEscape(_ value: UInt32) {
+        bytes.append(UInt8(ascii: "\\"))
+        let short: Character? = switch value {
+        case 0x00: "0"
+        case 0x07: "a"
+        case 0x08: "b"
+        case 0x09: "t"
+        case 0x0A: "n"
+        case 0x0B: "v"
+        case 0x0C: "f"
+        case 0x0D: "r"
+        case 0x1B: "e"
+        case 0x22: "\""
+        case 0x5C: "\\"
+        case 0x85: "N"
+        case 0xA0: "_"
+        case 0x2028: "L"
+        case 0x2029: "P"
+        default: nil
+        }
+        if let short {
+            bytes.append(short.asciiValue!)
+            return
+        }
+        let (marker, digits): (UInt8, Int) = value <= 0xFF ? (UInt8(ascii: "x"), 2) : value <= 0xFFFF ? (UInt8(ascii: "u"), 4) : (UInt8(ascii: "U"), 8)
+        bytes.append(marker)
+        for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
+            let digit = UInt8((value >> UInt32(shift)) & 0xF)
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10)
+        }
+    }
+}
+
+/// What libyaml's yaml_emitter_analyze_scalar finds out about a scalar: which styles can
+/// carry it unchanged. Only the block-context answers are kept; Meridian writes no flow scalars.
+struct ScalarAnalysis {
+    var isEmpty = false
+    var multiline = false
+    var blockPlainAllowed = true
+    var singleQuotedAllowed = true
+
+    /// Stands in when double quotes are decided already.
+    static let doubleQuotedOnly = ScalarAnalysis()
+
+    private init() {}
+
+    init(_ text: String) {
+        var text = text
+        self = text.withUTF8 { ScalarAnalysis($0) }
+    }
+
+    init(_ s: UnsafeBufferPointer<UInt8>) {
+        if s.isEmpty {
+            isEmpty = true
+            return
+        }
+        // The common case, a name or a path, settles in one table lookup per byte.
+        if UTF8Scan.isPlainFast(s) { return }
+
+        var blockIndicators = false
+        var lineBreaks = false, specialCharacters = false
+        var leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false
+        var breakSpace = false, spaceBreak = false
+        var previousSpace = false, previousBreak = false
+
+        let dash = UInt8(ascii: "-"), dot = UInt8(ascii: ".")
+        if s.count >= 3 && ((s[0] == dash && s[1] == dash && s[2] == dash) || (s[0] == dot && s[1] == dot && s[2] == dot)) {
+            blockIndicators = true
+        }
+        var precededByWhitespace = true
+        var followedByWhitespace = UTF8Scan.isBlankOrEnd(s, UTF8Scan.width(s[0]))
+        var position = 0
+        while position < s.count {
+            let byte = s[position]
+            let width = UTF8Scan.width(byte)
+            if position == 0 {
+                switch byte {
+                case UInt8(ascii: "#"), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+                     UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"),
+                     UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"),
+                     UInt8(ascii: "`"):
+                    blockIndicators = true
+                case UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+                    if followedByWhitespace { blockIndicators = true }
+                default: break
+                }
+            } else {
+                if byte == UInt8(ascii: ":") && followedByWhitespace { blockIndicators = true }
+                if byte == UInt8(ascii: "#") && precededByWhitespace { blockIndicators = true }
+            }
+            if !UTF8Scan.isPrintable(s, position) { specialCharacters = true }
+            let isBreak = UTF8Scan.isBreak(s, position)
+            if isBreak { lineBreaks = true }
+            if byte == UInt8(ascii: " ") {
+                if position == 0 { leadingSpace = true }
+                if position + width == s.count { trailingSpace = true }
+                if previousBreak { breakSpace = true }
+                previousSpace = true
+                previousBreak = false
+            } else if isBreak {
+                if position == 0 { leadingBreak = true }
+                if position + width == s.count { trailingBreak = true }
+                if previousSpace { spaceBreak = true }
+                previousSpace = false
+                previousBreak = true
+            } else {
+                previousSpace = false
+                previousBreak = false
+            }
+            precededByWhitespace = UTF8Scan.isBlankOrEnd(s, position)
+            position += width
+            if position < s.count {
+                followedByWhitespace = UTF8Scan.isBlankOrEnd(s, position + UTF8Scan.width(s[position]))
+            }
+        }
+
+        multiline = lineBreaks
+        if leadingSpace || leadingBreak || trailingSpace || trailingBreak || lineBreaks || blockIndicators {
+            blockPlainAllowed = false
+        }
+        if breakSpace || spaceBreak || specialCharacters {
+            blockPlainAllowed = false
+            singleQuotedAllowed = false
+        }
+    }
+}
+
+/// libyaml's character classes (yaml_private.h) over UTF-8 bytes. Swift strings are valid
+/// UTF-8, so a lead byte always has its continuation bytes after it.
+enum UTF8Scan {
+    static func width(_ lead: UInt8) -> Int {
+        lead & 0x80 == 0 ? 1 : lead & 0xE0 == 0xC0 ? 2 : lead & 0xF0 == 0xE0 ? 3 : 4
+    }
+
+    /// Characters libyaml writes unescaped: LF, printable ASCII and the BMP outside the
+    /// C1 controls, surrogates, BOM and U+FFFE/U+FFFF. Characters beyond the BMP are escaped.
+    static func isPrintable(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        let b = s[i]
+        switch b {
+        case 0x0A, 0x20...0x7E, 0xC3...0xEC, 0xEE: return true
+        case 0xC2: return s[i + 1] >= 0xA0
+        case 0xED: return s[i + 1] < 0xA0
+        case 0xEF: return !(s[i + 1] == 0xBB && s[i + 2] == 0xBF) && !(s[i + 1] == 0xBF && (s[i + 2] == 0xBE || s[i + 2] == 0xBF))
+        default: return false
+        }
+    }
+
+    static func isByteOrderMark(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        s[i] == 0xEF && i + 2 < s.count && s[i + 1] == 0xBB && s[i + 2] == 0xBF
+    }
+
+    /// CR, LF, NEL, LS and PS: YAML 1.1's line breaks.
+    static func isBreak(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        switch s[i] {
+        case 0x0D, 0x0A: return true
+        case 0xC2: return s[i + 1] == 0x85
+        case 0xE2: return s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)
+        default: return false
+        }
+    }
+
+    /// libyaml's IS_BLANKZ: space, tab, a break, NUL — or the end of the string (its terminator).
+    static func isBlankOrEnd(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        guard i < s.count else { return true }
+        let b = s[i]
+        return b == 0x20 || b == 0x09 || b == 0 || isBreak(s, i)
+    }
+
+    static func scalarValue(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
+        let lead = s[i]
+        let width = width(lead)
+        var value = UInt32(width == 1 ? lead & 0x7F : width == 2 ? lead & 0x1F : width == 3 ? lead & 0x0F : lead & 0x07)
+        for k in 1..<max(width, 1) { value = (value << 6) | UInt32(s[i + k] & 0x3F) }
+        return value
+    }
+
+    /// Bytes that never make a plain scalar unsafe wherever they stand: letters, digits and
+    /// `$ ( ) + . / ; < = > ^ _ ~` and `-` (risky only first or as `---`, checked separately).
+    private static let plainEverywhere: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789$()+./;<=^_~-".utf8 {
+            table[Int(byte)] = true
+        }
+        return table
+    }()
+
+    /// True when the full analysis would allow every style: only `plainEverywhere` bytes, and
+    /// no leading `-` that reads as an indicator (`-` alone, or the `---` document marker).
+    static func isPlainFast(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in s where !plainEverywhere[Int(byte)] { return false }
+        let dash = UInt8(ascii: "-")
+        if s[0] == dash && (s.count == 1 || (s.count >= 3 && s[1] == dash && s[2] == dash)) { return false }
+        return true
+    }
+}
