@@ -28,7 +28,7 @@ public enum YAMLEmitter {
         var writer = YAMLWriter(capacity: 1024)
         for line in header { writer.comment(line) }
         for document in documents { writer.document(document) }
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.takeText()
     }
 
     private static let nonStringWords: Set<String> = [
@@ -40,25 +40,53 @@ public enum YAMLEmitter {
         ".nan", ".NaN", ".NAN", "<<", "=",
     ]
 
-    // A byte-indexed table instead of sets: this runs for every key and value emitted.
-    private static let numberStartBit: UInt8 = 1, numberCharacterBit: UInt8 = 2, wordStartBit: UInt8 = 4
-    private static let byteClass: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for byte in "0123456789+-.".utf8 { table[Int(byte)] |= numberStartBit }
-        for byte in "0123456789+-._:eExXoObBabcdefABCDEFtTzZ ".utf8 { table[Int(byte)] |= numberCharacterBit }
-        for word in nonStringWords { if let byte = word.utf8.first { table[Int(byte)] |= wordStartBit } }
-        return table
-    }()
-
     /// True when a plain scalar with this text would be read back as something other than a
     /// string by a YAML 1.1 or 1.2 reader (booleans like `on`, nulls, numbers like `0123`,
     /// `1e3`, `0x1F`, `1:30`, timestamps). Such strings are emitted double-quoted.
     public static func needsQuotes(_ text: String) -> Bool {
-        guard let first = text.utf8.first else { return true }
-        if text.utf8.count <= 6 && byteClass[Int(first)] & wordStartBit != 0 && nonStringWords.contains(text) { return true }
+        withUTF8(text) { needsQuotes(utf8: $0) }
+    }
+
+    static func needsQuotes(utf8 text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = text.first else { return true }
+        if text.count <= 6 && startsNonStringWord(first) && nonStringWords.contains(String(decoding: text, as: UTF8.self)) {
+            return true
+        }
         // Every YAML number and timestamp starts with a digit, a sign or a dot and uses only
         // these characters; quoting all such strings also covers forms like `1_000` or `0b101`.
-        guard byteClass[Int(first)] & numberStartBit != 0 else { return false }
-        return text.utf8.allSatisfy { byteClass[Int($0)] & numberCharacterBit != 0 }
+        guard startsNumber(first) else { return false }
+        for byte in text where !inNumber(byte) { return false }
+        return true
+    }
+
+    // Switches, not tables: these run for every key and value, and a global table costs a
+    // lazy-initialisation check per use.
+
+    /// The first bytes of `nonStringWords`: `~ . + - < =` and `n N y Y t T f F o O`.
+    @inline(__always) private static func startsNonStringWord(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x7E, 0x2E, 0x2B, 0x2D, 0x3C, 0x3D: true  // ~ . + - < =
+        case 0x6E, 0x4E, 0x79, 0x59, 0x74, 0x54, 0x66, 0x46, 0x6F, 0x4F: true  // n N y Y t T f F o O
+        default: false
+        }
+    }
+
+    /// A digit, `+`, `-` or `.`.
+    @inline(__always) private static func startsNumber(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x2B, 0x2D, 0x2E: true
+        default: false
+        }
+    }
+
+    /// Digits, hex digits, `+ - . _ :`, space, the radix letters `x o b` and the timestamp
+    /// letters `t z`, either case.
+    @inline(__always) private static func inNumber(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x61...0x66, 0x41...0x46: true  // 0-9 a-f A-F
+        case 0x2B, 0x2D, 0x2E, 0x5F, 0x3A, 0x20: true  // + - . _ : space
+        case 0x78, 0x58, 0x6F, 0x4F, 0x74, 0x54, 0x7A, 0x5A: true  // x X o O t T z Z
+        default: false
+        }
     }
 }

@@ -29,6 +29,17 @@ public struct YAMLWriter {
         bytes.reserveCapacity(capacity)
     }
 
+    /// The text written so far; the writer starts over, keeping its buffer for the next file.
+    public mutating func takeText() -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        bytes.removeAll(keepingCapacity: true)
+        indent = -1
+        whitespace = true
+        indention = true
+        column = 0
+        return text
+    }
+
     /// A comment line before the first document (`#` alone for an empty line).
     public mutating func comment(_ line: String) {
         if line.isEmpty {
@@ -54,11 +65,15 @@ public struct YAMLWriter {
     private mutating func node(_ value: YAMLValue, inMapping: Bool, simpleKey: Bool) {
         switch value {
         case .string(let text):
-            scalar(text, forceDoubleQuotes: YAMLEmitter.needsQuotes(text), simpleKey: simpleKey)
+            withUTF8(text) { utf8 in
+                // A double-quoted value needs no analysis: only a key's style depends on more.
+                let quoted = YAMLEmitter.needsQuotes(utf8: utf8)
+                scalar(utf8, quoted ? .doubleQuotedOnly : ScalarAnalysis(utf8), forceDoubleQuotes: quoted, simpleKey: simpleKey)
+            }
         case .int(let number):
-            scalar(String(number), forceDoubleQuotes: false, simpleKey: simpleKey)
+            plainToken(String(number))
         case .bool(let flag):
-            scalar(flag ? "true" : "false", forceDoubleQuotes: false, simpleKey: simpleKey)
+            plainToken(flag ? "true" : "false")
         case .sequence(let items):
             if items.isEmpty {
                 emptyFlowCollection(open: "[", close: "]")
@@ -81,16 +96,19 @@ public struct YAMLWriter {
             increaseBlockIndent(indentless: false)
             for (key, item) in pairs {
                 writeIndent()
-                let analysis = ScalarAnalysis(key)
-                if !analysis.multiline && key.utf8.count <= Self.simpleKeyLimit {
-                    scalar(key, analysis, forceDoubleQuotes: YAMLEmitter.needsQuotes(key), simpleKey: true)
-                    writeIndicator(":", needsWhitespace: false, isWhitespace: false, isIndention: false)
-                } else {
-                    // A long or multi-line key: libyaml's explicit `? key` / `: value` form.
-                    writeIndicator("?", needsWhitespace: true, isWhitespace: false, isIndention: true)
-                    scalar(key, analysis, forceDoubleQuotes: YAMLEmitter.needsQuotes(key), simpleKey: false)
-                    writeIndent()
-                    writeIndicator(":", needsWhitespace: true, isWhitespace: false, isIndention: true)
+                withUTF8(key) { utf8 in
+                    let analysis = ScalarAnalysis(utf8)
+                    let quoted = YAMLEmitter.needsQuotes(utf8: utf8)
+                    if !analysis.multiline && utf8.count <= Self.simpleKeyLimit {
+                        scalar(utf8, analysis, forceDoubleQuotes: quoted, simpleKey: true)
+                        writeIndicator(":", needsWhitespace: false, isWhitespace: false, isIndention: false)
+                    } else {
+                        // A long or multi-line key: libyaml's explicit `? key` / `: value` form.
+                        writeIndicator("?", needsWhitespace: true, isWhitespace: false, isIndention: true)
+                        scalar(utf8, analysis, forceDoubleQuotes: quoted, simpleKey: false)
+                        writeIndent()
+                        writeIndicator(":", needsWhitespace: true, isWhitespace: false, isIndention: true)
+                    }
                 }
                 node(item, inMapping: true, simpleKey: false)
             }
@@ -111,17 +129,19 @@ public struct YAMLWriter {
         }
     }
 
-    private mutating func scalar(_ text: String, forceDoubleQuotes: Bool, simpleKey: Bool) {
-        // A double-quoted value needs no analysis: only a key's style depends on more.
-        let analysis = forceDoubleQuotes && !simpleKey ? ScalarAnalysis.doubleQuotedOnly : ScalarAnalysis(text)
-        scalar(text, analysis, forceDoubleQuotes: forceDoubleQuotes, simpleKey: simpleKey)
+    /// An int or bool: digits, a sign or letters that every style analysis leaves plain.
+    private mutating func plainToken(_ text: String) {
+        let saved = indent
+        indent = indent < 0 ? Self.indentStep : indent + Self.indentStep
+        withUTF8(text) { writePlain($0) }
+        indent = saved
     }
 
-    private mutating func scalar(_ text: String, _ analysis: ScalarAnalysis, forceDoubleQuotes: Bool, simpleKey: Bool) {
+    private mutating func scalar(_ utf8: UnsafeBufferPointer<UInt8>, _ analysis: ScalarAnalysis, forceDoubleQuotes: Bool, simpleKey: Bool) {
         // libyaml's yaml_emitter_select_scalar_style for block context and untagged scalars.
         var style = forceDoubleQuotes ? Style.doubleQuoted : .plain
         if simpleKey && analysis.multiline { style = .doubleQuoted }
-        if style == .plain && (!analysis.blockPlainAllowed || (analysis.isEmpty && simpleKey)) {
+        if style == .plain && (!analysis.blockPlainAllowed || (utf8.isEmpty && simpleKey)) {
             style = .singleQuoted
         }
         if style == .singleQuoted && !analysis.singleQuotedAllowed { style = .doubleQuoted }
@@ -129,13 +149,10 @@ public struct YAMLWriter {
         // A scalar is indented one step deeper than its collection (libyaml's flow increase).
         let saved = indent
         indent = indent < 0 ? Self.indentStep : indent + Self.indentStep
-        var text = text
-        text.withUTF8 { utf8 in
-            switch style {
-            case .plain: writePlain(utf8)
-            case .singleQuoted: writeSingleQuoted(utf8)
-            case .doubleQuoted: writeDoubleQuoted(utf8)
-            }
+        switch style {
+        case .plain: writePlain(utf8)
+        case .singleQuoted: writeSingleQuoted(utf8)
+        case .doubleQuoted: writeDoubleQuoted(utf8)
         }
         indent = saved
     }
@@ -269,10 +286,17 @@ public struct YAMLWriter {
     }
 }
 
+/// Runs `body` on the string's UTF-8 bytes without copying them (native strings are contiguous).
+@inline(__always)
+func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+    var copy = text
+    return copy.withUTF8(body)
+}
+
 /// What libyaml's yaml_emitter_analyze_scalar finds out about a scalar: which styles can
 /// carry it unchanged. Only the block-context answers are kept; Meridian writes no flow scalars.
 struct ScalarAnalysis {
-    var isEmpty = false
     var multiline = false
     var blockPlainAllowed = true
     var singleQuotedAllowed = true
@@ -282,16 +306,8 @@ struct ScalarAnalysis {
 
     private init() {}
 
-    init(_ text: String) {
-        var text = text
-        self = text.withUTF8 { ScalarAnalysis($0) }
-    }
-
     init(_ s: UnsafeBufferPointer<UInt8>) {
-        if s.isEmpty {
-            isEmpty = true
-            return
-        }
+        if s.isEmpty { return }
         // The common case, a name or a path, settles in one table lookup per byte.
         if UTF8Scan.isPlainFast(s) { return }
 
@@ -413,19 +429,20 @@ enum UTF8Scan {
     }
 
     /// Bytes that never make a plain scalar unsafe wherever they stand: letters, digits and
-    /// `$ ( ) + . / ; < = > ^ _ ~` and `-` (risky only first or as `---`, checked separately).
-    private static let plainEverywhere: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789$()+./;<=^_~-".utf8 {
-            table[Int(byte)] = true
+    /// `$ ( ) + - . / ; < = ^ _ ~` (`-` is risky only first, which `isPlainFast` checks).
+    /// A switch, not a table: a global table costs a lazy-initialisation check per use.
+    @inline(__always) static func isPlainEverywhere(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39: true  // a-z A-Z 0-9
+        case 0x24, 0x28, 0x29, 0x2B, 0x2D, 0x2E, 0x2F, 0x3B, 0x3C, 0x3D, 0x5E, 0x5F, 0x7E: true  // $()+-./;<=^_~
+        default: false
         }
-        return table
-    }()
+    }
 
     /// True when the full analysis would allow every style: only `plainEverywhere` bytes, and
     /// no leading `-` that reads as an indicator (`-` alone, or the `---` document marker).
     static func isPlainFast(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in s where !plainEverywhere[Int(byte)] { return false }
+        for byte in s where !isPlainEverywhere(byte) { return false }
         let dash = UInt8(ascii: "-")
         if s[0] == dash && (s.count == 1 || (s.count >= 3 && s[1] == dash && s[2] == dash)) { return false }
         return true

@@ -55,13 +55,29 @@ public enum Pipeline {
         return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation)
     }
 
-    /// Every output file of a valid blueprint, sorted by path.
+    /// Every output file of a valid blueprint, sorted by path. Regions are generated in
+    /// parallel, next to the delivery, DNS and report files; the result does not depend on
+    /// which finishes first.
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil) -> Generated {
         let topology = topology ?? Topology(blueprint)
-        var files = KubernetesGenerator.files(for: topology)
-        if let applicationSet = ApplicationSetGenerator.file(for: topology) { files.append(applicationSet) }
-        files += Route53Generator.files(for: topology)
-        files.append(ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology)))
+        let regions = topology.servingRegions
+        let files = PhaseTimings.measure("generate (parallel, wall)") {
+            // Job 0, the report and the rest, is the longest single job, so it starts first.
+            Parallel.map(regions.count + 1) { job -> [GeneratedFile] in
+                guard job == 0 else {
+                    return PhaseTimings.measure("kubernetes manifests (sum over threads)") {
+                        KubernetesGenerator.files(forRegion: regions[job - 1], of: topology)
+                    }
+                }
+                var files: [GeneratedFile] = []
+                if let applicationSet = ApplicationSetGenerator.file(for: topology) { files.append(applicationSet) }
+                files += PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }
+                files.append(PhaseTimings.measure("REPORT.md") {
+                    ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology))
+                })
+                return files
+            }.flatMap { $0 }
+        }
         var notices: [String] = []
         if blueprint.gitops == nil {
             notices.append("\(blueprint.file): note: no 'gitops' section, so no Argo CD ApplicationSet is generated")

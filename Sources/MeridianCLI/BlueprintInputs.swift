@@ -23,7 +23,9 @@ struct BlueprintInputs: ParsableArguments {
         for file in files {
             do {
                 let bytes = try SourceLoader.load(file)
-                loaded.analyses.append(Pipeline.analyze(file: file, bytes: bytes))
+                loaded.analyses.append(PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
+                    Pipeline.analyze(file: file, bytes: bytes)
+                })
             } catch {
                 loaded.unreadable.append(error)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 
 @main
@@ -13,10 +14,13 @@ struct Meridian: ParsableCommand {
 
     /// Usage errors exit 2 (the spec's code for bad usage), not ArgumentParser's 64.
     static func main() {
+        PhaseTimings.start()
         do {
             var command = try parseAsRoot()
             try command.run()
+            PhaseTimings.report()
         } catch {
+            PhaseTimings.report()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

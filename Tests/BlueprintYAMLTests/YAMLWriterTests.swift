@@ -204,6 +204,9 @@ enum RandomDocument {
         "https://example.com/a?b=c#d", "{{.region}}", "${VAR}", "%TAG", "line1\nline2\nline3",
         String(repeating: "long ", count: 60), String(repeating: "x", count: 129), String(repeating: "é", count: 70),
         String(repeating: "a: b ", count: 40), String(repeating: "line\n", count: 30),
+        // Every spelling YAML 1.1 or 1.2 gives a keyword.
+        "Yes", "YES", "No", "NO", "On", "ON", "Off", "OFF", "True", "false", "FALSE",
+        ".Inf", ".INF", "+.inf", "+.Inf", "-.Inf", "-.INF", ".NaN", ".NAN",
     ]
 
     private static let fragments: [String] = [

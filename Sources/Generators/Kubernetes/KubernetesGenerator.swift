@@ -4,38 +4,54 @@ import Resilience
 
 /// Per-region manifests: `clusters/<region>/{namespace,<service>,kustomization}.yaml`.
 public enum KubernetesGenerator {
+    /// Every region's files, regions in `servingRegions` order, generated in parallel.
     public static func files(for topology: Topology) -> [GeneratedFile] {
+        let regions = topology.servingRegions
+        return Parallel.map(regions.count) { files(forRegion: regions[$0], of: topology) }.flatMap { $0 }
+    }
+
+    /// One region's directory: its namespace, one file per service placed there, and the
+    /// kustomization listing them.
+    public static func files(forRegion region: String, of topology: Topology) -> [GeneratedFile] {
         let blueprint = topology.blueprint
         let header = GeneratedHeader.lines(blueprint: blueprint.name)
-        var files: [GeneratedFile] = []
-        for region in topology.servingRegions {
-            let placements = topology.placements(inRegion: region)
-            let directory = "clusters/\(region)"
-            let zone = placements.first?.residencyZone ?? ""
-            files.append(GeneratedFile(
-                path: "\(directory)/namespace.yaml",
-                contents: YAMLEmitter.emit([NamespaceGenerator.make(blueprint, region: region, residencyZone: zone)], header: header)))
-            var resources = ["namespace.yaml"]
-            for placement in placements {
-                guard let service = blueprint.service(placement.service) else { continue }
-                let workload = WorkloadContext(blueprint: blueprint, topology: topology, service: service, placement: placement)
-                let data = ConfigMapGenerator.data(workload)
-                let configHash = StableHash.fnv1a(data.map { "\($0.0)=\($0.1)" }.joined(separator: "\n"))
-                let documents = [
-                    DeploymentGenerator.make(workload, configHash: configHash),
-                    ServiceGenerator.make(workload),
-                    PodDisruptionBudgetGenerator.make(workload),
-                    HorizontalPodAutoscalerGenerator.make(workload),
-                    ConfigMapGenerator.make(workload, data: data),
-                ]
-                let name = "\(service.name).yaml"
-                resources.append(name)
-                files.append(GeneratedFile(path: "\(directory)/\(name)", contents: YAMLEmitter.emit(documents, header: header)))
-            }
-            files.append(GeneratedFile(
-                path: "\(directory)/kustomization.yaml",
-                contents: YAMLEmitter.emit([KustomizationGenerator.make(resources: resources)], header: header)))
+        let placements = topology.placements(inRegion: region)
+        let directory = "clusters/\(region)"
+        // One buffer for the whole region: each file is written into it and copied out.
+        var writer = YAMLWriter(capacity: 1 << 16)
+        func file(_ name: String, _ documents: [YAMLValue]) -> GeneratedFile {
+            for line in header { writer.comment(line) }
+            for document in documents { writer.document(document) }
+            return GeneratedFile(path: "\(directory)/\(name)", contents: writer.takeText())
         }
+
+        var files: [GeneratedFile] = []
+        files.reserveCapacity(placements.count + 2)
+        let zone = placements.first?.residencyZone ?? ""
+        files.append(file("namespace.yaml", [NamespaceGenerator.make(blueprint, region: region, residencyZone: zone)]))
+        var resources = ["namespace.yaml"]
+        for placement in placements {
+            guard let service = blueprint.service(placement.service) else { continue }
+            let workload = WorkloadContext(blueprint: blueprint, topology: topology, service: service, placement: placement)
+            let data = ConfigMapGenerator.data(workload)
+            var configHash = StableHash()
+            for (index, (key, value)) in data.enumerated() {
+                if index > 0 { configHash.add("\n") }
+                configHash.add(key)
+                configHash.add("=")
+                configHash.add(value)
+            }
+            let name = "\(service.name).yaml"
+            resources.append(name)
+            files.append(file(name, [
+                DeploymentGenerator.make(workload, configHash: configHash.hex),
+                ServiceGenerator.make(workload),
+                PodDisruptionBudgetGenerator.make(workload),
+                HorizontalPodAutoscalerGenerator.make(workload),
+                ConfigMapGenerator.make(workload, data: data),
+            ]))
+        }
+        files.append(file("kustomization.yaml", [KustomizationGenerator.make(resources: resources)]))
         return files
     }
 }

@@ -104,7 +104,7 @@ struct Compile: ParsableCommand {
             generated.notices.forEach { printError($0) }
             let summary: OutputWriter.Summary
             do {
-                summary = try writer.write(generated.files, lock: lock)
+                summary = try PhaseTimings.measure("write output") { try writer.write(generated.files, lock: lock) }
             } catch {
                 printError("compile: error: \(error)")
                 throw ExitStatus.unreadableInput
@@ -148,7 +148,7 @@ struct Compile: ParsableCommand {
         for analysis in analyses {
             guard let blueprint = analysis.blueprint, let generated = try generate(analysis) else { continue }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
-            let changes = writer.changes(generated.files)
+            let changes = PhaseTimings.measure("compare with output") { writer.changes(generated.files) }
             for change in changes {
                 let path = change.path.isEmpty ? writer.displayPath : "\(writer.displayPath)/\(change.path)"
                 switch change {
