@@ -171,9 +171,12 @@ public struct YAMLWriter {
         if !indention || column > target || (column == target && !whitespace) {
             putBreak()
         }
+        // Padding in slices of a literal: one append instead of one per space.
+        let spaces: StaticString = "                                                                "
         while column < target {
-            bytes.append(UInt8(ascii: " "))
-            column += 1
+            let count = min(target - column, spaces.utf8CodeUnitCount)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: count))
+            column += count
         }
         whitespace = true
         indention = true
@@ -430,13 +433,16 @@ enum UTF8Scan {
 
     /// Bytes that never make a plain scalar unsafe wherever they stand: letters, digits and
     /// `$ ( ) + - . / ; < = ^ _ ~` (`-` is risky only first, which `isPlainFast` checks).
-    /// A switch, not a table: a global table costs a lazy-initialisation check per use.
+    /// Two 64-bit masks over ASCII, folded to constants: a global table would cost a
+    /// lazy-initialisation check per use, and this runs for every byte of every name.
     @inline(__always) static func isPlainEverywhere(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39: true  // a-z A-Z 0-9
-        case 0x24, 0x28, 0x29, 0x2B, 0x2D, 0x2E, 0x2F, 0x3B, 0x3C, 0x3D, 0x5E, 0x5F, 0x7E: true  // $()+-./;<=^_~
-        default: false
-        }
+        let low: UInt64 = 0x03FF_0000_0000_0000  // 0-9
+            | 1 << 0x24 | 1 << 0x28 | 1 << 0x29 | 1 << 0x2B | 1 << 0x2D | 1 << 0x2E | 1 << 0x2F  // $ ( ) + - . /
+            | 1 << 0x3B | 1 << 0x3C | 1 << 0x3D  // ; < =
+        let high: UInt64 = 0x07FF_FFFE_07FF_FFFE  // A-Z, a-z
+            | 1 << (0x5E - 64) | 1 << (0x5F - 64) | 1 << (0x7E - 64)  // ^ _ ~
+        guard byte < 128 else { return false }
+        return (byte < 64 ? low : high) >> UInt64(byte & 63) & 1 != 0
     }
 
     /// True when the full analysis would allow every style: only `plainEverywhere` bytes, and

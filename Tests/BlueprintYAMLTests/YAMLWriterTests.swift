@@ -40,6 +40,18 @@ import Testing
         #expect(problems.isEmpty, "\(problems.joined(separator: "; "))\n\(written)")
     }
 
+    /// Every ASCII character first, inside, last and alone, as key and value: covers the
+    /// writer's shortcut for names and paths byte by byte.
+    @Test func everyASCIICharacterInEveryPosition() {
+        for code in UInt8(0)..<128 {
+            let c = String(UnicodeScalar(code))
+            for text in [c, "a" + c, c + "a", "a" + c + "b", c + c + c, "1" + c + "2"] {
+                let document = YAMLValue.mapping([(text, .string(text))])
+                #expect(YAMLEmitter.emit([document]) == LibYAMLEmitter.emit([document]), "\(text.debugDescription)")
+            }
+        }
+    }
+
     /// The shapes libyaml gives keys over 128 bytes or with line breaks, and nesting under `- `.
     @Test func layoutOfLongKeysAndNestedCollections() {
         let longKey = String(repeating: "k", count: 129)
