@@ -6,7 +6,10 @@ import sys
 services, regions = int(sys.argv[1]), int(sys.argv[2])
 names = [f"r{i:02d}" for i in range(regions)]
 aws = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1",
-       "sa-east-1", "ca-central-1", "eu-north-1", "ap-south-1", "us-east-2", "eu-west-2"]
+       "sa-east-1", "ca-central-1", "eu-north-1", "ap-south-1", "us-east-2", "eu-west-2",
+       "us-west-1", "eu-west-3", "eu-south-1", "ap-northeast-2"]
+if regions > len(aws) or regions % 2:
+    sys.exit(f"make-blueprint.py: REGIONS must be even and at most {len(aws)}")
 region_names = aws[:regions]
 zones = [f"z{i}" for i in range(regions // 2)]
 out = ["blueprint: bench", "objectives: { availability: 99.9%, rto: { zone: 5m, region: 15m }, rpo: { zone: 0s, region: 5s } }",
