@@ -2,9 +2,11 @@
 """Meridian against its peer (benchmarks/peer.py: Python + libyaml's C emitter), and the
 speed figures of issue 11. Run through benchmarks/compare.sh, which builds the binary first.
 
-Usage: compare.py MERIDIAN_BINARY [--pairs N] [--quick]
-  --pairs N   peer/Meridian pairs at 1,000 services x 8 regions (default 5, the minimum)
-  --quick     fewer repetitions everywhere (a smoke test of the script, not a measurement)
+Usage: compare.py MERIDIAN_BINARY [--pairs N] [--quick] [--baseline OTHER_BINARY]
+  --pairs N    peer/Meridian pairs at 1,000 services x 8 regions (default 5, the minimum)
+  --quick      fewer repetitions everywhere (a smoke test of the script, not a measurement)
+  --baseline   also run OTHER_BINARY (e.g. a build of main) alternately with this one at
+               1,000 x 8 and 1,000 x 16, for before/after figures under the same machine load
 
 Environment: OUTPUT_ROOT chooses where outputs are written (default: $TMPDIR or /tmp, a disk;
 /dev/shm takes the disk out of the figures).
@@ -78,6 +80,7 @@ class Outputs:
 def compile_run(binary, blueprint, outputs, env=None):
     out = outputs.fresh()
     run = Run([binary, "compile", blueprint, "-o", out], env=env)
+    run.output_mib = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(out) for f in files) / 2**20
     outputs.drop(out)
     return run
 
@@ -96,6 +99,7 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--baseline")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     repeats = 1 if args.quick else 3
@@ -125,38 +129,55 @@ def main():
 
         print(f"\n== compile 1,000 services x 8 regions: peer (python + yaml.CDumper) and meridian, alternately ({pairs} pairs)")
         print(f"target: {TARGETS['compile']}")
-        print(f"{'pair':>4}  {'peer s':>7}  {'meridian s':>10}  {'ratio':>6}  {'peer MiB':>8}  {'meridian MiB':>12}  {'meridian cpu s':>14}")
-        ratios, ours, theirs = [], [], []
+        print(f"{'pair':>4}  {'peer s':>7}  {'meridian s':>10}  {'ratio':>6}  {'peer cpu s':>10}  {'meridian cpu s':>14}  "
+              f"{'cpu ratio':>9}  {'peer MiB':>8}  {'meridian MiB':>12}")
+        ratios, cpu_ratios, ours, theirs = [], [], [], []
         for pair in range(1, pairs + 1):
             out = outputs.fresh()
             peer = Run([sys.executable, os.path.join(HERE, "peer.py"), "run", facts, out])
             outputs.drop(out)
             meridian = compile_run(binary, blueprint, outputs)
             ratios.append(peer.wall / meridian.wall)
+            cpu_ratios.append(peer.cpu / meridian.cpu)
             ours.append(meridian)
             theirs.append(peer)
-            print(f"{pair:>4}  {peer.wall:7.2f}  {meridian.wall:10.3f}  {ratios[-1]:5.1f}x  {peer.peak_mib:8.0f}  "
-                  f"{meridian.peak_mib:12.1f}  {meridian.cpu:14.2f}")
+            print(f"{pair:>4}  {peer.wall:7.2f}  {meridian.wall:10.3f}  {ratios[-1]:5.1f}x  {peer.cpu:10.2f}  "
+                  f"{meridian.cpu:14.3f}  {cpu_ratios[-1]:8.1f}x  {peer.peak_mib:8.0f}  {meridian.peak_mib:12.1f}")
         print(f"median: peer {statistics.median(r.wall for r in theirs):.2f} s, meridian "
-              f"{statistics.median(r.wall for r in ours):.3f} s, ratio {statistics.median(ratios):.1f}x; "
-              f"meridian peak {max(r.peak_mib for r in ours):.1f} MiB")
+              f"{statistics.median(r.wall for r in ours):.3f} s wall, ratio {statistics.median(ratios):.1f}x "
+              f"(CPU time: {statistics.median(cpu_ratios):.1f}x); meridian peak {max(r.peak_mib for r in ours):.1f} MiB")
+
+        if args.baseline:
+            baseline = os.path.abspath(args.baseline)
+            for services, regions in [(1000, 8), (1000, 16)]:
+                path = make_blueprint(work, services, regions)
+                print(f"\n== before/after at {services:,} x {regions}: {baseline} then {binary}, alternately ({pairs} pairs)")
+                before, after = [], []
+                for _ in range(pairs):
+                    before.append(compile_run(baseline, path, outputs))
+                    after.append(compile_run(binary, path, outputs))
+                for label, runs in [("before", before), ("after", after)]:
+                    print(f"{label:>6}: median {statistics.median(r.wall for r in runs):.3f} s wall, "
+                          f"{statistics.median(r.cpu for r in runs):.3f} s cpu, peak {max(r.peak_mib for r in runs):.1f} MiB")
 
         print("\n== where the time goes (MERIDIAN_TIMINGS=1, one run at 1,000 x 8)")
         timed = compile_run(binary, blueprint, outputs, env=dict(os.environ, MERIDIAN_TIMINGS="1"))
         print("".join(line + "\n" for line in timed.stderr.splitlines() if line.startswith("meridian timing:")), end="")
 
-        print(f"\n== scaling (median of {repeats}; x = wall over the 1,000 x 8 wall)")
+        print(f"\n== scaling (median of {repeats} by wall; x and cpu x: over 1,000 x 8; output grows faster than"
+              " services x regions because each service uses one datastore per residency zone)")
         print(f"target: {TARGETS['scaling']}")
-        print(f"{'services x regions':>18}  {'wall s':>7}  {'cpu s':>6}  {'peak MiB':>8}  {'x':>5}")
+        print(f"{'services x regions':>18}  {'wall s':>7}  {'cpu s':>6}  {'peak MiB':>8}  {'output MiB':>10}  {'x':>5}  {'cpu x':>5}")
         shapes = [(100, 8), (250, 8), (500, 8), (1000, 8), (2000, 8), (1000, 4), (1000, 16)]
         measured = {}
         for services, regions in shapes:
             path = make_blueprint(work, services, regions)
             runs = sorted((compile_run(binary, path, outputs) for _ in range(repeats)), key=lambda r: r.wall)
             measured[(services, regions)] = runs[len(runs) // 2]
-        base = measured[(1000, 8)].wall
+        base = measured[(1000, 8)]
         for (services, regions), run in measured.items():
-            print(f"{f'{services:,} x {regions}':>18}  {run.wall:7.3f}  {run.cpu:6.2f}  {run.peak_mib:8.1f}  {run.wall / base:4.2f}x")
+            print(f"{f'{services:,} x {regions}':>18}  {run.wall:7.3f}  {run.cpu:6.2f}  {run.peak_mib:8.1f}  "
+                  f"{run.output_mib:10.1f}  {run.wall / base.wall:4.2f}x  {run.cpu / base.cpu:4.2f}x")
 
         print("\n== lint, explain, diff (wall, process start included)")
         lint_file = make_blueprint(work, 20, 6)

@@ -62,20 +62,21 @@ public enum Pipeline {
         let topology = topology ?? Topology(blueprint)
         let regions = topology.servingRegions
         let files = PhaseTimings.measure("generate (parallel, wall)") {
-            // Job 0, the report and the rest, is the longest single job, so it starts first.
-            Parallel.map(regions.count + 1) { job -> [GeneratedFile] in
-                guard job == 0 else {
+            // The report and the Terraform are the longest single jobs, so they start first.
+            Parallel.map(2 + regions.count) { job -> [GeneratedFile] in
+                switch job {
+                case 0:
+                    return [PhaseTimings.measure("REPORT.md") {
+                        ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology))
+                    }]
+                case 1:
+                    let terraform = PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }
+                    return terraform + [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
+                default:
                     return PhaseTimings.measure("kubernetes manifests (sum over threads)") {
-                        KubernetesGenerator.files(forRegion: regions[job - 1], of: topology)
+                        KubernetesGenerator.files(forRegion: regions[job - 2], of: topology)
                     }
                 }
-                var files: [GeneratedFile] = []
-                if let applicationSet = ApplicationSetGenerator.file(for: topology) { files.append(applicationSet) }
-                files += PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }
-                files.append(PhaseTimings.measure("REPORT.md") {
-                    ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology))
-                })
-                return files
             }.flatMap { $0 }
         }
         var notices: [String] = []
