@@ -72,6 +72,7 @@ def facts(output_dir):
                 "hpaMin": hpa["spec"]["minReplicas"],
                 "hpaMax": hpa["spec"]["maxReplicas"],
                 "targetCPU": hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+                "hpaBehavior": hpa["spec"].get("behavior"),
                 "data": config["data"],
             })
         regions[region] = {"zone": namespace["metadata"]["labels"]["meridian.dev/residency-zone"], "services": services}
@@ -164,6 +165,13 @@ def documents(blueprint, namespace, region, zone, s):
                 "type": "Utilization", "averageUtilization": s["targetCPU"]}}}],
         },
     }
+    if s["hpaBehavior"] is not None:
+        behavior = s["hpaBehavior"]["scaleUp"]
+        hpa["spec"]["behavior"] = {"scaleUp": {
+            "stabilizationWindowSeconds": behavior["stabilizationWindowSeconds"],
+            "selectPolicy": behavior["selectPolicy"],
+            "policies": [{"type": p["type"], "value": p["value"], "periodSeconds": p["periodSeconds"]}
+                         for p in behavior["policies"]]}}
     config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(s["name"] + "-env"),
               "data": dict(sorted(s["data"].items()))}
     return [deployment, service, pdb, hpa, config]
