@@ -42,10 +42,8 @@ public struct YAMLWriter {
 
     /// A comment line before the first document (`#` alone for an empty line).
     public mutating func comment(_ line: String) {
-        if line.isEmpty {
-            bytes.append(UInt8(ascii: "#"))
-        } else {
-            bytes.append(UInt8(ascii: "#"))
+        bytes.append(UInt8(ascii: "#"))
+        if !line.isEmpty {
             bytes.append(UInt8(ascii: " "))
             bytes.append(contentsOf: line.utf8)
         }
@@ -56,19 +54,20 @@ public struct YAMLWriter {
     public mutating func document(_ value: YAMLValue) {
         writeIndent()
         writeIndicator("---", needsWhitespace: true, isWhitespace: false, isIndention: false)
-        node(value, inMapping: false, simpleKey: false)
+        node(value, inMapping: false)
         writeIndent()  // the implicit document end: close the last line
     }
 
     // MARK: - Nodes
 
-    private mutating func node(_ value: YAMLValue, inMapping: Bool, simpleKey: Bool) {
+    /// A value; keys are written by the mapping case, the only place a simple key occurs.
+    private mutating func node(_ value: YAMLValue, inMapping: Bool) {
         switch value {
         case .string(let text):
             withUTF8(text) { utf8 in
                 // A double-quoted value needs no analysis: only a key's style depends on more.
                 let quoted = YAMLEmitter.needsQuotes(utf8: utf8)
-                scalar(utf8, quoted ? .doubleQuotedOnly : ScalarAnalysis(utf8), forceDoubleQuotes: quoted, simpleKey: simpleKey)
+                scalar(utf8, quoted ? .doubleQuotedOnly : ScalarAnalysis(utf8), forceDoubleQuotes: quoted, simpleKey: false)
             }
         case .int(let number):
             plainToken(String(number))
@@ -84,7 +83,7 @@ public struct YAMLWriter {
             for item in items {
                 writeIndent()
                 writeIndicator("-", needsWhitespace: true, isWhitespace: false, isIndention: true)
-                node(item, inMapping: false, simpleKey: false)
+                node(item, inMapping: false)
             }
             indent = saved
         case .mapping(let pairs):
@@ -110,7 +109,7 @@ public struct YAMLWriter {
                         writeIndicator(":", needsWhitespace: true, isWhitespace: false, isIndention: true)
                     }
                 }
-                node(item, inMapping: true, simpleKey: false)
+                node(item, inMapping: true)
             }
             indent = saved
         }
