@@ -30,9 +30,8 @@ public struct ValidationContext: Sendable {
 
     public init(blueprint: Blueprint, today: String) {
         self.blueprint = blueprint
-        let topology = Topology(blueprint)
-        self.topology = topology
-        self.explanation = PhaseTimings.measure("availability, RTO, RPO") { Explanation(topology) }
+        self.topology = Topology(blueprint)
+        self.explanation = Explanation(topology)
         self.today = today
     }
 
@@ -49,8 +48,11 @@ public struct ValidationContext: Sendable {
     /// when what every figure is computed from was rejected.
     init(soundPart blueprint: Blueprint, withFigures: Bool, today: String) {
         self.blueprint = blueprint
-        self.topology = Topology(blueprint)
-        self.explanation = withFigures ? Explanation(topology) : Explanation(Topology(Self.nothing(like: blueprint)))
+        let topology = Topology(blueprint)
+        self.topology = topology
+        self.explanation = PhaseTimings.measure("availability, RTO, RPO") {
+            withFigures ? Explanation(topology) : Explanation(Topology(Self.nothing(like: blueprint)))
+        }
         self.today = today
     }
 
