@@ -15,16 +15,8 @@ struct Drill: ParsableCommand {
 
     /// The blueprint, analysed, with its topology: what both subcommands start from.
     static func load(_ file: String) throws -> (Blueprint, Topology, Explanation?) {
-        let analysis: Analysis
-        do {
-            analysis = Pipeline.analyze(file: file, bytes: try SourceLoader.load(file))
-        } catch {
-            printError(error.description)
-            throw ExitStatus.unreadableInput
-        }
-        if !analysis.diagnostics.isEmpty { printError(TextFormatter.format(analysis.diagnostics)) }
-        guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
-        return (blueprint, analysis.topology ?? Topology(blueprint), analysis.explanation)
+        let loaded = try AnalysedBlueprint(file)
+        return (loaded.blueprint, loaded.topology, loaded.analysis.explanation)
     }
 
     static func plan(_ file: String, down: [String]) throws -> DrillPlan {

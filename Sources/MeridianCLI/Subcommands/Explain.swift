@@ -39,17 +39,8 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let analysis: Analysis
-        do {
-            analysis = Pipeline.analyze(file: file, bytes: try SourceLoader.load(file))
-        } catch {
-            printError(error.description)
-            throw ExitStatus.unreadableInput
-        }
-        if !analysis.diagnostics.isEmpty { printError(TextFormatter.format(analysis.diagnostics)) }
-        guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
-        // The validated part of the blueprint, as lint saw it; nothing is computed twice.
-        let topology = analysis.topology ?? Topology(blueprint)
+        let loaded = try AnalysedBlueprint(file)
+        let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
         if let only = format.diagramOnly {
             print(Diagram.render(topology, format: only), terminator: "")
             return

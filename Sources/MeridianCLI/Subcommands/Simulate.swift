@@ -32,16 +32,8 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let analysis: Analysis
-        do {
-            analysis = Pipeline.analyze(file: file, bytes: try SourceLoader.load(file))
-        } catch {
-            printError(error.description)
-            throw ExitStatus.unreadableInput
-        }
-        if !analysis.diagnostics.isEmpty { printError(TextFormatter.format(analysis.diagnostics)) }
-        guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
-        let topology = analysis.topology ?? Topology(blueprint)
+        let loaded = try AnalysedBlueprint(file)
+        let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
         if allSingle {
             let simulations = Simulation.allSingle(topology)
             print(SimulationRenderer.renderAll(simulations, blueprint: blueprint.name, format: format), terminator: "")
