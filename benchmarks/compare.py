@@ -127,7 +127,7 @@ def main():
         outputs.drop(peer_out)
         outputs.drop(reference)
 
-        print(f"\n== compile 1,000 services x 8 regions: peer (python + yaml.CDumper) and meridian, alternately ({pairs} pairs)")
+        print(f"\n== compile 1,000 services x 8 regions: peer (python + yaml.CDumper) and meridian, alternately ({pairs} pair{'s' if pairs > 1 else ''})")
         print(f"target: {TARGETS['compile']}")
         print(f"{'pair':>4}  {'peer s':>7}  {'meridian s':>10}  {'ratio':>6}  {'peer cpu s':>10}  {'meridian cpu s':>14}  "
               f"{'cpu ratio':>9}  {'peer MiB':>8}  {'meridian MiB':>12}")
@@ -184,15 +184,16 @@ def main():
         median, worst = wall_median([binary, "lint", lint_file], lint_runs)
         print(f"lint 6 regions x 20 services: median {median * 1000:.1f} ms, max {worst * 1000:.1f} ms over {lint_runs} runs "
               f"(target {TARGETS['lint']})")
-        median, worst = wall_median([binary, "explain", blueprint], 5 if not args.quick else 1)
-        print(f"explain 1,000 x 8: median {median:.3f} s, max {worst:.3f} s over 5 runs (target {TARGETS['explain']})")
+        runs = 1 if args.quick else 5
+        median, worst = wall_median([binary, "explain", blueprint], runs)
+        print(f"explain 1,000 x 8: median {median:.3f} s, max {worst:.3f} s over {runs} runs (target {TARGETS['explain']})")
         changed = os.path.join(work, "bench-1000x8-changed.yaml")
         with open(blueprint) as f:
             text = f.read()
         with open(changed, "w") as f:
             f.write(text.replace("image: registry.example/svc-0500:1.500.0", "image: registry.example/svc-0500:1.500.1"))
-        median, worst = wall_median([binary, "diff", blueprint, changed], 5 if not args.quick else 1)
-        print(f"diff 1,000 x 8, one service changed: median {median:.3f} s, max {worst:.3f} s over 5 runs "
+        median, worst = wall_median([binary, "diff", blueprint, changed], runs)
+        print(f"diff 1,000 x 8, one service changed: median {median:.3f} s, max {worst:.3f} s over {runs} runs "
               f"(target {TARGETS['diff']})")
         print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
     finally:
