@@ -54,7 +54,10 @@ public struct BlueprintDiff: Sendable {
     /// One side: a blueprint as analysed and, when it has no errors, compiled.
     public struct Side: Sendable {
         public var analysis: Analysis?
-        public var resources: [Resource] = []
+        /// What the blueprint compiles to; parsed into resources only where the two sides differ.
+        public var files: [GeneratedFile] = []
+        var blueprintName = ""
+        var topology: Topology?
         public var explanation: Explanation?
         /// False when the blueprint exists but has errors: its resources are unknown, not absent.
         public var compiled = true
@@ -74,7 +77,15 @@ public struct BlueprintDiff: Sendable {
                 compiled = false
                 return
             }
-            resources = ResourceSet.resources(of: blueprint.name, files: Pipeline.generate(blueprint, topology: topology, explanation: explanation).files, topology: topology)
+            blueprintName = blueprint.name
+            self.topology = topology
+            files = Pipeline.generate(blueprint, topology: topology, explanation: explanation).files
+        }
+
+        /// The resources of the files in `paths` (and every Route53 resource).
+        func resources(in paths: Set<String>) -> [Resource] {
+            guard let topology else { return [] }
+            return ResourceSet.resources(of: blueprintName, files: files.filter { paths.contains($0.path) }, topology: topology)
         }
     }
 
@@ -88,7 +99,15 @@ public struct BlueprintDiff: Sendable {
         }
         self.notes = notes
         // A side with errors has unknown output: comparing it would list every resource as removed.
-        resources = old.compiled && new.compiled ? Self.compare(old.resources, new.resources) : []
+        if old.compiled && new.compiled {
+            // Byte-identical files hold identical resources: parse only the files that differ.
+            let before = Dictionary(old.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+            let after = Dictionary(new.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+            let differing = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+            resources = Self.compare(old.resources(in: differing), new.resources(in: differing))
+        } else {
+            resources = []
+        }
         objectives = Self.compare(old.explanation, new.explanation)
         findings = Self.compare(old.analysis?.diagnostics ?? [], new.analysis?.diagnostics ?? [])
     }
