@@ -76,8 +76,16 @@ func generatedFiles(_ text: String) throws -> [String: String] {
         // Static standby: the whole eu demand (900 rps = 9 pods) survives losing one of its 2 zones: 18.
         #expect(standby.contains("spec:\n  replicas: 18\n"))
         #expect(standby.contains("meridian.dev/role: standby"))
-        #expect(standby.contains("minDomains: 2\n"))
+        // Two zones: minDomains would have to be 1 (the default) to survive losing one, so it is left out.
+        #expect(!standby.contains("minDomains"))
+        #expect(standby.contains("nodeTaintsPolicy: Honor\n"))
         #expect(standby.contains("maxUnavailable: 9\n"))
+    }
+
+    @Test func zoneSpreadLeavesRoomForOneLostZone() throws {
+        let active = try #require(try generatedFiles(twoZoneBlueprint)["clusters/eu-west-1/api.yaml"])
+        // Three zones: two must have nodes, so one lost zone never makes the global minimum 0.
+        #expect(active.contains("whenUnsatisfiable: DoNotSchedule\n        minDomains: 2\n        nodeAffinityPolicy: Honor\n        nodeTaintsPolicy: Honor\n"))
     }
 
     @Test func configChangeRollsThePods() throws {

@@ -8,24 +8,9 @@ enum DeploymentGenerator {
     static func make(_ w: WorkloadContext, configHash: String) -> YAMLValue {
         let sizing = w.placement.sizing
         let spreadSelector = YAMLValue.mapping([("matchLabels", .mapping(w.selectorLabels))])
-        let spread: YAMLValue = .sequence(Array([
-            // DoNotSchedule + minDomains: a zone without nodes must block, not silently shrink the spread.
-            .mapping([
-                ("maxSkew", .int(1)),
-                ("topologyKey", .string("topology.kubernetes.io/zone")),
-                ("whenUnsatisfiable", .string("DoNotSchedule")),
-                ("minDomains", .int(w.placement.zones.count)),
-                ("labelSelector", spreadSelector),
-                ("matchLabelKeys", .sequence([.string("pod-template-hash")])),
-            ]),
-            .mapping([
-                ("maxSkew", .int(1)),
-                ("topologyKey", .string("kubernetes.io/hostname")),
-                ("whenUnsatisfiable", .string("ScheduleAnyway")),
-                ("labelSelector", spreadSelector),
-                ("matchLabelKeys", .sequence([.string("pod-template-hash")])),
-            ]),
-        ].dropFirst(PlacementAffinity.keepsZoneSpread(w) ? 0 : 1)))
+        // Required zone anti-affinity already keeps one pod per zone (PlacementAffinity).
+        let spread: YAMLValue = .sequence(Array([zoneSpread(w, selector: spreadSelector), hostSpread(selector: spreadSelector)]
+            .dropFirst(PlacementAffinity.keepsZoneSpread(w) ? 0 : 1)))
         let affinity: YAMLValue = .mapping([
             ("nodeAffinity", .mapping([
                 ("requiredDuringSchedulingIgnoredDuringExecution", .mapping([
@@ -81,6 +66,52 @@ enum DeploymentGenerator {
                     ("spec", podSpec),
                 ])),
             ])),
+        ])
+    }
+
+    /// Even placement over the region's zones that still admits new pods while any one zone is lost.
+    ///
+    /// PodTopologySpread (kubernetes/kubernetes#116978, KEP-3022, KEP-3094) computes the skew over
+    /// the *eligible* domains: zones holding a node that matches the pod's node affinity and, with
+    /// `nodeTaintsPolicy: Honor`, whose taints the pod tolerates. When a zone is lost its nodes stay
+    /// registered and carry `node.kubernetes.io/unreachable:NoSchedule`, which pods do not tolerate
+    /// (their default tolerations cover the NoExecute variants only), and its pods are not evicted
+    /// while the whole zone is disrupted. So:
+    /// - `nodeTaintsPolicy: Honor` drops the dead zone from the domains (and its stranded pods from
+    ///   the counts); with the default `Ignore` the dead zone keeps its frozen count and the
+    ///   surviving zones can outgrow it by only `maxSkew`, so HPA scale-outs go Pending.
+    /// - `minDomains` is at most zones − 1: with fewer eligible domains than `minDomains` the global
+    ///   minimum is taken as 0 and every surviving zone that already holds a pod refuses the next one.
+    ///   zones − 1 still makes a region with two empty zones wait for nodes (the autoscaler's cue)
+    ///   rather than silently packing the pods into fewer zones than the zone-loss sizing assumed.
+    /// Tests/validators/test_zone_loss_scheduling.py replays the scheduler's filter on every output.
+    static func zoneSpread(_ w: WorkloadContext, selector: YAMLValue) -> YAMLValue {
+        var fields: [(String, YAMLValue)] = [
+            ("maxSkew", .int(1)),
+            ("topologyKey", .string("topology.kubernetes.io/zone")),
+            ("whenUnsatisfiable", .string("DoNotSchedule")),
+        ]
+        let minDomains = w.placement.zones.count - 1
+        // minDomains 1 is the API's default; leave it out rather than spell it.
+        if minDomains >= 2 { fields.append(("minDomains", .int(minDomains))) }
+        fields += [
+            ("nodeAffinityPolicy", .string("Honor")),
+            ("nodeTaintsPolicy", .string("Honor")),
+            ("labelSelector", selector),
+            ("matchLabelKeys", .sequence([.string("pod-template-hash")])),
+        ]
+        return .mapping(fields)
+    }
+
+    /// Best effort across nodes: scoring only, never a reason to leave a pod Pending.
+    static func hostSpread(selector: YAMLValue) -> YAMLValue {
+        .mapping([
+            ("maxSkew", .int(1)),
+            ("topologyKey", .string("kubernetes.io/hostname")),
+            ("whenUnsatisfiable", .string("ScheduleAnyway")),
+            ("nodeTaintsPolicy", .string("Honor")),
+            ("labelSelector", selector),
+            ("matchLabelKeys", .sequence([.string("pod-template-hash")])),
         ])
     }
 
