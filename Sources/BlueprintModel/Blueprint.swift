@@ -236,7 +236,12 @@ public struct Service: Sendable {
     public var targetCPU: Int
     public var cpu: String
     public var memory: String
+    /// Readiness: may check the service's dependencies; a failing pod only leaves the endpoints.
     public var healthPath: String
+    /// Liveness and startup: the process itself, never its dependencies; nil checks the TCP port.
+    public var livenessPath: String?
+    /// Numeric UID the containers run as, so `runAsNonRoot` holds for images whose USER is a name.
+    public var runAsUser: Int
     public var uses: [String]
     public var env: [EnvVar]
     public var objectives: Objectives

@@ -25,6 +25,7 @@ public enum RuleRegistry {
         ZoneLossCapacity.self,
         RegionLossCapacity.self,
         PDBBlocksDrain.self,
+        PDBProtectsNothing.self,
         // Placement
         AntiAffinityPending.self,
         QuorumZoneLoss.self,

@@ -182,3 +182,36 @@ def test_route53_keeps_users_in_their_residency_zone(name):
         else:
             # A failover pair's primary aliases the zone's own active record set.
             assert unquote(record["alias"][0]["name"]) == f"active.{zone}.{hostname}"
+
+
+def workload_documents():
+    for path in manifests():
+        documents = {d["kind"]: d for d in yaml.safe_load_all(path.read_text()) if d}
+        if "Deployment" in documents:
+            yield path, documents
+
+
+def test_liveness_never_checks_what_readiness_checks():
+    # kube-score grades identical liveness and readiness probes critical: a readiness failure caused by
+    # a dependency (a database failover) would restart every pod instead of only draining traffic.
+    for path, documents in workload_documents():
+        container = documents["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+        liveness = {k: v for k, v in container["livenessProbe"].items() if k in ("httpGet", "tcpSocket", "exec", "grpc")}
+        readiness = {k: v for k, v in container["readinessProbe"].items() if k in ("httpGet", "tcpSocket", "exec", "grpc")}
+        startup = {k: v for k, v in container["startupProbe"].items() if k in ("httpGet", "tcpSocket", "exec", "grpc")}
+        assert liveness != readiness, path
+        assert startup == liveness, path
+
+
+def test_pods_run_as_a_numeric_non_root_user():
+    for path, documents in workload_documents():
+        context = documents["Deployment"]["spec"]["template"]["spec"]["securityContext"]
+        assert context["runAsNonRoot"] is True
+        assert isinstance(context["runAsUser"], int) and context["runAsUser"] > 0, path
+
+
+def test_every_disruption_budget_keeps_a_pod_and_allows_an_eviction():
+    for path, documents in workload_documents():
+        replicas = documents["Deployment"]["spec"]["replicas"]
+        max_unavailable = documents["PodDisruptionBudget"]["spec"]["maxUnavailable"]
+        assert 1 <= max_unavailable < replicas, f"{path}: maxUnavailable {max_unavailable} of {replicas}"

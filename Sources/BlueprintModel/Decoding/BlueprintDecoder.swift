@@ -273,7 +273,7 @@ private struct Decoder {
     func service(_ name: String, _ keyNode: YAMLNode, _ node: YAMLNode) -> Service? {
         let path = "services.\(name)"
         let keys = ["image", "port", "demand", "perReplica", "capacity", "targetCPU", "resources", "health", "uses",
-                    "env", "objectives", "replicas", "maxReplicas", "placement", "quorum"]
+                    "env", "objectives", "replicas", "maxReplicas", "placement", "quorum", "runAsUser"]
         guard context.checkName(name, at: keyNode.mark, path: path, what: "service"),
               let map = MappingReader(node, path, context, keys: keys) else { return nil }
         let image = map.required("image").flatMap { context.nonEmptyString($0, map.path("image")) } ?? ""
@@ -297,9 +297,19 @@ private struct Decoder {
             memory = resources["memory"].flatMap { context.quantity($0, resources.path("memory")) } ?? memory
         }
         var healthPath = "/healthz"
-        if let node = map["health"], let health = MappingReader(node, map.path("health"), context, keys: ["path"]) {
+        var livenessPath: String?
+        if let node = map["health"], let health = MappingReader(node, map.path("health"), context, keys: ["path", "liveness"]) {
             healthPath = health.required("path").flatMap { httpPath($0, health.path("path")) } ?? healthPath
+            if let node = health["liveness"], let liveness = httpPath(node, health.path("liveness")) {
+                if liveness == healthPath {
+                    // Identical probes restart every pod whose readiness fails, e.g. during a database failover.
+                    context.invalid(node, health.path("liveness"), expected: "a path other than the readiness path '\(healthPath)'")
+                } else {
+                    livenessPath = liveness
+                }
+            }
         }
+        let runAsUser = map["runAsUser"].flatMap { context.int($0, map.path("runAsUser"), in: 1...2_147_483_647) } ?? 65532
         let uses = map["uses"].flatMap { nameList($0, map.path("uses"), what: "datastore", atMost: Limits.datastores) } ?? []
         let env = map["env"].flatMap { self.env($0, map.path("env")) } ?? []
         let objectives = map["objectives"].flatMap { self.objectives($0, map.path("objectives")) } ?? Objectives()
@@ -307,7 +317,8 @@ private struct Decoder {
         let maxPins = map["maxReplicas"].flatMap { regionNumbers($0, map.path("maxReplicas")) } ?? [:]
         return Service(
             name: name, image: image, port: port, demand: demand, perReplica: perReplica, capacity: capacity,
-            targetCPU: targetCPU, cpu: cpu, memory: memory, healthPath: healthPath, uses: uses, env: env,
+            targetCPU: targetCPU, cpu: cpu, memory: memory, healthPath: healthPath, livenessPath: livenessPath,
+            runAsUser: runAsUser, uses: uses, env: env,
             objectives: objectives, replicaPins: pins, maxReplicaPins: maxPins)
     }
 

@@ -26,8 +26,12 @@ enum DeploymentGenerator {
         ] + (PlacementAffinity.podAntiAffinity(w).map { [("podAntiAffinity", $0)] } ?? []))
         let podSpec: YAMLValue = .mapping([
             ("automountServiceAccountToken", .bool(false)),
+            // A numeric UID: the kubelet refuses runAsNonRoot for an image whose USER is a name it
+            // cannot verify ("non-numeric user"), and an image without USER would run as root.
             ("securityContext", .mapping([
                 ("runAsNonRoot", .bool(true)),
+                ("runAsUser", .int(w.service.runAsUser)),
+                ("runAsGroup", .int(w.service.runAsUser)),
                 ("seccompProfile", .mapping([("type", .string("RuntimeDefault"))])),
             ])),
             ("affinity", affinity),
@@ -116,12 +120,14 @@ enum DeploymentGenerator {
     }
 
     static func container(_ w: WorkloadContext) -> YAMLValue {
-        let probe = { (period: Int, failures: Int) -> YAMLValue in
-            .mapping([
-                ("httpGet", .mapping([("path", .string(w.service.healthPath)), ("port", .string("http"))])),
-                ("periodSeconds", .int(period)),
-                ("failureThreshold", .int(failures)),
-            ])
+        // Readiness may check dependencies (a failing pod only leaves the Service's endpoints);
+        // liveness and startup check the process alone, so a database failover never restarts pods.
+        let readinessCheck: (String, YAMLValue) = ("httpGet", .mapping([("path", .string(w.service.healthPath)), ("port", .string("http"))]))
+        let livenessCheck: (String, YAMLValue) = w.service.livenessPath.map {
+            ("httpGet", .mapping([("path", .string($0)), ("port", .string("http"))]))
+        } ?? ("tcpSocket", .mapping([("port", .string("http"))]))
+        let probe = { (check: (String, YAMLValue), period: Int, failures: Int) -> YAMLValue in
+            .mapping([check, ("periodSeconds", .int(period)), ("failureThreshold", .int(failures))])
         }
         // The startup probe gives a pod twice the assumed start time before liveness may kill it.
         let startupBudget = max(1, (w.blueprint.assumptions.podStartup.seconds * 2 + 4) / 5)
@@ -147,9 +153,9 @@ enum DeploymentGenerator {
                 // Memory over the request is what gets a node's pods OOM-killed; CPU is left unlimited to avoid throttling.
                 ("limits", .mapping([("memory", .string(w.service.memory))])),
             ])),
-            ("startupProbe", probe(5, startupBudget)),
-            ("readinessProbe", probe(5, 3)),
-            ("livenessProbe", probe(10, 3)),
+            ("startupProbe", probe(livenessCheck, 5, startupBudget)),
+            ("readinessProbe", probe(readinessCheck, 5, 3)),
+            ("livenessProbe", probe(livenessCheck, 10, 3)),
             ("securityContext", .mapping([
                 ("allowPrivilegeEscalation", .bool(false)),
                 ("readOnlyRootFilesystem", .bool(true)),
