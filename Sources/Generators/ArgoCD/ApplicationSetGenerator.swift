@@ -61,8 +61,19 @@ public enum ApplicationSetGenerator {
             "when every Application of the previous one is Healthy, so an unreachable region stalls all later",
             "waves. Progressive syncs must be enabled on the ApplicationSet controller",
             "(--enable-progressive-syncs, ARGOCD_APPLICATIONSET_CONTROLLER_ENABLE_PROGRESSIVE_SYNCS=true, or",
-            "applicationsetcontroller.enable.progressive.syncs: \"true\" in argocd-cmd-params-cm). RollingSync",
-            "turns automated sync off on the generated Applications: the controller triggers each sync itself.",
+            "applicationsetcontroller.enable.progressive.syncs: \"true\" in argocd-cmd-params-cm); without it the",
+            "template's automated policy syncs every region at once.",
+            "Deletions: the template asks for automated sync with prune. RollingSync turns automated sync off",
+            "on the generated Applications and triggers each sync itself, carrying the template's",
+            "syncPolicy.automated.prune into the sync operation. This holds for the Argo CD 3.x controller the",
+            "shipped CRD describes (strategy.deletionOrder, automated.enabled, no rollingSync.defaultPrune);",
+            "automated must stay enabled in the template, or the prune is dropped with it. Without prune a",
+            "service removed from the blueprint keeps running and its Application stays OutOfSync, re-synced",
+            "in a loop (argoproj/argo-cd#21528, #25444). PruneLast deletes only after the remaining",
+            "resources are synced and healthy.",
+            "Health: an Application is Healthy only when its HorizontalPodAutoscalers are; Argo CD reports an",
+            "HPA that cannot read CPU metrics (ScalingActive=False, FailedGetResourceMetric) as Degraded, so",
+            "metrics-server (or another metrics.k8s.io provider) must run in every cluster or the waves stall.",
             "Waves: " + waves.map { wave in "\(wave) = " + regions.filter { $0.wave == wave }.map(\.name).joined(separator: ", ") }
                 .joined(separator: "; "),
         ]
@@ -93,7 +104,11 @@ public enum ApplicationSetGenerator {
                     ("namespace", .string(blueprint.namespace)),
                 ])),
                 ("syncPolicy", .mapping([
-                    ("syncOptions", .sequence([.string("CreateNamespace=true"), .string("RespectIgnoreDifferences=true")])),
+                    // Read by RollingSync for the sync operations it triggers (it switches automated sync off).
+                    ("automated", .mapping([("prune", .bool(true))])),
+                    ("syncOptions", .sequence([
+                        .string("CreateNamespace=true"), .string("RespectIgnoreDifferences=true"), .string("PruneLast=true"),
+                    ])),
                 ])),
                 // The HPA owns the replica count once running; a sync must not undo a scale-out.
                 ("ignoreDifferences", .sequence([.mapping([

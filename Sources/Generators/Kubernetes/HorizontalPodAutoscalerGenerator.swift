@@ -3,6 +3,11 @@ import Resilience
 
 /// autoscaling/v2 HorizontalPodAutoscaler: never below the zone-tolerant count, up to what
 /// the region must carry when a neighbour region is lost.
+///
+/// The CPU metric comes from the metrics.k8s.io API (metrics-server). Without it the HPA reports
+/// ScalingActive=False/FailedGetResourceMetric, which Argo CD's built-in HPA health check maps to
+/// Degraded (argoproj/argo-cd#6287, #26274): the Application never turns Healthy and RollingSync
+/// stops before the next wave. The ApplicationSet header says so too.
 enum HorizontalPodAutoscalerGenerator {
     static func make(_ w: WorkloadContext) -> YAMLValue {
         .mapping([
