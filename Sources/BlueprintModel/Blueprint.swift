@@ -384,6 +384,9 @@ public struct Traffic: Sendable {
     /// Route53 location (`EU`, `country:CH`, `default`) to residency zone, in declaration order.
     public var geolocation: [(location: String, zone: String)]
     public var within: WithinZoneRouting
+    /// URL path prefix to the service that serves it behind each region's load balancer, in
+    /// declaration order; empty: Meridian generates no Ingress and the load balancers are the user's.
+    public var routes: [(path: String, service: String)]
 
     public struct HealthCheck: Sendable, Hashable {
         public var path: String

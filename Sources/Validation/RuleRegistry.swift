@@ -49,6 +49,7 @@ public enum RuleRegistry {
         GeolocationUnknownZone.self,
         GeolocationInvalidLocation.self,
         FailoverNeedsTwo.self,
+        EndpointOutsideAliasZone.self,
     ]
 
     /// Rules that read the blueprint's names and values only, never `topology` or

@@ -227,3 +227,51 @@ def test_shipped_crd_still_takes_prune_from_the_template():
     assert "defaultPrune" not in rolling_sync["properties"]
     automated = crd_schema("application-crd.yaml")["properties"]["spec"]["properties"]["syncPolicy"]["properties"]["automated"]
     assert {"prune", "enabled"} <= set(automated["properties"])
+
+
+def all_blocks(name, key):
+    for path in sorted((OUTPUT / name / "terraform").glob("*.tf")):
+        for block in hcl2.load(open(path)).get(key, []):
+            for kind, named in block.items():
+                for block_name, body in named.items():
+                    yield unquote(kind), unquote(block_name), body
+
+
+@pytest.mark.parametrize("name", TERRAFORM)
+def test_route53_reaches_a_service_through_a_load_balancer_meridian_creates_or_names(name):
+    """Route53 alias -> load balancer (explicit ELB name, or the ALB found by the AWS Load Balancer
+    Controller's tags) -> Ingress of the same IngressGroup in that region -> Service -> pods."""
+    blueprint = BLUEPRINTS[name]
+    lookups = {block_name: body for kind, block_name, body in all_blocks(name, "data") if kind == "aws_lb"}
+    records = [body for kind, _, body in all_blocks(name, "resource") if kind == "aws_route53_record"]
+    region_records = [r for r in records if "alias" in r and unquote(r.get("set_identifier")) in blueprint["regions"]]
+    assert region_records
+    for record in region_records:
+        region = unquote(record["set_identifier"])
+        alias = record["alias"][0]
+        endpoint = blueprint["regions"][region].get("endpoint")
+        if endpoint:
+            assert unquote(alias["name"]) == endpoint["dnsName"]
+            continue
+        lookup_name = region.replace("-", "_")
+        assert alias["name"] == "${data.aws_lb.%s.dns_name}" % lookup_name, record
+        assert alias["zone_id"] == "${data.aws_lb.%s.zone_id}" % lookup_name
+        tags = {unquote(k): unquote(v) for k, v in lookups[lookup_name]["tags"].items()}
+        assert tags["elbv2.k8s.aws/cluster"] == blueprint["regions"][region]["cluster"]["name"]
+        region_dir = OUTPUT / name / "clusters" / region
+        ingress = yaml.safe_load((region_dir / "ingress.yaml").read_text())
+        assert ingress["metadata"]["annotations"]["alb.ingress.kubernetes.io/group.name"] == tags["ingress.k8s.aws/stack"]
+        assert "ingress.yaml" in yaml.safe_load((region_dir / "kustomization.yaml").read_text())["resources"]
+        paths = ingress["spec"]["rules"][0]["http"]["paths"]
+        # Route53's health check must reach a backend: some prefix covers its path.
+        health_path = blueprint["traffic"].get("healthCheck", {}).get("path", "/healthz")
+        assert any(health_path.startswith(p["path"]) for p in paths), health_path
+        for path in paths:
+            service_name = path["backend"]["service"]["name"]
+            documents = {d["kind"]: d for d in yaml.safe_load_all((region_dir / f"{service_name}.yaml").read_text()) if d}
+            service, deployment = documents["Service"], documents["Deployment"]
+            assert path["backend"]["service"]["port"]["name"] in [p["name"] for p in service["spec"]["ports"]]
+            labels = deployment["spec"]["template"]["metadata"]["labels"]
+            assert all(labels.get(k) == v for k, v in service["spec"]["selector"].items())
+            readiness = deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"]
+            assert service["metadata"]["annotations"]["alb.ingress.kubernetes.io/healthcheck-path"] == readiness

@@ -2,7 +2,7 @@
 # change the blueprint and run `meridian compile`.
 
 resource "aws_route53_health_check" "eu_central_1" {
-  fqdn              = "core-euc1.lb.example-neobank.eu"
+  fqdn              = "core-euc1-803317640.eu-central-1.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/health/ready"
@@ -21,7 +21,7 @@ resource "aws_route53_health_check" "eu_central_1" {
 }
 
 resource "aws_route53_health_check" "eu_west_1" {
-  fqdn              = "core-euw1.lb.example-neobank.eu"
+  fqdn              = "core-euw1-1532094782.eu-west-1.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/health/ready"
@@ -47,7 +47,7 @@ resource "aws_route53_record" "eu_primary" {
   health_check_id = aws_route53_health_check.eu_west_1.id
 
   alias {
-    name                   = "core-euw1.lb.example-neobank.eu"
+    name                   = "core-euw1-1532094782.eu-west-1.elb.amazonaws.com"
     zone_id                = "Z32O12XQLNTSW2"
     evaluate_target_health = true
   }
@@ -65,7 +65,7 @@ resource "aws_route53_record" "eu_secondary" {
   health_check_id = aws_route53_health_check.eu_central_1.id
 
   alias {
-    name                   = "core-euc1.lb.example-neobank.eu"
+    name                   = "core-euc1-803317640.eu-central-1.elb.amazonaws.com"
     zone_id                = "Z215JYRZR1TBD5"
     evaluate_target_health = true
   }

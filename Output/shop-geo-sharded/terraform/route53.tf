@@ -2,7 +2,7 @@
 # change the blueprint and run `meridian compile`.
 
 resource "aws_route53_health_check" "ap_southeast_1" {
-  fqdn              = "shop-apse1.elb.example-shop.net"
+  fqdn              = data.aws_lb.ap_southeast_1.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -21,7 +21,7 @@ resource "aws_route53_health_check" "ap_southeast_1" {
 }
 
 resource "aws_route53_health_check" "ap_southeast_2" {
-  fqdn              = "shop-apse2.elb.example-shop.net"
+  fqdn              = data.aws_lb.ap_southeast_2.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -40,7 +40,7 @@ resource "aws_route53_health_check" "ap_southeast_2" {
 }
 
 resource "aws_route53_health_check" "eu_central_1" {
-  fqdn              = "shop-euc1.elb.example-shop.net"
+  fqdn              = data.aws_lb.eu_central_1.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -59,7 +59,7 @@ resource "aws_route53_health_check" "eu_central_1" {
 }
 
 resource "aws_route53_health_check" "eu_north_1" {
-  fqdn              = var.endpoint_eu_north_1.dns_name
+  fqdn              = data.aws_lb.eu_north_1.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -78,7 +78,7 @@ resource "aws_route53_health_check" "eu_north_1" {
 }
 
 resource "aws_route53_health_check" "eu_west_1" {
-  fqdn              = "shop-euw1.elb.example-shop.net"
+  fqdn              = data.aws_lb.eu_west_1.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -97,7 +97,7 @@ resource "aws_route53_health_check" "eu_west_1" {
 }
 
 resource "aws_route53_health_check" "us_east_1" {
-  fqdn              = "shop-use1.elb.example-shop.net"
+  fqdn              = data.aws_lb.us_east_1.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -116,7 +116,7 @@ resource "aws_route53_health_check" "us_east_1" {
 }
 
 resource "aws_route53_health_check" "us_east_2" {
-  fqdn              = "shop-use2.elb.example-shop.net"
+  fqdn              = data.aws_lb.us_east_2.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -135,7 +135,7 @@ resource "aws_route53_health_check" "us_east_2" {
 }
 
 resource "aws_route53_health_check" "us_west_2" {
-  fqdn              = var.endpoint_us_west_2.dns_name
+  fqdn              = data.aws_lb.us_west_2.dns_name
   port              = 443
   type              = "HTTPS"
   resource_path     = "/api/health"
@@ -161,8 +161,8 @@ resource "aws_route53_record" "apac_ap_southeast_1" {
   health_check_id = aws_route53_health_check.ap_southeast_1.id
 
   alias {
-    name                   = "shop-apse1.elb.example-shop.net"
-    zone_id                = "Z1LMS91P8CMLE5"
+    name                   = data.aws_lb.ap_southeast_1.dns_name
+    zone_id                = data.aws_lb.ap_southeast_1.zone_id
     evaluate_target_health = true
   }
 
@@ -179,8 +179,8 @@ resource "aws_route53_record" "apac_ap_southeast_2" {
   health_check_id = aws_route53_health_check.ap_southeast_2.id
 
   alias {
-    name                   = "shop-apse2.elb.example-shop.net"
-    zone_id                = "Z1GM3OXH4ZPM65"
+    name                   = data.aws_lb.ap_southeast_2.dns_name
+    zone_id                = data.aws_lb.ap_southeast_2.zone_id
     evaluate_target_health = true
   }
 
@@ -197,8 +197,8 @@ resource "aws_route53_record" "eu_eu_central_1" {
   health_check_id = aws_route53_health_check.eu_central_1.id
 
   alias {
-    name                   = "shop-euc1.elb.example-shop.net"
-    zone_id                = "Z215JYRZR1TBD5"
+    name                   = data.aws_lb.eu_central_1.dns_name
+    zone_id                = data.aws_lb.eu_central_1.zone_id
     evaluate_target_health = true
   }
 
@@ -215,8 +215,8 @@ resource "aws_route53_record" "eu_eu_north_1" {
   health_check_id = aws_route53_health_check.eu_north_1.id
 
   alias {
-    name                   = var.endpoint_eu_north_1.dns_name
-    zone_id                = var.endpoint_eu_north_1.zone_id
+    name                   = data.aws_lb.eu_north_1.dns_name
+    zone_id                = data.aws_lb.eu_north_1.zone_id
     evaluate_target_health = true
   }
 
@@ -233,8 +233,8 @@ resource "aws_route53_record" "eu_eu_west_1" {
   health_check_id = aws_route53_health_check.eu_west_1.id
 
   alias {
-    name                   = "shop-euw1.elb.example-shop.net"
-    zone_id                = "Z32O12XQLNTSW2"
+    name                   = data.aws_lb.eu_west_1.dns_name
+    zone_id                = data.aws_lb.eu_west_1.zone_id
     evaluate_target_health = true
   }
 
@@ -251,8 +251,8 @@ resource "aws_route53_record" "na_us_east_1" {
   health_check_id = aws_route53_health_check.us_east_1.id
 
   alias {
-    name                   = "shop-use1.elb.example-shop.net"
-    zone_id                = "Z35SXDOTRQ7X7K"
+    name                   = data.aws_lb.us_east_1.dns_name
+    zone_id                = data.aws_lb.us_east_1.zone_id
     evaluate_target_health = true
   }
 
@@ -269,8 +269,8 @@ resource "aws_route53_record" "na_us_east_2" {
   health_check_id = aws_route53_health_check.us_east_2.id
 
   alias {
-    name                   = "shop-use2.elb.example-shop.net"
-    zone_id                = "Z3AADJGX6KTTL2"
+    name                   = data.aws_lb.us_east_2.dns_name
+    zone_id                = data.aws_lb.us_east_2.zone_id
     evaluate_target_health = true
   }
 
@@ -287,8 +287,8 @@ resource "aws_route53_record" "na_us_west_2" {
   health_check_id = aws_route53_health_check.us_west_2.id
 
   alias {
-    name                   = var.endpoint_us_west_2.dns_name
-    zone_id                = var.endpoint_us_west_2.zone_id
+    name                   = data.aws_lb.us_west_2.dns_name
+    zone_id                = data.aws_lb.us_west_2.zone_id
     evaluate_target_health = true
   }
 

@@ -2,7 +2,7 @@
 # change the blueprint and run `meridian compile`.
 
 resource "aws_route53_health_check" "ap_northeast_1" {
-  fqdn              = "apne1-alb.acme-trading.com"
+  fqdn              = "trading-apne1-441089732.ap-northeast-1.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/healthz"
@@ -21,7 +21,7 @@ resource "aws_route53_health_check" "ap_northeast_1" {
 }
 
 resource "aws_route53_health_check" "ap_southeast_1" {
-  fqdn              = "apse1-alb.acme-trading.com"
+  fqdn              = "trading-apse1-1290376615.ap-southeast-1.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/healthz"
@@ -40,7 +40,7 @@ resource "aws_route53_health_check" "ap_southeast_1" {
 }
 
 resource "aws_route53_health_check" "eu_central_1" {
-  fqdn              = "euc1-alb.acme-trading.com"
+  fqdn              = "trading-euc1-668204871.eu-central-1.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/healthz"
@@ -59,7 +59,7 @@ resource "aws_route53_health_check" "eu_central_1" {
 }
 
 resource "aws_route53_health_check" "eu_west_1" {
-  fqdn              = "euw1-alb.acme-trading.com"
+  fqdn              = "trading-euw1-2011593370.eu-west-1.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/healthz"
@@ -78,7 +78,7 @@ resource "aws_route53_health_check" "eu_west_1" {
 }
 
 resource "aws_route53_health_check" "us_east_1" {
-  fqdn              = "use1-alb.acme-trading.com"
+  fqdn              = "trading-use1-1843712456.us-east-1.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/healthz"
@@ -97,7 +97,7 @@ resource "aws_route53_health_check" "us_east_1" {
 }
 
 resource "aws_route53_health_check" "us_west_2" {
-  fqdn              = "usw2-alb.acme-trading.com"
+  fqdn              = "trading-usw2-907134522.us-west-2.elb.amazonaws.com"
   port              = 443
   type              = "HTTPS"
   resource_path     = "/healthz"
@@ -123,7 +123,7 @@ resource "aws_route53_record" "apac_ap_northeast_1" {
   health_check_id = aws_route53_health_check.ap_northeast_1.id
 
   alias {
-    name                   = "apne1-alb.acme-trading.com"
+    name                   = "trading-apne1-441089732.ap-northeast-1.elb.amazonaws.com"
     zone_id                = "Z14GRHDCWA56QT"
     evaluate_target_health = true
   }
@@ -141,7 +141,7 @@ resource "aws_route53_record" "apac_ap_southeast_1" {
   health_check_id = aws_route53_health_check.ap_southeast_1.id
 
   alias {
-    name                   = "apse1-alb.acme-trading.com"
+    name                   = "trading-apse1-1290376615.ap-southeast-1.elb.amazonaws.com"
     zone_id                = "Z1LMS91P8CMLE5"
     evaluate_target_health = true
   }
@@ -159,7 +159,7 @@ resource "aws_route53_record" "eu_eu_central_1" {
   health_check_id = aws_route53_health_check.eu_central_1.id
 
   alias {
-    name                   = "euc1-alb.acme-trading.com"
+    name                   = "trading-euc1-668204871.eu-central-1.elb.amazonaws.com"
     zone_id                = "Z215JYRZR1TBD5"
     evaluate_target_health = true
   }
@@ -177,7 +177,7 @@ resource "aws_route53_record" "eu_eu_west_1" {
   health_check_id = aws_route53_health_check.eu_west_1.id
 
   alias {
-    name                   = "euw1-alb.acme-trading.com"
+    name                   = "trading-euw1-2011593370.eu-west-1.elb.amazonaws.com"
     zone_id                = "Z32O12XQLNTSW2"
     evaluate_target_health = true
   }
@@ -195,7 +195,7 @@ resource "aws_route53_record" "us_us_east_1" {
   health_check_id = aws_route53_health_check.us_east_1.id
 
   alias {
-    name                   = "use1-alb.acme-trading.com"
+    name                   = "trading-use1-1843712456.us-east-1.elb.amazonaws.com"
     zone_id                = "Z35SXDOTRQ7X7K"
     evaluate_target_health = true
   }
@@ -213,7 +213,7 @@ resource "aws_route53_record" "us_us_west_2" {
   health_check_id = aws_route53_health_check.us_west_2.id
 
   alias {
-    name                   = "usw2-alb.acme-trading.com"
+    name                   = "trading-usw2-907134522.us-west-2.elb.amazonaws.com"
     zone_id                = "Z1H1FL5HABSF5"
     evaluate_target_health = true
   }

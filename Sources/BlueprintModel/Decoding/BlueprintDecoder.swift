@@ -455,7 +455,7 @@ private struct Decoder {
     }
 
     func traffic(_ node: YAMLNode) -> Traffic? {
-        let keys = ["hostname", "hostedZoneId", "ttl", "healthCheck", "geolocation", "within"]
+        let keys = ["hostname", "hostedZoneId", "ttl", "healthCheck", "geolocation", "within", "routes"]
         guard let map = MappingReader(node, "traffic", context, keys: keys) else { return nil }
         let hostname = map.required("hostname").flatMap { self.hostname($0, map.path("hostname")) }
         let zoneId = map.required("hostedZoneId").flatMap { hostedZoneId($0, map.path("hostedZoneId")) }
@@ -484,9 +484,17 @@ private struct Decoder {
             }
         }
         let within = map["within"].flatMap { context.choice($0, map.path("within"), as: WithinZoneRouting.self) } ?? .latency
+        var routes: [(String, String)] = []
+        if let node = map["routes"], let entries = context.entries(node, map.path("routes")) {
+            routes = entries.compactMap { entry in
+                let entryPath = "\(map.path("routes")).\(entry.name)"
+                guard httpPath(entry.key, entryPath) != nil else { return nil }
+                return context.name(entry.value, entryPath, what: "service").map { (entry.name, $0) }
+            }
+        }
         guard let hostname, let zoneId else { return nil }
         return Traffic(hostname: hostname, hostedZoneId: zoneId, ttl: ttl, healthCheck: check,
-                       geolocation: geolocation, within: within)
+                       geolocation: geolocation, within: within, routes: routes)
     }
 
     func waivers(_ node: YAMLNode) -> [Waiver]? {

@@ -51,6 +51,13 @@ public enum KubernetesGenerator {
                 ConfigMapGenerator.make(workload, data: data),
             ]))
         }
+        if let traffic = blueprint.traffic,
+           let ingress = IngressGenerator.make(
+               blueprint, traffic: traffic, region: region, residencyZone: zone,
+               routes: IngressGenerator.routes(traffic, servicesInRegion: Set(placements.map(\.service)))) {
+            files.append(file("ingress.yaml", [ingress]))
+            resources.append("ingress.yaml")
+        }
         files.append(file("kustomization.yaml", [KustomizationGenerator.make(resources: resources)]))
         return files
     }

@@ -10,21 +10,32 @@ public enum Route53Generator {
         guard let traffic = blueprint.traffic else { return [] }
         let plan = Plan(topology: topology, traffic: traffic)
         let header = GeneratedHeader.comment(blueprint: blueprint.name)
-        return [
+        var files = [
             GeneratedFile(path: "terraform/versions.tf", contents: HCL.file(header: header, blocks: [versions])),
             GeneratedFile(path: "terraform/variables.tf", contents: HCL.file(header: header, blocks: plan.variables())),
             GeneratedFile(path: "terraform/route53.tf", contents: HCL.file(
                 header: header, blocks: plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords())),
         ]
+        let lookups = plan.loadBalancerLookups()
+        if !lookups.isEmpty {
+            files.insert(GeneratedFile(path: "terraform/load_balancers.tf", contents: HCL.file(header: header, blocks: lookups)), at: 0)
+        }
+        return files
     }
 
     /// The same resources as `files`, flattened to `attribute.path = value` for semantic diffs.
     public static func resources(for topology: Topology) -> [TerraformResource] {
         guard let traffic = topology.blueprint.traffic else { return [] }
         let plan = Plan(topology: topology, traffic: traffic)
-        let blocks = plan.variables() + plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords()
+        let blocks = plan.loadBalancerLookups() + plan.variables() + plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords()
         return blocks.map { block in
-            let address = block.type == "variable" ? "var.\(block.labels[0])" : block.labels.joined(separator: ".")
+            let address: String
+            switch block.type {
+            case "variable": address = "var.\(block.labels[0])"
+            case "data": address = "data." + block.labels.joined(separator: ".")
+            case "provider": address = "provider.\(block.labels[0]).\(block.flattened()["alias"] ?? "")"
+            default: address = block.labels.joined(separator: ".")
+            }
             return TerraformResource(address: address, attributes: block.flattened())
         }
     }
@@ -55,6 +66,42 @@ private struct Plan {
 
     func zoneHost(_ zone: String) -> String { "\(zone).\(traffic.hostname)" }
 
+    // MARK: Load balancers
+
+    /// A region whose ALB comes from the generated Ingress: no explicit endpoint, and a routed
+    /// service runs there. Other regions without an endpoint take it as a variable.
+    func discoversLoadBalancer(_ region: Region) -> Bool {
+        region.endpoint == nil && topology.placements(inRegion: region.name).contains { placement in
+            traffic.routes.contains { $0.service == placement.service }
+        }
+    }
+
+    func loadBalancerName(_ region: String) -> String { HCL.identifier(region) }
+
+    /// Per discovering region: a provider for its AWS region and the ALB the AWS Load Balancer
+    /// Controller created for the generated Ingress, found by the tags the controller sets
+    /// (`elbv2.k8s.aws/cluster`, `ingress.k8s.aws/stack` = the IngressGroup). The lookup fails
+    /// until the Ingress is synced, so apply this after the ApplicationSet's first wave.
+    func loadBalancerLookups() -> [HCLBlock] {
+        servingRegions.filter(discoversLoadBalancer).flatMap { region in
+            [
+                HCLBlock("provider", ["aws"], [
+                    .attribute("alias", .string(loadBalancerName(region.name))),
+                    .attribute("region", .string(region.name)),
+                ]),
+                HCLBlock("data", ["aws_lb", loadBalancerName(region.name)], [
+                    .attribute("provider", .expression("aws.\(loadBalancerName(region.name))")),
+                    .blank,
+                    .attribute("tags", .object([
+                        ("elbv2.k8s.aws/cluster", .string(region.cluster.name)),
+                        ("ingress.k8s.aws/stack", .string(IngressGenerator.groupName(blueprint))),
+                        ("ingress.k8s.aws/resource", .string("LoadBalancer")),
+                    ])),
+                ]),
+            ]
+        }
+    }
+
     // MARK: Variables
 
     func endpointVariable(_ region: String) -> String { HCL.identifier("endpoint", region) }
@@ -63,7 +110,7 @@ private struct Plan {
 
     func variables() -> [HCLBlock] {
         var blocks: [HCLBlock] = []
-        for region in servingRegions where region.endpoint == nil {
+        for region in servingRegions where region.endpoint == nil && !discoversLoadBalancer(region) {
             blocks.append(HCLBlock("variable", [endpointVariable(region.name)], [
                 .attribute("description", .string("Load balancer of region \(region.name) that Route53 aliases to (its DNS name and hosted zone id).")),
                 .attribute("type", .expression("object({\n    dns_name = string\n    zone_id  = string\n  })")),
@@ -111,11 +158,17 @@ private struct Plan {
     }
 
     func endpointName(_ region: Region) -> HCLValue {
-        region.endpoint.map { .string($0.dnsName) } ?? .expression("var.\(endpointVariable(region.name)).dns_name")
+        if let endpoint = region.endpoint { return .string(endpoint.dnsName) }
+        return discoversLoadBalancer(region)
+            ? .expression("data.aws_lb.\(loadBalancerName(region.name)).dns_name")
+            : .expression("var.\(endpointVariable(region.name)).dns_name")
     }
 
     func endpointZone(_ region: Region) -> HCLValue {
-        region.endpoint.map { .string($0.zoneId) } ?? .expression("var.\(endpointVariable(region.name)).zone_id")
+        if let endpoint = region.endpoint { return .string(endpoint.zoneId) }
+        return discoversLoadBalancer(region)
+            ? .expression("data.aws_lb.\(loadBalancerName(region.name)).zone_id")
+            : .expression("var.\(endpointVariable(region.name)).zone_id")
     }
 
     // MARK: Residency zone record sets

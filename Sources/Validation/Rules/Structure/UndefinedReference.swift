@@ -62,6 +62,10 @@ public struct UndefinedReference: Rule {
                 expect(region, in: regions, what: "region", at: "\(base).maxReplicas.\(region)")
             }
         }
+        let services = Set(blueprint.services.map(\.name))
+        for route in blueprint.traffic?.routes ?? [] {
+            expect(route.service, in: services, what: "service", at: "traffic.routes.\(route.path)")
+        }
         for datastore in blueprint.datastores {
             let base = "datastores.\(datastore.name)"
             if let residency = datastore.residency {
