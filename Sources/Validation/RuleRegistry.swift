@@ -50,6 +50,8 @@ public enum RuleRegistry {
         GeolocationInvalidLocation.self,
         FailoverNeedsTwo.self,
         EndpointOutsideAliasZone.self,
+        ResidencyZoneWithoutLocation.self,
+        GeolocationDefaultResidency.self,
     ]
 
     /// Rules that read the blueprint's names and values only, never `topology` or

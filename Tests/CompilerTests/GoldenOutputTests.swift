@@ -27,7 +27,8 @@ func compileInMemory(_ path: String) throws -> (Analysis, Pipeline.Generated?) {
     @Test(arguments: exampleBlueprints())
     func committedOutputMatchesTheCompiler(_ path: String) throws {
         let (analysis, generated) = try compileInMemory(path)
-        #expect(analysis.diagnostics.isEmpty, "\(analysis.diagnostics)")
+        // Notes record deliberate trade-offs (where unplaced users are served); they do not fail examples.
+        #expect(analysis.diagnostics.allSatisfy { $0.severity == .note }, "\(analysis.diagnostics)")
         let generatedFiles = try #require(generated).files
         let blueprint = try #require(analysis.blueprint)
         let writer = OutputWriter(outputDirectory: repositoryRoot.appendingPathComponent("Output").path, blueprint: blueprint.name)

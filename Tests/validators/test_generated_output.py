@@ -275,3 +275,16 @@ def test_route53_reaches_a_service_through_a_load_balancer_meridian_creates_or_n
             assert all(labels.get(k) == v for k, v in service["spec"]["selector"].items())
             readiness = deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"]
             assert service["metadata"]["annotations"]["alb.ingress.kubernetes.io/healthcheck-path"] == readiness
+
+
+@pytest.mark.parametrize("name", TERRAFORM)
+def test_every_residency_zone_with_demand_receives_a_geolocation_location(name):
+    blueprint = BLUEPRINTS[name]
+    hostname = blueprint["traffic"]["hostname"]
+    demand = {zone for service in blueprint["services"].values() for zone, rps in service["demand"].items() if rps > 0}
+    reached = set()
+    for record in terraform(name).values():
+        policy = record.get("geolocation_routing_policy")
+        if policy:
+            reached.add(unquote(record["alias"][0]["name"])[: -len(hostname) - 1])
+    assert demand <= reached, f"zones with demand but no geolocation record: {demand - reached}"

@@ -14,7 +14,7 @@ public enum Route53Generator {
             GeneratedFile(path: "terraform/versions.tf", contents: HCL.file(header: header, blocks: [versions])),
             GeneratedFile(path: "terraform/variables.tf", contents: HCL.file(header: header, blocks: plan.variables())),
             GeneratedFile(path: "terraform/route53.tf", contents: HCL.file(
-                header: header, blocks: plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords())),
+                header: GeneratedHeader.comment(blueprint: blueprint.name, extra: plan.locationSummary()), blocks: plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords())),
         ]
         let lookups = plan.loadBalancerLookups()
         if !lookups.isEmpty {
@@ -254,6 +254,26 @@ private struct Plan {
     }
 
     // MARK: Geolocation
+
+    /// Which locations reach which residency zone, for the file header. Route53 answers the
+    /// `default` record for addresses it cannot place and for locations no record lists
+    /// (Route53 Developer Guide, "Geolocation routing").
+    func locationSummary() -> [String] {
+        guard !traffic.geolocation.isEmpty else { return [] }
+        var lines = ["", "Geolocation: which users reach which residency zone's record set."]
+        for zone in blueprint.residency.map(\.name) {
+            let locations = traffic.geolocation.filter { $0.zone == zone && $0.location != "default" }.map(\.location)
+            let isDefault = traffic.geolocation.contains { $0.location == "default" && $0.zone == zone }
+            guard !locations.isEmpty || isDefault else {
+                lines.append("  \(zone): no location (its users are answered by another zone's record)")
+                continue
+            }
+            let listed = locations.isEmpty ? [] : [locations.joined(separator: ", ")]
+            let unplaced = isDefault ? ["default: addresses Route53 cannot place and locations not listed"] : []
+            lines.append("  \(zone): " + (listed + unplaced).joined(separator: "; "))
+        }
+        return lines
+    }
 
     func geolocationRecords() -> [HCLBlock] {
         let servedZones = Set(servingRegions.compactMap { blueprint.residencyZone(ofRegion: $0.name)?.name })
