@@ -349,6 +349,21 @@ public struct Datastore: Sendable {
     public struct Failover: Sendable, Hashable {
         public var automatic: Bool
         public var promotion: PerDisruption<Duration>
+        /// What moves the `writer.<datastore>` name to the new primary.
+        public var writer: WriterRouting = .manual
+    }
+
+    /// How the writer name follows the datastore (never the application's load balancer).
+    public enum WriterRouting: Sendable, Hashable {
+        /// A CNAME to a writer endpoint the datastore service itself moves on switchover and
+        /// failover (Aurora Global Database's global writer endpoint); the default when failover is automatic.
+        case managed
+        /// A Route53 failover pair whose primary carries a CLOUDWATCH_METRIC health check on this
+        /// CloudWatch alarm (in the primary's region) about the database itself.
+        case alarm(String)
+        /// One CNAME to the primary's writer; the promotion runbook re-points it (change `primary`,
+        /// compile, apply). The default when failover is manual.
+        case manual
     }
 
     public struct Backups: Sendable, Hashable {

@@ -118,16 +118,41 @@ private let delivery = twoZoneBlueprint
         #expect(tf.contains("weighted_routing_policy {\n    weight = 50\n  }"))
     }
 
-    @Test func writerFollowsThePrimaryThroughAFailover() throws {
+    @Test(arguments: [
+        // Manual failover, the default without `automatic`: one record the runbook re-points.
+        ("", "manual"),
+        ("failover: { automatic: true }", "managed"),
+        ("failover: { automatic: true, writer: { alarm: db-eu-down } }", "alarm"),
+    ])
+    func writerFollowsTheDatastoreNotTheApplication(_ failover: String, _ mode: String) throws {
         let text = delivery.replacingOccurrences(
             of: "db-eu: { residency: eu, primary: eu-west-1 }",
-            with: "db-eu: { residency: eu, primary: eu-west-1, replicas: [{ region: eu-central-1, mode: async }] }")
-        let tf = try #require(try generatedFiles(text)["terraform/route53.tf"])
-        #expect(tf.contains("records         = [var.datastore_db_eu.writer[\"eu-west-1\"]]"))
-        #expect(tf.contains("records        = [var.datastore_db_eu.writer[\"eu-central-1\"]]"))
-        #expect(tf.contains("name    = \"reader.eu-central-1.db-eu.db.api.example.com\""))
+            with: "db-eu: { residency: eu, primary: eu-west-1, replicas: [{ region: eu-central-1, mode: async }]\(failover.isEmpty ? "" : ", " + failover) }")
+        let files = try generatedFiles(text)
+        let tf = try #require(files["terraform/route53.tf"])
+        let writerRecords = tf.components(separatedBy: "\nresource ").filter { $0.range(of: #"name\s+= "writer\.db-eu\."#, options: .regularExpression) != nil }
+        // No writer record ever carries an application (load balancer) health check.
+        #expect(!writerRecords.isEmpty)
+        #expect(writerRecords.allSatisfy { !$0.contains("aws_route53_health_check.eu_west_1") })
+        switch mode {
+        case "manual":
+            #expect(writerRecords.count == 1 && writerRecords[0].contains("records = [var.datastore_db_eu.writer[\"eu-west-1\"]]"))
+        case "managed":
+            #expect(writerRecords.count == 1 && writerRecords[0].contains("records = [var.datastore_db_eu.global_writer]"))
+            #expect(files["terraform/variables.tf"]!.contains("global_writer = string"))
+        default:
+            #expect(tf.contains("type                            = \"CLOUDWATCH_METRIC\"\n  cloudwatch_alarm_name           = \"db-eu-down\"\n  cloudwatch_alarm_region         = \"eu-west-1\"\n"))
+            #expect(tf.contains("records         = [var.datastore_db_eu.writer[\"eu-west-1\"]]\n  set_identifier  = \"primary\"\n  health_check_id = aws_route53_health_check.writer_db_eu.id\n"))
+            #expect(tf.contains("records        = [var.datastore_db_eu.writer[\"eu-central-1\"]]"))
+        }
         #expect(tf.contains("records = [var.datastore_db_eu.reader[\"eu-central-1\"]]"))
-        // A datastore with no copy in another region of its zone has one plain writer record.
-        #expect(tf.contains("resource \"aws_route53_record\" \"writer_db_us\" {"))
+    }
+
+    @Test func writerRoutingRejectsUnknownModes() {
+        let text = delivery.replacingOccurrences(
+            of: "db-eu: { residency: eu, primary: eu-west-1 }",
+            with: "db-eu: { residency: eu, primary: eu-west-1, failover: { writer: alarmed } }")
+        let analysis = Pipeline.analyze(file: "demo.yaml", bytes: Array(text.utf8), today: "2026-11-22")
+        #expect(analysis.diagnostics.contains { $0.message.contains("expected managed, manual or { alarm: <CloudWatch alarm name> }") })
     }
 }

@@ -156,6 +156,8 @@ def test_route53_keeps_users_in_their_residency_zone(name):
 
     assert checks, "no health checks"
     for check in checks.values():
+        if unquote(check["type"]) == "CLOUDWATCH_METRIC":
+            continue  # a datastore's writer check: no requests, the alarm decides
         assert check["request_interval"] in (10, 30)
         assert 1 <= check["failure_threshold"] <= 10
 
@@ -288,3 +290,24 @@ def test_every_residency_zone_with_demand_receives_a_geolocation_location(name):
         if policy:
             reached.add(unquote(record["alias"][0]["name"])[: -len(hostname) - 1])
     assert demand <= reached, f"zones with demand but no geolocation record: {demand - reached}"
+
+
+@pytest.mark.parametrize("name", TERRAFORM)
+def test_writer_names_follow_the_datastore_never_an_application_health_check(name):
+    blueprint = BLUEPRINTS[name]
+    resources = terraform(name)
+    checks = {k[1]: v for k, v in resources.items() if k[0] == "aws_route53_health_check"}
+    writers = [v for k, v in resources.items() if k[0] == "aws_route53_record" and unquote(v["name"]).startswith("writer.")]
+    assert writers
+    for record in writers:
+        datastore = unquote(record["name"]).split(".")[1]
+        writer = blueprint["datastores"][datastore].get("failover", {}).get("writer")
+        if "health_check_id" in record:
+            check_name = record["health_check_id"].split(".")[1]
+            check = checks[check_name]
+            # Only a CloudWatch alarm about the database moves a writer name.
+            assert unquote(check["type"]) == "CLOUDWATCH_METRIC", record
+            assert unquote(check["cloudwatch_alarm_name"]) == writer["alarm"]
+            assert unquote(check["cloudwatch_alarm_region"]) == blueprint["datastores"][datastore]["primary"]
+        elif writer is None and blueprint["datastores"][datastore].get("failover", {}).get("automatic"):
+            assert record["records"] == ["${var.datastore_%s.global_writer}" % datastore.replace("-", "_")]

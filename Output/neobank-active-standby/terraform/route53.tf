@@ -112,31 +112,12 @@ resource "aws_route53_record" "geo_default" {
   }
 }
 
-resource "aws_route53_record" "writer_core_ledger_primary" {
-  zone_id         = "Z0987654321ZYXWVUTSR"
-  name            = "writer.core-ledger.db.api.example-neobank.eu"
-  type            = "CNAME"
-  ttl             = 60
-  records         = [var.datastore_core_ledger.writer["eu-west-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.eu_west_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_core_ledger_secondary" {
-  zone_id        = "Z0987654321ZYXWVUTSR"
-  name           = "writer.core-ledger.db.api.example-neobank.eu"
-  type           = "CNAME"
-  ttl            = 60
-  records        = [var.datastore_core_ledger.writer["eu-central-1"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_core_ledger" {
+  zone_id = "Z0987654321ZYXWVUTSR"
+  name    = "writer.core-ledger.db.api.example-neobank.eu"
+  type    = "CNAME"
+  ttl     = 60
+  records = [var.datastore_core_ledger.global_writer]
 }
 
 resource "aws_route53_record" "reader_core_ledger_eu_central_1" {
@@ -155,6 +136,20 @@ resource "aws_route53_record" "reader_core_ledger_eu_west_1" {
   records = [var.datastore_core_ledger.reader["eu-west-1"]]
 }
 
+resource "aws_route53_health_check" "writer_payment_events" {
+  type                            = "CLOUDWATCH_METRIC"
+  cloudwatch_alarm_name           = "payment-events-euw1-unavailable"
+  cloudwatch_alarm_region         = "eu-west-1"
+  insufficient_data_health_status = "LastKnownStatus"
+
+  tags = {
+    Name      = "neobank-active-standby-writer-payment-events"
+    Blueprint = "neobank-active-standby"
+    Datastore = "payment-events"
+    ManagedBy = "meridian"
+  }
+}
+
 resource "aws_route53_record" "writer_payment_events_primary" {
   zone_id         = "Z0987654321ZYXWVUTSR"
   name            = "writer.payment-events.db.api.example-neobank.eu"
@@ -162,7 +157,7 @@ resource "aws_route53_record" "writer_payment_events_primary" {
   ttl             = 60
   records         = [var.datastore_payment_events.writer["eu-west-1"]]
   set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.eu_west_1.id
+  health_check_id = aws_route53_health_check.writer_payment_events.id
 
   failover_routing_policy {
     type = "PRIMARY"

@@ -2,10 +2,10 @@
 # change the blueprint and run `meridian compile`.
 
 variable "datastore_core_ledger" {
-  description = "Hostnames of datastore core-ledger: writer and reader endpoint by region, for the regions holding a copy (eu-central-1, eu-west-1)."
+  description = "Hostnames of datastore core-ledger: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (eu-central-1, eu-west-1)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }
 

@@ -438,31 +438,12 @@ resource "aws_route53_record" "geo_default" {
   }
 }
 
-resource "aws_route53_record" "writer_catalog_primary" {
-  zone_id         = "Z08123456ABCDEFGHIJK"
-  name            = "writer.catalog.db.www.example-shop.net"
-  type            = "CNAME"
-  ttl             = 30
-  records         = [var.datastore_catalog.writer["us-east-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.us_east_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_catalog_secondary" {
-  zone_id        = "Z08123456ABCDEFGHIJK"
-  name           = "writer.catalog.db.www.example-shop.net"
-  type           = "CNAME"
-  ttl            = 30
-  records        = [var.datastore_catalog.writer["ap-southeast-1"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_catalog" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.global_writer]
 }
 
 resource "aws_route53_record" "reader_catalog_ap_southeast_1" {
@@ -529,31 +510,12 @@ resource "aws_route53_record" "reader_catalog_us_west_2" {
   records = [var.datastore_catalog.reader["us-east-1"]]
 }
 
-resource "aws_route53_record" "writer_orders_apac_primary" {
-  zone_id         = "Z08123456ABCDEFGHIJK"
-  name            = "writer.orders-apac.db.www.example-shop.net"
-  type            = "CNAME"
-  ttl             = 30
-  records         = [var.datastore_orders_apac.writer["ap-southeast-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.ap_southeast_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_orders_apac_secondary" {
-  zone_id        = "Z08123456ABCDEFGHIJK"
-  name           = "writer.orders-apac.db.www.example-shop.net"
-  type           = "CNAME"
-  ttl            = 30
-  records        = [var.datastore_orders_apac.writer["ap-southeast-2"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_orders_apac" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.orders-apac.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_orders_apac.global_writer]
 }
 
 resource "aws_route53_record" "reader_orders_apac_ap_southeast_1" {
@@ -572,31 +534,12 @@ resource "aws_route53_record" "reader_orders_apac_ap_southeast_2" {
   records = [var.datastore_orders_apac.reader["ap-southeast-2"]]
 }
 
-resource "aws_route53_record" "writer_orders_eu_primary" {
-  zone_id         = "Z08123456ABCDEFGHIJK"
-  name            = "writer.orders-eu.db.www.example-shop.net"
-  type            = "CNAME"
-  ttl             = 30
-  records         = [var.datastore_orders_eu.writer["eu-west-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.eu_west_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_orders_eu_secondary" {
-  zone_id        = "Z08123456ABCDEFGHIJK"
-  name           = "writer.orders-eu.db.www.example-shop.net"
-  type           = "CNAME"
-  ttl            = 30
-  records        = [var.datastore_orders_eu.writer["eu-central-1"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_orders_eu" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.orders-eu.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_orders_eu.global_writer]
 }
 
 resource "aws_route53_record" "reader_orders_eu_eu_central_1" {
@@ -623,31 +566,12 @@ resource "aws_route53_record" "reader_orders_eu_eu_west_1" {
   records = [var.datastore_orders_eu.reader["eu-west-1"]]
 }
 
-resource "aws_route53_record" "writer_orders_na_primary" {
-  zone_id         = "Z08123456ABCDEFGHIJK"
-  name            = "writer.orders-na.db.www.example-shop.net"
-  type            = "CNAME"
-  ttl             = 30
-  records         = [var.datastore_orders_na.writer["us-east-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.us_east_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_orders_na_secondary" {
-  zone_id        = "Z08123456ABCDEFGHIJK"
-  name           = "writer.orders-na.db.www.example-shop.net"
-  type           = "CNAME"
-  ttl            = 30
-  records        = [var.datastore_orders_na.writer["us-east-2"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_orders_na" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.orders-na.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_orders_na.global_writer]
 }
 
 resource "aws_route53_record" "reader_orders_na_us_east_1" {

@@ -2,33 +2,33 @@
 # change the blueprint and run `meridian compile`.
 
 variable "datastore_catalog" {
-  description = "Hostnames of datastore catalog: writer and reader endpoint by region, for the regions holding a copy (ap-southeast-1, eu-west-1, us-east-1)."
+  description = "Hostnames of datastore catalog: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (ap-southeast-1, eu-west-1, us-east-1)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }
 
 variable "datastore_orders_apac" {
-  description = "Hostnames of datastore orders-apac: writer and reader endpoint by region, for the regions holding a copy (ap-southeast-1, ap-southeast-2)."
+  description = "Hostnames of datastore orders-apac: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (ap-southeast-1, ap-southeast-2)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }
 
 variable "datastore_orders_eu" {
-  description = "Hostnames of datastore orders-eu: writer and reader endpoint by region, for the regions holding a copy (eu-central-1, eu-west-1)."
+  description = "Hostnames of datastore orders-eu: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (eu-central-1, eu-west-1)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }
 
 variable "datastore_orders_na" {
-  description = "Hostnames of datastore orders-na: writer and reader endpoint by region, for the regions holding a copy (us-east-1, us-east-2, us-west-2)."
+  description = "Hostnames of datastore orders-na: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (us-east-1, us-east-2, us-west-2)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }

@@ -381,31 +381,12 @@ resource "aws_route53_record" "geo_default" {
   }
 }
 
-resource "aws_route53_record" "writer_ledger_apac_primary" {
-  zone_id         = "Z0A1B2C3D4E5F6G7H8I9J"
-  name            = "writer.ledger-apac.db.api.acme-trading.com"
-  type            = "CNAME"
-  ttl             = 60
-  records         = [var.datastore_ledger_apac.writer["ap-southeast-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.ap_southeast_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_ledger_apac_secondary" {
-  zone_id        = "Z0A1B2C3D4E5F6G7H8I9J"
-  name           = "writer.ledger-apac.db.api.acme-trading.com"
-  type           = "CNAME"
-  ttl            = 60
-  records        = [var.datastore_ledger_apac.writer["ap-northeast-1"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_ledger_apac" {
+  zone_id = "Z0A1B2C3D4E5F6G7H8I9J"
+  name    = "writer.ledger-apac.db.api.acme-trading.com"
+  type    = "CNAME"
+  ttl     = 60
+  records = [var.datastore_ledger_apac.global_writer]
 }
 
 resource "aws_route53_record" "reader_ledger_apac_ap_northeast_1" {
@@ -424,31 +405,12 @@ resource "aws_route53_record" "reader_ledger_apac_ap_southeast_1" {
   records = [var.datastore_ledger_apac.reader["ap-southeast-1"]]
 }
 
-resource "aws_route53_record" "writer_ledger_eu_primary" {
-  zone_id         = "Z0A1B2C3D4E5F6G7H8I9J"
-  name            = "writer.ledger-eu.db.api.acme-trading.com"
-  type            = "CNAME"
-  ttl             = 60
-  records         = [var.datastore_ledger_eu.writer["eu-west-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.eu_west_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_ledger_eu_secondary" {
-  zone_id        = "Z0A1B2C3D4E5F6G7H8I9J"
-  name           = "writer.ledger-eu.db.api.acme-trading.com"
-  type           = "CNAME"
-  ttl            = 60
-  records        = [var.datastore_ledger_eu.writer["eu-central-1"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_ledger_eu" {
+  zone_id = "Z0A1B2C3D4E5F6G7H8I9J"
+  name    = "writer.ledger-eu.db.api.acme-trading.com"
+  type    = "CNAME"
+  ttl     = 60
+  records = [var.datastore_ledger_eu.global_writer]
 }
 
 resource "aws_route53_record" "reader_ledger_eu_eu_central_1" {
@@ -467,31 +429,12 @@ resource "aws_route53_record" "reader_ledger_eu_eu_west_1" {
   records = [var.datastore_ledger_eu.reader["eu-west-1"]]
 }
 
-resource "aws_route53_record" "writer_ledger_us_primary" {
-  zone_id         = "Z0A1B2C3D4E5F6G7H8I9J"
-  name            = "writer.ledger-us.db.api.acme-trading.com"
-  type            = "CNAME"
-  ttl             = 60
-  records         = [var.datastore_ledger_us.writer["us-east-1"]]
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.us_east_1.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-}
-
-resource "aws_route53_record" "writer_ledger_us_secondary" {
-  zone_id        = "Z0A1B2C3D4E5F6G7H8I9J"
-  name           = "writer.ledger-us.db.api.acme-trading.com"
-  type           = "CNAME"
-  ttl            = 60
-  records        = [var.datastore_ledger_us.writer["us-west-2"]]
-  set_identifier = "secondary"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
+resource "aws_route53_record" "writer_ledger_us" {
+  zone_id = "Z0A1B2C3D4E5F6G7H8I9J"
+  name    = "writer.ledger-us.db.api.acme-trading.com"
+  type    = "CNAME"
+  ttl     = 60
+  records = [var.datastore_ledger_us.global_writer]
 }
 
 resource "aws_route53_record" "reader_ledger_us_us_east_1" {

@@ -2,25 +2,25 @@
 # change the blueprint and run `meridian compile`.
 
 variable "datastore_ledger_apac" {
-  description = "Hostnames of datastore ledger-apac: writer and reader endpoint by region, for the regions holding a copy (ap-northeast-1, ap-southeast-1)."
+  description = "Hostnames of datastore ledger-apac: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (ap-northeast-1, ap-southeast-1)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }
 
 variable "datastore_ledger_eu" {
-  description = "Hostnames of datastore ledger-eu: writer and reader endpoint by region, for the regions holding a copy (eu-central-1, eu-west-1)."
+  description = "Hostnames of datastore ledger-eu: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (eu-central-1, eu-west-1)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }
 
 variable "datastore_ledger_us" {
-  description = "Hostnames of datastore ledger-us: writer and reader endpoint by region, for the regions holding a copy (us-east-1, us-west-2)."
+  description = "Hostnames of datastore ledger-us: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (us-east-1, us-west-2)."
   type = object({
-    writer = map(string)
-    reader = map(string)
+    global_writer = string
+    reader        = map(string)
   })
 }

@@ -413,10 +413,12 @@ private struct Decoder {
             }
         }
         var failover = Datastore.Failover(automatic: false, promotion: PerDisruption(both: .seconds(60)))
-        if let node = map["failover"], let f = MappingReader(node, map.path("failover"), context, keys: ["automatic", "promotion"]) {
+        if let node = map["failover"], let f = MappingReader(node, map.path("failover"), context, keys: ["automatic", "promotion", "writer"]) {
             failover.automatic = f["automatic"].flatMap { context.bool($0, f.path("automatic")) } ?? false
             failover.promotion = f["promotion"].flatMap { context.perDisruption($0, f.path("promotion"), read: context.duration) }
                 ?? failover.promotion
+            failover.writer = failover.automatic ? .managed : .manual
+            if let node = f["writer"] { failover.writer = writerRouting(node, f.path("writer")) ?? failover.writer }
         }
         let backups = map["backups"].flatMap { self.backups($0, map.path("backups")) }
         var datastore = Datastore(name: name, engine: engine, residency: residency, primary: primary, replicas: replicas,
@@ -439,6 +441,22 @@ private struct Decoder {
         }
         guard let region, let mode else { return nil }
         return Datastore.Replica(region: region, mode: mode, lag: lag)
+    }
+
+    /// `managed`, `manual`, or `{ alarm: <CloudWatch alarm name> }`.
+    func writerRouting(_ node: YAMLNode, _ path: String) -> Datastore.WriterRouting? {
+        if let text = node.scalar, !node.isNull {
+            switch text {
+            case "managed": return .managed
+            case "manual": return .manual
+            default:
+                context.invalid(node, path, expected: "managed, manual or { alarm: <CloudWatch alarm name> }")
+                return nil
+            }
+        }
+        guard let map = MappingReader(node, path, context, keys: ["alarm"]),
+              let name = map.required("alarm").flatMap({ context.nonEmptyString($0, map.path("alarm")) }) else { return nil }
+        return .alarm(name)
     }
 
     func backups(_ node: YAMLNode, _ path: String) -> Datastore.Backups? {

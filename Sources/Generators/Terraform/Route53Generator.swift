@@ -118,10 +118,17 @@ private struct Plan {
         }
         for datastore in usedDatastores {
             let regions = copies(of: datastore).joined(separator: ", ")
-            blocks.append(HCLBlock("variable", [datastoreVariable(datastore.name)], [
-                .attribute("description", .string("Hostnames of datastore \(datastore.name): writer and reader endpoint by region, for the regions holding a copy (\(regions)).")),
-                .attribute("type", .expression("object({\n    writer = map(string)\n    reader = map(string)\n  })")),
-            ]))
+            if datastore.failover.writer == .managed {
+                blocks.append(HCLBlock("variable", [datastoreVariable(datastore.name)], [
+                    .attribute("description", .string("Hostnames of datastore \(datastore.name): the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (\(regions)).")),
+                    .attribute("type", .expression("object({\n    global_writer = string\n    reader        = map(string)\n  })")),
+                ]))
+            } else {
+                blocks.append(HCLBlock("variable", [datastoreVariable(datastore.name)], [
+                    .attribute("description", .string("Hostnames of datastore \(datastore.name): writer and reader endpoint by region, for the regions holding a copy (\(regions)).")),
+                    .attribute("type", .expression("object({\n    writer = map(string)\n    reader = map(string)\n  })")),
+                ]))
+            }
         }
         return blocks
     }
@@ -321,17 +328,22 @@ private struct Plan {
 
     func datastoreRecords() -> [HCLBlock] {
         var blocks: [HCLBlock] = []
-        let serving = Set(servingRegions.map(\.name))
         for datastore in usedDatastores {
             let writer = EndpointNames.writer(datastore.name, in: blueprint)
-            if let replica = promotable(datastore) {
-                blocks.append(cname("writer_\(HCL.identifier(datastore.name))_primary", writer, host(datastore, "writer", datastore.primary),
-                                    setIdentifier: "primary", healthCheck: serving.contains(datastore.primary) ? datastore.primary : nil,
-                                    policy: failover("PRIMARY")))
-                blocks.append(cname("writer_\(HCL.identifier(datastore.name))_secondary", writer, host(datastore, "writer", replica.region),
+            let id = HCL.identifier(datastore.name)
+            // The writer name follows the datastore's own state; application health checks only steer users.
+            switch (datastore.failover.writer, promotable(datastore)) {
+            case (.managed, _):
+                blocks.append(cname("writer_\(id)", writer, .list([.expression("var.\(datastoreVariable(datastore.name)).global_writer")]),
+                                    setIdentifier: nil, healthCheck: nil, policy: nil))
+            case (.alarm(let alarm), let replica?):
+                blocks.append(writerHealthCheck(datastore, alarm: alarm))
+                blocks.append(cname("writer_\(id)_primary", writer, host(datastore, "writer", datastore.primary),
+                                    setIdentifier: "primary", healthCheckResource: "writer_\(id)", policy: failover("PRIMARY")))
+                blocks.append(cname("writer_\(id)_secondary", writer, host(datastore, "writer", replica.region),
                                     setIdentifier: "secondary", healthCheck: nil, policy: failover("SECONDARY")))
-            } else {
-                blocks.append(cname("writer_\(HCL.identifier(datastore.name))", writer, host(datastore, "writer", datastore.primary),
+            case (.alarm, nil), (.manual, _):
+                blocks.append(cname("writer_\(id)", writer, host(datastore, "writer", datastore.primary),
                                     setIdentifier: nil, healthCheck: nil, policy: nil))
             }
             for region in readerRegions(datastore) {
@@ -357,7 +369,8 @@ private struct Plan {
         return regions.sorted()
     }
 
-    func cname(_ name: String, _ host: String, _ records: HCLValue, setIdentifier: String?, healthCheck: String?, policy: HCLBlock?) -> HCLBlock {
+    func cname(_ name: String, _ host: String, _ records: HCLValue, setIdentifier: String?, healthCheck: String? = nil,
+               healthCheckResource: String? = nil, policy: HCLBlock?) -> HCLBlock {
         var items: [HCLBlock.Item] = [
             .attribute("zone_id", hostedZone),
             .attribute("name", .string(host)),
@@ -366,10 +379,28 @@ private struct Plan {
             .attribute("records", records),
         ]
         if let setIdentifier { items.append(.attribute("set_identifier", .string(setIdentifier))) }
-        if let healthCheck {
-            items.append(.attribute("health_check_id", .expression("aws_route53_health_check.\(healthCheckName(healthCheck)).id")))
+        if let resource = healthCheckResource ?? healthCheck.map(healthCheckName) {
+            items.append(.attribute("health_check_id", .expression("aws_route53_health_check.\(resource).id")))
         }
         if let policy { items += [.blank, .block(policy)] }
         return HCLBlock("resource", ["aws_route53_record", name], items)
+    }
+
+    /// Healthy while the named CloudWatch alarm about the primary database is not in ALARM. With
+    /// insufficient data the last known status holds, so a metrics gap never moves the writer.
+    func writerHealthCheck(_ datastore: Datastore, alarm: String) -> HCLBlock {
+        HCLBlock("resource", ["aws_route53_health_check", "writer_\(HCL.identifier(datastore.name))"], [
+            .attribute("type", .string("CLOUDWATCH_METRIC")),
+            .attribute("cloudwatch_alarm_name", .string(alarm)),
+            .attribute("cloudwatch_alarm_region", .string(datastore.primary)),
+            .attribute("insufficient_data_health_status", .string("LastKnownStatus")),
+            .blank,
+            .attribute("tags", .object([
+                ("Name", .string("\(blueprint.name)-writer-\(datastore.name)")),
+                ("Blueprint", .string(blueprint.name)),
+                ("Datastore", .string(datastore.name)),
+                ("ManagedBy", .string("meridian")),
+            ])),
+        ])
     }
 }
