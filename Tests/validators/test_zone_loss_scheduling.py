@@ -132,11 +132,29 @@ def spread_allows(pod_spec, pod_labels, candidate, nodes, pods):
     return True
 
 
+def required_anti_affinity(pod_spec):
+    return (pod_spec.get("affinity", {}).get("podAntiAffinity", {})
+            .get("requiredDuringSchedulingIgnoredDuringExecution", []))
+
+
+def anti_affinity_allows(pod_spec, candidate, pods):
+    """InterPodAffinity filter, required anti-affinity only: no live matching pod may share the
+    candidate's domain of the term's topology key (pods on any node, tainted or not, count)."""
+    for term in required_anti_affinity(pod_spec):
+        key = term["topologyKey"]
+        for pod in pods:
+            if not pod.terminating and matches_selector(term["labelSelector"], pod.labels) \
+                    and pod.node.labels.get(key) == candidate.labels.get(key):
+                return False
+    return True
+
+
 def feasible_nodes(pod_spec, pod_labels, nodes, pods):
     tolerations = pod_spec.get("tolerations", []) + DEFAULT_TOLERATIONS
     return [n for n in nodes
             if not untolerated_taints(n, tolerations)
             and matches_node_affinity(pod_spec, n)
+            and anti_affinity_allows(pod_spec, n, pods)
             and spread_allows(pod_spec, pod_labels, n, nodes, pods)]
 
 
@@ -228,15 +246,23 @@ def pending_during_zone_loss(deployment, hpa, pod_spec, lost, whole_zone_disrupt
         for pod in pods:
             pod.terminating |= pod.node.zone == lost
     surviving = [z for z in zones if z != lost]
-    # Replacements, then HPA scale-out until the surviving zones hold maxReplicas pods.
-    while sum(per_zone(pods, surviving).values()) < max_replicas:
+    one_per_zone = any(t["topologyKey"] == ZONE_KEY for t in required_anti_affinity(pod_spec))
+    # Replacements, then HPA scale-out until the surviving zones hold maxReplicas pods (one per
+    # zone when the placement policy requires zone anti-affinity: the lost zone's slot is gone).
+    target = min(max_replicas, len(surviving)) if one_per_zone else max_replicas
+    while sum(per_zone(pods, surviving).values()) < target:
         node = schedule(pod_spec, labels, nodes, pods)
         if node is None:
             return f"{lost} lost: pod Pending with {per_zone(pods, zones)} (maxReplicas {max_replicas})"
         assert node.zone != lost
     # A rollout during the loss: the new ReplicaSet's pods spread on their own (matchLabelKeys).
+    # Without surge (maxSurge 0) each old pod goes before its replacement is scheduled.
     new_labels = pod_labels(deployment, "v2")
-    for i in range(replicas):
+    in_place = deployment["spec"]["strategy"]["rollingUpdate"].get("maxSurge") == 0
+    old_pods = [p for p in pods if not p.terminating and p.node.zone != lost]
+    for i in range(len(old_pods) if in_place else replicas):
+        if in_place:
+            old_pods[i].terminating = True
         node = schedule(pod_spec, new_labels, nodes, pods)
         if node is None:
             return f"{lost} lost: rollout pod {i + 1} of {replicas} Pending"
@@ -252,10 +278,14 @@ def test_new_pods_schedule_in_the_surviving_zones_while_a_zone_is_lost(deploymen
         assert pending_during_zone_loss(deployment, hpa, pod_spec, lost, whole_zone_disrupted) is None
 
 
+def zone_constraint_of(pod_spec):
+    return next((c for c in pod_spec["topologySpreadConstraints"] if c["topologyKey"] == ZONE_KEY), None)
+
+
 def old_style_constraints(pod_spec, zones):
     """The constraint Meridian generated before: minDomains = zone count, taints ignored."""
     spec = yaml.safe_load(yaml.safe_dump(pod_spec))
-    zone_constraint = next(c for c in spec["topologySpreadConstraints"] if c["topologyKey"] == ZONE_KEY)
+    zone_constraint = zone_constraint_of(spec)
     zone_constraint.pop("nodeTaintsPolicy", None)
     zone_constraint["minDomains"] = len(zones)
     return spec
@@ -266,6 +296,8 @@ def test_the_replay_catches_the_constraint_that_blocks_during_a_zone_loss(deploy
     """Control: the same replay fails the pre-fix constraint, or it would prove nothing."""
     pod_spec = deployment["spec"]["template"]["spec"]
     zones = zones_of(pod_spec)
+    if zone_constraint_of(pod_spec) is None:
+        pytest.skip("one pod per zone by required anti-affinity: no zone spread constraint to compare")
     old = old_style_constraints(pod_spec, zones)
     # Evicted pods leave the lost zone at 0 while it still counts as a domain: the global minimum
     # is 0 and no surviving zone that already runs a pod takes another.
@@ -313,6 +345,23 @@ def test_generated_constraint_keeps_min_domains_below_the_zone_count():
     # Guards the property test's premise: if this fails the zone-loss replay above must fail too.
     for deployment, _ in (p.values for p in WORKLOADS):
         pod_spec = deployment["spec"]["template"]["spec"]
-        zone_constraint = next(c for c in pod_spec["topologySpreadConstraints"] if c["topologyKey"] == ZONE_KEY)
+        zone_constraint = zone_constraint_of(pod_spec)
+        if zone_constraint is None:
+            assert any(t["topologyKey"] == ZONE_KEY for t in required_anti_affinity(pod_spec))
+            continue
         assert zone_constraint.get("minDomains", 1) <= max(1, len(zones_of(pod_spec)) - 1)
         assert zone_constraint["nodeTaintsPolicy"] == "Honor"
+
+
+def test_required_zone_anti_affinity_allows_one_pod_per_live_zone():
+    zones = ["z-a", "z-b", "z-c"]
+    term = {"labelSelector": {"matchLabels": {"app": "x"}}, "topologyKey": ZONE_KEY}
+    spec = {"affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}},
+            "topologySpreadConstraints": []}
+    labels = {"app": "x"}
+    nodes, pods = spread_over_all_zones(spec, labels, zones, 3)
+    assert schedule(spec, labels, nodes, pods) is None  # a fourth pod has no zone
+    lose_zone(nodes, "z-a", whole_zone_disrupted=False)
+    for pod in pods:
+        pod.terminating |= pod.node.zone == "z-a"
+    assert schedule(spec, labels, nodes, pods) is None  # the survivors each hold one already
