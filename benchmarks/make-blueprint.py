@@ -41,5 +41,10 @@ for i, zone in enumerate(zones):
     out.append("    failover: { automatic: true, promotion: { zone: 30s, region: 2m } }")
 out += ["traffic:", "  hostname: api.bench.example", "  hostedZoneId: ZBENCH",
         "  healthCheck: { interval: 10s, failureThreshold: 3 }",
-        f"  geolocation: {{ NA: {zones[0]}, default: {zones[0]} }}"]
+        # Every zone receives a location (rule residency-zone-without-location): continents, then countries.
+        "  geolocation: { " + ", ".join(
+            f"{location}: {zone}" for location, zone in zip(
+                ["NA", "EU", "AS", "SA", "AF", "OC"] + [f'"country:{c}"' for c in
+                 "JP KR IN BR MX CA DE FR GB IT ES NL SE NO PL CH AT BE DK FI".split()], zones))
+        + f", default: {zones[0]} }}"]
 print("\n".join(out))
