@@ -52,6 +52,7 @@ public enum RuleRegistry {
         EndpointOutsideAliasZone.self,
         ResidencyZoneWithoutLocation.self,
         GeolocationDefaultResidency.self,
+        HealthCheckPathUnrouted.self,
     ]
 
     /// Rules that read the blueprint's names and values only, never `topology` or

@@ -10,7 +10,7 @@ import Testing
         traffic:
           hostname: api.example.com
           hostedZoneId: ZHOSTED
-          healthCheck: { interval: 10s }
+          healthCheck: { interval: 10s, path: /jobs/healthz }
           geolocation: { EU: eu, NA: us, default: us }
           routes: { /: api, /jobs: worker }
 

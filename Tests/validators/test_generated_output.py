@@ -267,7 +267,10 @@ def test_route53_reaches_a_service_through_a_load_balancer_meridian_creates_or_n
         paths = ingress["spec"]["rules"][0]["http"]["paths"]
         # Route53's health check must reach a backend: some prefix covers its path.
         health_path = blueprint["traffic"].get("healthCheck", {}).get("path", "/healthz")
-        assert any(health_path.startswith(p["path"]) for p in paths), health_path
+        def covers(prefix, path):  # pathType Prefix matches whole path elements
+            prefix = prefix.rstrip("/") or "/"
+            return prefix == "/" or path == prefix or path.startswith(prefix + "/")
+        assert any(covers(p["path"], health_path) for p in paths), health_path
         for path in paths:
             service_name = path["backend"]["service"]["name"]
             documents = {d["kind"]: d for d in yaml.safe_load_all((region_dir / f"{service_name}.yaml").read_text()) if d}
