@@ -259,9 +259,9 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
             expectOnly(traffic(bad), [("invalid-value", "traffic.hostedZoneId", "hostedZoneId:")])
         }
         #expect(analyze(traffic("/hostedzone/Z123")).diagnostics.first?.fix == "drop the '/hostedzone/' prefix")
-        let endpoint = objectiveReplacing("wave: 2\n", with: "wave: 2\n    endpoint: { dnsName: lb.example.com, zoneId: z35sxdotrq7x7k }\n")
+        let endpoint = objectiveReplacing("wave: 2\n", with: "wave: 2\n    endpoint: { dnsName: lb-1.eu-central-1.elb.amazonaws.com, zoneId: z215jyrzr1tbd5 }\n")
         expectOnly(endpoint, [("invalid-value", "regions.eu-central-1.endpoint.zoneId", "endpoint:")])
-        expectOnly(endpoint.replacingOccurrences(of: "z35sxdotrq7x7k", with: "Z35SXDOTRQ7X7K"), [])
+        expectOnly(endpoint.replacingOccurrences(of: "z215jyrzr1tbd5", with: "Z215JYRZR1TBD5"), [])
     }
 
     @Test func clusterServersAreHTTPSURLs() {
@@ -275,7 +275,7 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
 
     @Test func dnsNamesAreLabelsSeparatedByDots() {
         let endpoint = { (name: String) in
-            objectiveReplacing("wave: 2\n", with: "wave: 2\n    endpoint: { dnsName: \"\(name)\", zoneId: Z35SXDOTRQ7X7K }\n")
+            objectiveReplacing("wave: 2\n", with: "wave: 2\n    endpoint: { dnsName: \"\(name)\", zoneId: Z215JYRZR1TBD5 }\n")
         }
         expectOnly(endpoint("lb-1.eu-central-1.elb.amazonaws.com"), [])
         for bad in ["lb..example.com", "localhost", "lb_1.example.com", "-lb.example.com", "lb.example.com\\u0085",
