@@ -33,7 +33,13 @@ public enum Route53Generator {
             switch block.type {
             case "variable": address = "var.\(block.labels[0])"
             case "data": address = "data." + block.labels.joined(separator: ".")
-            case "provider": address = "provider.\(block.labels[0]).\(block.flattened()["alias"] ?? "")"
+            case "provider":
+                // Terraform's own address of an aliased provider configuration: provider.aws.<alias>.
+                let alias = block.items.lazy.compactMap { item -> String? in
+                    if case .attribute("alias", .string(let name)) = item { return name }
+                    return nil
+                }.first
+                address = ["provider", block.labels[0], alias].compactMap { $0 }.joined(separator: ".")
             default: address = block.labels.joined(separator: ".")
             }
             return TerraformResource(address: address, attributes: block.flattened())
