@@ -201,6 +201,7 @@ def probe_blueprint():
     blueprint["services"]["market-data"]["replicas"] = {"us-east-1": 4}
     blueprint["services"]["market-data"]["maxReplicas"] = {"us-east-1": 40}
     blueprint["placement"] = {"zoneAntiAffinity": "spread"}
+    blueprint["datastores"]["ledger-us"]["failover"]["writer"] = {"alarm": "probe"}
     blueprint["waivers"] = [{"rule": "rto-exceeded", "at": "services.market-data", "reason": "probe", "expires": "2099-01-01"}]
     return blueprint
 
@@ -313,7 +314,7 @@ def test_omitting_a_key_means_its_documented_default(schema, tmp_path):
 
 SECTIONS = {(): "Top level", ("regions",): "Region", ("services",): "Service", ("datastores",): "Datastore",
             ("traffic",): "Traffic", ("waivers",): "Waiver"}
-PARAGRAPHS = {"gitops", "objectives", "assumptions", "rto", "rpo", "promotion"}
+PARAGRAPHS = {"gitops", "objectives", "assumptions", "rto", "rpo", "promotion", "writer"}
 # Mappings documented once, where they are most used.
 DOCUMENTED_AT = {("placement",): ("services", "placement")}
 

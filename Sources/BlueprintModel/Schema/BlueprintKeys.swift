@@ -137,8 +137,12 @@ public enum BlueprintKeys {
             BlueprintKey("memory", .value(.quantity), default: .string("512Mi"), "memory request, also the limit"),
         ]), default: .object([("cpu", .string("500m")), ("memory", .string("512Mi"))]), "resource requests of one pod"),
         BlueprintKey("health", .object([
-            BlueprintKey("path", .value(.httpPath), required: true, "HTTP path of the probes"),
+            BlueprintKey("path", .value(.httpPath), required: true, "HTTP path of the readiness probe; may check dependencies"),
+            BlueprintKey("liveness", .value(.httpPath), default: .derived("a TCP check of the port"),
+                         "HTTP path of the liveness and startup probes: the process only, never its dependencies; differs from path"),
         ]), default: .object([("path", .string("/healthz"))]), "readiness, liveness and startup probes"),
+        BlueprintKey("runAsUser", .value(.integer(1...2_147_483_647)), default: .integer(65532),
+                     "numeric UID and GID of the pods, so runAsNonRoot holds for images whose USER is a name"),
         BlueprintKey("uses", .list(.value(.name), count: 0...Limits.datastores), "datastores the service needs"),
         BlueprintKey("env", .map(keys: .environmentName, values: .either([
             .value(.literal),
@@ -171,6 +175,11 @@ public enum BlueprintKeys {
         BlueprintKey("failover", .object([
             BlueprintKey("automatic", .value(.boolean), default: .boolean(false), "promote a replica without an operator"),
             BlueprintKey("promotion", perDisruption(.duration), default: .string("60s"), "time to promote a replica"),
+            BlueprintKey("writer", .either([
+                .value(.choice(["managed", "manual"])),
+                .object([BlueprintKey("alarm", .value(.text), required: true, "CloudWatch alarm about the primary database")]),
+            ]), default: .derived("managed when automatic, else manual"),
+               "what moves the writer name: the service's own endpoint, a Route53 CloudWatch-alarm check, or the runbook"),
         ]), default: .object([("automatic", .boolean(false)), ("promotion", .string("60s"))]),
            "how a replica takes over; manual failover adds manualResponse to the RTO"),
         BlueprintKey("backups", .object([
@@ -200,6 +209,8 @@ public enum BlueprintKeys {
                      "location -> residency zone: continents (EU), country:CH, country:US-CA and default"),
         BlueprintKey("within", .value(.choice(WithinZoneRouting.allCases.map(\.rawValue))), default: .string("latency"),
                      "routing among a residency zone's regions"),
+        BlueprintKey("routes", .map(keys: .httpPath, values: .value(.name), limit: Limits.services),
+                     "URL path prefix -> service behind each region's generated ALB Ingress"),
     ])
 
     static let waiver: BlueprintShape = .object([
