@@ -77,6 +77,10 @@ public struct RPOResult: Sendable {
 }
 
 public enum RecoveryModel {
+    /// How long a CloudWatch alarm on the database takes to fire (one 60 s period) before the
+    /// Route53 CLOUDWATCH_METRIC health check of an `alarm` writer record turns unhealthy.
+    public static let writerAlarmDetection = Duration.seconds(60)
+
     /// The autoscaler's scale-up policy that Meridian generates on every HPA, so the RTO's
     /// scale term and the cluster agree: each period the target may grow to the larger of
     /// double its pods or four more (the Kubernetes default policies, written out explicitly).
@@ -138,7 +142,6 @@ public enum RecoveryModel {
         let active: [Region]
         let detect: RTOTerm
         let appDNS: RTOTerm
-        let writerDNS: RTOTerm
         let reconnect: RTOTerm
 
         init(service: Service, zone: String, topology: Topology) {
@@ -155,8 +158,6 @@ public enum RecoveryModel {
             detect = RTOTerm(name: "detect", duration: interval * threshold, detail: "\(interval) x \(threshold)")
             // Alias records to load balancers carry the ELB's 60 s TTL; plain records carry traffic.ttl.
             appDNS = RTOTerm(name: "dns", duration: max(.seconds(60), blueprint.traffic?.ttl ?? .zero), detail: nil)
-            let ttl = blueprint.traffic?.ttl ?? .seconds(60)
-            writerDNS = RTOTerm(name: "dns", duration: ttl, detail: "writer record TTL")
             reconnect = RTOTerm(name: "reconnect", duration: blueprint.assumptions.connectionRefresh, detail: nil)
         }
 
@@ -175,15 +176,8 @@ public enum RecoveryModel {
 
         func zoneFailure(of region: String) -> RTOResult {
             let failover = promotion(of: primaries(in: region), disruption: .zone)
-            var detection = RTOTerm(name: "detect", duration: blueprint.assumptions.zoneDetection, detail: "zone detection")
-            // When the writer's name has to move, it moves only after the writer record's health
-            // check fails; that runs alongside the pods leaving load balancing: the slower counts.
-            if failover.movesWriter && detect.duration > detection.duration {
-                detection = RTOTerm(name: "detect", duration: detect.duration, detail: "\(detect.detail ?? ""), writer health check")
-            }
-            var terms = [detection, failover.term]
-            if failover.movesWriter { terms.append(writerDNS) }
-            terms.append(reconnect)
+            // Moving the writer's name, when the failover leaves the region, is inside `promote`.
+            let terms = [RTOTerm(name: "detect", duration: blueprint.assumptions.zoneDetection, detail: "zone detection"), failover.term, reconnect]
             return RTOResult(service: service.name, residencyZone: zone, event: .zoneFailure(region: region), terms: terms,
                              unbounded: failover.unbounded)
         }
@@ -207,20 +201,18 @@ public enum RecoveryModel {
         }
 
         func datastoreRegionFailure(of region: String) -> RTOResult {
-            // The writer record moves only after its health check fails: detect, promote, DNS, reconnect.
+            // The writer's name follows the datastore by its own mechanism (failover.writer), whose
+            // detection and DNS are part of `promote`; the application's health checks play no part.
             let failover = promotion(of: primaries(in: region), disruption: .region)
             return RTOResult(service: service.name, residencyZone: zone, event: .datastoreRegionFailure(region: region),
-                             terms: [detect, failover.term, writerDNS, reconnect], unbounded: failover.unbounded)
+                             terms: [failover.term, reconnect], unbounded: failover.unbounded)
         }
 
         func datastoreZoneFailure(of region: String) -> RTOResult {
             // A managed Multi-AZ failover detects the lost zone itself and flips its own endpoint;
             // its promotion time includes that (RDS: "typically 60–120 seconds").
             let failover = promotion(of: primaries(in: region), disruption: .zone)
-            var terms = [failover.term]
-            if failover.movesWriter { terms.insert(detect, at: 0); terms.append(writerDNS) }
-            terms.append(reconnect)
-            return RTOResult(service: service.name, residencyZone: zone, event: .datastoreZoneFailure(region: region), terms: terms,
+            return RTOResult(service: service.name, residencyZone: zone, event: .datastoreZoneFailure(region: region), terms: [failover.term, reconnect],
                              unbounded: failover.unbounded)
         }
 
@@ -275,6 +267,28 @@ public enum RecoveryModel {
             return Failover(term: term, unbounded: unbounded, movesWriter: moves)
         }
 
+        /// How long until writes reach the new writer, given the promotion (or restore) time, as
+        /// the generated `writer.<datastore>` record behaves (docs/delivery.md):
+        /// - managed: a CNAME to the service's own global writer endpoint, which the service moves
+        ///   as part of the failover: nothing to add;
+        /// - alarm: a Route53 failover pair on a CLOUDWATCH_METRIC health check; the name moves after
+        ///   the alarm fires and the TTL expires, alongside the promotion — writes resume when both are done;
+        /// - manual: one CNAME the runbook re-points after promotion (a person, unless that person
+        ///   is already counted as the manual promotion), then the TTL.
+        func movingWriter(_ datastore: Datastore, after promotion: Duration, _ detail: String) -> (time: Duration, detail: String) {
+            let ttl = blueprint.traffic?.ttl ?? .seconds(60)
+            switch datastore.failover.writer {
+            case .managed:
+                return (promotion, detail + ", managed writer endpoint")
+            case .alarm:
+                let name = RecoveryModel.writerAlarmDetection + ttl
+                return (max(name, promotion), detail + ", writer alarm \(RecoveryModel.writerAlarmDetection) + TTL \(ttl) beside it")
+            case .manual:
+                let flip = datastore.failover.automatic ? blueprint.assumptions.manualResponse : .zero
+                return (promotion + flip + ttl, detail + (datastore.failover.automatic ? ", manual writer re-point" : "") + " + writer TTL \(ttl)")
+            }
+        }
+
         /// How a datastore's writer comes back after it loses its primary's zone or region, or nil
         /// when nothing can bring it back inside its residency zone.
         func failoverPath(of datastore: Datastore, disruption: Disruption) -> (time: Duration, detail: String, movesWriter: Bool)? {
@@ -298,7 +312,8 @@ public enum RecoveryModel {
             let automatic = datastore.failover.automatic
             if !elsewhere.isEmpty {
                 let time = datastore.failover.promotion.region + (automatic ? .zero : manual)
-                return (time, "\(datastore.name) cross-region" + (automatic ? "" : ", manual"), true)
+                let moved = movingWriter(datastore, after: time, "\(datastore.name) cross-region" + (automatic ? "" : ", manual"))
+                return (moved.time, moved.detail, true)
             }
             if let backups = datastore.backups {
                 // A restore needs a copy that survives: another region for a region loss; for a
@@ -307,7 +322,8 @@ public enum RecoveryModel {
                 if reachable || disruption == .zone {
                     let stated = backups.restoreStated ? "" : ", default"
                     let time = backups.restore + (automatic ? .zero : manual)
-                    return (time, "\(datastore.name) restore from backup\(stated)" + (automatic ? "" : ", manual"), true)
+                    let moved = movingWriter(datastore, after: time, "\(datastore.name) restore from backup\(stated)" + (automatic ? "" : ", manual"))
+                    return (moved.time, moved.detail, true)
                 }
             }
             return nil

@@ -91,12 +91,21 @@ import Testing
 
         """
 
-    // 4. A primary lost in a region the zone does not run in: detect + promote + DNS + reconnect.
-    @Test func remotePrimaryRegionLossPaysDetectionAndDNS() throws {
-        let event = try #require(try results(Self.consumer, zone: "j").first { $0.event == .datastoreRegionFailure(region: "c") })
-        // detect 10s x 3 = 30s, promote 2m, writer record TTL 45s, reconnect 30s (default) = 3m45s.
-        #expect(event.total == .seconds(30 + 120 + 45 + 30))
-        #expect(event.terms.map(\.name) == ["detect", "promote", "dns", "reconnect"])
+    // 4. A primary lost in a region the zone does not run in: the writer's name follows the
+    //    datastore as the generated record does (failover.writer), then clients reconnect.
+    @Test func remotePrimaryRegionLossFollowsTheWriterRecord() throws {
+        func total(_ failover: String) throws -> Duration? {
+            let text = Self.consumer.replacingOccurrences(of: "failover: { automatic: true, promotion: { zone: 40s, region: 2m } }", with: failover)
+            return try results(text, zone: "j").first { $0.event == .datastoreRegionFailure(region: "c") }?.total
+        }
+        // managed (default when automatic): the global writer endpoint moves with the promotion:
+        // promote 2m + reconnect 30s.
+        #expect(try total("failover: { automatic: true, promotion: { zone: 40s, region: 2m } }") == .seconds(120 + 30))
+        // alarm: the name moves after the alarm (60s) and the TTL (45s), beside the 2m promotion:
+        // max(105s, 120s) + 30s.
+        #expect(try total("failover: { automatic: true, promotion: { zone: 40s, region: 30s }, writer: { alarm: catalog-down } }") == .seconds(105 + 30))
+        // manual (default when not automatic): a person promotes (30m + 2m), re-points the name, TTL 45s.
+        #expect(try total("failover: { automatic: false, promotion: { zone: 40s, region: 2m } }") == .seconds(1800 + 120 + 45 + 30))
     }
 
     // 7. A zone failure in that region is an RTO event too.
@@ -117,8 +126,9 @@ import Testing
         // zone detection 60s + Multi-AZ promotion 30s + reconnect 30s = 2m, no 30m manual response.
         #expect(zone.total == .seconds(60 + 30 + 30))
         let region = try #require(all.first { $0.event == .regionFailure(region: "a") })
-        // Cross-region promotion is manual: detect 30s x 3 = 90s + (2m + 30m) + dns 60s + scale 0 + reconnect 30s.
-        #expect(region.total == .seconds(90 + 120 + 1800 + 60 + 0 + 30))
+        // Cross-region promotion is manual: detect 30s x 3 = 90s + promote (2m + 30m + writer TTL 60s)
+        // + dns 60s + scale 0 + reconnect 30s.
+        #expect(region.total == .seconds(90 + (120 + 1800 + 60) + 60 + 0 + 30))
     }
 
     // 6. A zone loss with no in-region copy is a cross-region failover, not a promotion.
@@ -128,11 +138,10 @@ import Testing
               db: { residency: j, primary: a, replicas: [{ region: b, mode: async }], failover: { automatic: true, promotion: { zone: 30s, region: 2m } } }
             """)
         let zone = try #require(try results(text, zone: "j").first { $0.event == .zoneFailure(region: "a") })
-        // The writer's name moves only after its health check fails: detection is the slower of
-        // zone detection (60s) and the default check (30s x 3 = 90s) = 90s; then cross-region
-        // promotion 2m + writer DNS 60s (default TTL) + reconnect 30s.
-        #expect(zone.total == .seconds(90 + 120 + 60 + 30))
-        #expect(zone.terms.first { $0.name == "promote" }?.detail == "db cross-region")
+        // zone detection 60s + cross-region promotion 2m (the managed writer endpoint moves with
+        // it) + reconnect 30s.
+        #expect(zone.total == .seconds(60 + 120 + 30))
+        #expect(zone.terms.first { $0.name == "promote" }?.detail == "db cross-region, managed writer endpoint")
     }
 
     // 8. Zone RPO: the best surviving copy wherever it is.
@@ -163,7 +172,7 @@ import Testing
         let promote = try #require(region.terms.first { $0.name == "promote" })
         // No restore stated: the documented 2h default, and the detail says so.
         #expect(promote.duration == .minutes(120))
-        #expect(promote.detail == "db restore from backup, default")
+        #expect(promote.detail == "db restore from backup, default, managed writer endpoint")
     }
 
     // 10. Scale-out grows with the gap, in HPA periods.
