@@ -107,6 +107,7 @@ case ${1:-} in
   --build) build ;;
   --regressions) build; regressions ;;
   --ci)
+    echo "== fuzzing (scripts/fuzz.sh --ci): regressions, then ${FUZZ_SECONDS:-60} s per libFuzzer target"
     build
     regressions
     seconds=${FUZZ_SECONDS:-60}
