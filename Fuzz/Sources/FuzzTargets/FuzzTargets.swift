@@ -1,0 +1,84 @@
+import BlueprintYAML
+import Compiler
+import Diagnostics
+import Generators
+import Validation
+
+/// What one fuzz input goes through. Both entry points take the bytes exactly as
+/// `meridian lint` / `meridian compile` would get them from a file, and never touch the disk.
+///
+/// A finding is only what the product itself would do wrong: a Swift trap (overflow, bounds,
+/// force unwrap), a hang, a memory blow-up, or one of the few output invariants checked below
+/// with `precondition`, which libFuzzer reports as a crash like any other trap.
+public enum FuzzTargets {
+    /// The name every input is analysed under; diagnostics quote it.
+    static let file = "Blueprints/fuzz.yaml"
+    /// A fixed "today" so that waiver expiry, and with it every run, is reproducible.
+    static let today = "2026-01-01"
+
+    /// The lint path: the loader's text check, parse, decode, validate, and every diagnostic format.
+    public static func lint(_ bytes: [UInt8]) {
+        guard let analysis = analyze(bytes) else { return }
+        render(analysis.diagnostics)
+    }
+
+    /// The compile path: lint, then, when lint finds no error, generate every output file in memory.
+    public static func compile(_ bytes: [UInt8]) {
+        guard let analysis = analyze(bytes) else { return }
+        render(analysis.diagnostics)
+        guard !analysis.hasErrors, let generated = Pipeline.generate(analysis) else { return }
+        check(generated.files)
+    }
+
+    /// nil where `SourceLoader` refuses the file before YAML sees it (exit 2: binary or not UTF-8).
+    private static func analyze(_ bytes: [UInt8]) -> Analysis? {
+        guard bytes.count <= SourceLoader.maximumBytes else { return nil }
+        do {
+            try SourceLoader.checkText(bytes, path: file)
+        } catch {
+            return nil
+        }
+        return Pipeline.analyze(file: file, bytes: bytes, today: today)
+    }
+
+    private static let rules = RuleRegistry.descriptors.map {
+        RuleMetadata(id: $0.id, summary: $0.summary, rationale: $0.rationale, severity: $0.severity)
+    }
+
+    /// Every `lint --format`; each escapes user text its own way.
+    private static func render(_ diagnostics: [Diagnostic]) {
+        let outputs = [
+            TextFormatter.format(diagnostics),
+            JSONFormatter.format(diagnostics),
+            GitHubFormatter.format(diagnostics),
+            SARIFFormatter.format(diagnostics, rules: rules, version: "fuzz"),
+        ]
+        keep(outputs.reduce(0) { $0 &+ $1.utf8.count })
+    }
+
+    /// Invariants `OutputWriter` relies on: it writes each path below `Output/<blueprint>/` and
+    /// deletes only files whose first line carries the generated header. A generated YAML file
+    /// that libyaml cannot read back means user text broke out of its scalar.
+    private static func check(_ files: [GeneratedFile]) {
+        var seen = Set<String>()
+        for generated in files {
+            let components = generated.path.split(separator: "/", omittingEmptySubsequences: false)
+            precondition(!generated.path.hasPrefix("/") && !components.contains("") && !components.contains("..")
+                         && !components.contains("."), "generated path escapes or is malformed: \(generated.path.debugDescription)")
+            precondition(seen.insert(generated.path).inserted, "generated path twice: \(generated.path)")
+            precondition(GeneratedHeader.isGenerated(generated.contents[...]), "no generated header: \(generated.path)")
+            if generated.path.hasSuffix(".yaml") {
+                do {
+                    keep(try YAMLParser(file: generated.path).parseDocuments(Array(generated.contents.utf8)).count)
+                } catch {
+                    preconditionFailure("generated YAML does not parse: \(error)")
+                }
+            }
+            keep(generated.contents.utf8.count)
+        }
+    }
+
+    /// Keeps results observable so the optimiser cannot drop the work that produced them.
+    nonisolated(unsafe) private static var sink = 0
+    private static func keep(_ value: Int) { sink &+= value }
+}
