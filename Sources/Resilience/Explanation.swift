@@ -63,6 +63,27 @@ public struct Explanation: Sendable {
     public var rpo: [RPORow]
     public var waivers: [Waiver]
 
+    /// Which geolocation locations reach which residency zone's record set.
+    public struct RoutingRow: Sendable, Hashable {
+        public var residencyZone: String
+        public var locations: [String]
+        /// Route53 answers the `default` record for addresses it cannot place and for locations
+        /// no record lists (Route53 Developer Guide, "Geolocation routing").
+        public var receivesUnplaced: Bool
+    }
+
+    public var routing: [RoutingRow]
+
+    /// The routing rows of a blueprint, in residency-zone order; empty without geolocation.
+    public static func routing(of blueprint: Blueprint) -> [RoutingRow] {
+        guard let geolocation = blueprint.traffic?.geolocation, !geolocation.isEmpty else { return [] }
+        return blueprint.residency.map { zone in
+            RoutingRow(residencyZone: zone.name,
+                       locations: geolocation.filter { $0.zone == zone.name && $0.location != "default" }.map(\.location),
+                       receivesUnplaced: geolocation.contains { $0.location == "default" && $0.zone == zone.name })
+        }
+    }
+
     public init(_ topology: Topology) {
         let blueprint = topology.blueprint
         self.blueprint = blueprint.name
@@ -107,6 +128,7 @@ public struct Explanation: Sendable {
             }
         }
         waivers = blueprint.waivers
+        routing = Self.routing(of: blueprint)
     }
 
     /// The slowest recovery per service, zone and disruption; nil duration means unbounded.

@@ -11,6 +11,14 @@ public enum ExplainRenderer {
     /// The verdict column: empty when there is no objective to meet.
     static func check(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
 
+    /// `EU, AF; default: addresses Route53 cannot place and locations not listed`.
+    static func reach(_ row: Explanation.RoutingRow) -> String {
+        guard !row.locations.isEmpty || row.receivesUnplaced else { return "no location (its users are answered by another zone's record)" }
+        let listed = row.locations.isEmpty ? [] : [row.locations.joined(separator: ", ")]
+        let unplaced = row.receivesUnplaced ? ["default: addresses Route53 cannot place and locations not listed"] : []
+        return (listed + unplaced).joined(separator: "; ")
+    }
+
     static func tables(_ e: Explanation) -> [(title: String, table: Table)] {
         let capacity = Table(
             headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max", "placement"],
@@ -43,6 +51,10 @@ public enum ExplainRenderer {
             })
         var result = [("Capacity per region", capacity), ("Availability per service and residency zone", availability),
                       ("Recovery time (RTO)", rto), ("Data loss (RPO)", rpo)]
+        if !e.routing.isEmpty {
+            result.append(("Who reaches which residency zone (Route53 geolocation)",
+                           Table(headers: ["zone", "users"], rows: e.routing.map { [$0.residencyZone, reach($0)] })))
+        }
         if !e.waivers.isEmpty {
             result.append(("Waivers", Table(headers: ["rule", "at", "expires", "reason"],
                                             rows: e.waivers.map { [$0.rule, $0.at, $0.expires, $0.reason] })))
@@ -103,6 +115,7 @@ public enum ExplainRenderer {
                  "objectiveSeconds": row.objective.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "meetsObjective": row.meetsObjective]
             },
             "waivers": e.waivers.map { ["rule": $0.rule, "at": $0.at, "expires": $0.expires, "reason": $0.reason] },
+            "routing": e.routing.map { ["zone": $0.residencyZone, "locations": $0.locations, "receivesUnplaced": $0.receivesUnplaced] as [String: Any] },
         ]
         if let diagram { object["diagram"] = diagram }
         return JSONText.serialize(object)

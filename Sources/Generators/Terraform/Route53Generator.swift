@@ -272,20 +272,9 @@ private struct Plan {
     /// `default` record for addresses it cannot place and for locations no record lists
     /// (Route53 Developer Guide, "Geolocation routing").
     func locationSummary() -> [String] {
-        guard !traffic.geolocation.isEmpty else { return [] }
-        var lines = ["", "Geolocation: which users reach which residency zone's record set."]
-        for zone in blueprint.residency.map(\.name) {
-            let locations = traffic.geolocation.filter { $0.zone == zone && $0.location != "default" }.map(\.location)
-            let isDefault = traffic.geolocation.contains { $0.location == "default" && $0.zone == zone }
-            guard !locations.isEmpty || isDefault else {
-                lines.append("  \(zone): no location (its users are answered by another zone's record)")
-                continue
-            }
-            let listed = locations.isEmpty ? [] : [locations.joined(separator: ", ")]
-            let unplaced = isDefault ? ["default: addresses Route53 cannot place and locations not listed"] : []
-            lines.append("  \(zone): " + (listed + unplaced).joined(separator: "; "))
-        }
-        return lines
+        let rows = Explanation.routing(of: blueprint)
+        guard !rows.isEmpty else { return [] }
+        return ["", "Geolocation: which users reach which residency zone's record set."] + rows.map { "  \($0.residencyZone): \(ExplainRenderer.reach($0))" }
     }
 
     func geolocationRecords() -> [HCLBlock] {
