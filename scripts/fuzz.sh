@@ -27,7 +27,18 @@ limits=(-timeout=5 -rss_limit_mb=2048 -max_len=16384)
 
 build() {
   echo "== building fuzz targets (release, -sanitize=fuzzer)"
+  # SwiftPM keeps its build plan while Fuzz/Package.swift is unchanged, so it misses source files
+  # added to the main package ("cannot find 'X' in scope"), and dropping just the plan linked
+  # modules built against an older struct layout (a crash in swift_retain on every input).
+  # When the main package's manifest or file list changes, build from scratch.
+  local stamp stamp_file=$work/sources.stamp
+  stamp=$( (cat Package.swift; find Sources -type f | LC_ALL=C sort) | cksum)
+  if [[ -f $stamp_file && $(cat "$stamp_file") != "$stamp" ]]; then
+    echo "the main package's files changed since the last fuzz build: building from scratch"
+    rm -rf "$fuzz_dir/.build/release" "$fuzz_dir/.build/release.yaml" "$fuzz_dir/.build"/*-linux-gnu/release
+  fi
   (cd "$fuzz_dir" && swift build -c release -Xswiftc -sanitize=fuzzer)
+  echo "$stamp" > "$stamp_file"
 }
 
 # Regression inputs whose status in index.txt is `fixed` (or that index.txt does not list).
