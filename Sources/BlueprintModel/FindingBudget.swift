@@ -8,6 +8,15 @@ public struct HiddenFindings: Sendable {
     public var file: String
     public var mark: SourceMark
     public var path: String
+
+    public init(rule: String, severity: Severity, count: Int, file: String, mark: SourceMark, path: String) {
+        self.rule = rule
+        self.severity = severity
+        self.count = count
+        self.file = file
+        self.mark = mark
+        self.path = path
+    }
 }
 
 /// Caps the findings of each rule, so a million duplicate zones or unknown keys cost a counter,

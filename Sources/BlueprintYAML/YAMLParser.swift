@@ -12,6 +12,9 @@ public struct YAMLParser {
         public var aliasExpansion: Int = 10_000
         /// Nested collections, a guard for documents built to blow recursive consumers.
         public var depth: Int = 64
+        /// Duplicate-key findings built as messages; the rest are only counted (a million
+        /// repeated keys must not cost a million messages).
+        public var duplicateKeyFindings: Int = 50
 
         public init() {}
     }
@@ -21,6 +24,9 @@ public struct YAMLParser {
         public var root: YAMLNode?
         /// Findings that do not stop parsing (duplicate keys).
         public var diagnostics: [Diagnostic]
+        /// Duplicate keys beyond `Limits.duplicateKeyFindings`: how many, and where the first is.
+        public var hiddenDuplicateKeys = 0
+        public var firstHiddenDuplicateKey: SourceMark?
     }
 
     public var file: String
@@ -33,16 +39,17 @@ public struct YAMLParser {
 
     /// Parses `bytes`; a syntax error or an exceeded limit is returned as the thrown diagnostic.
     public func parse(_ bytes: [UInt8]) throws(Diagnostic) -> Result {
-        let (roots, diagnostics) = try run(bytes, multipleDocuments: false)
-        return Result(root: roots.first, diagnostics: diagnostics)
+        let builder = try run(bytes, multipleDocuments: false)
+        return Result(root: builder.roots.first, diagnostics: builder.diagnostics, hiddenDuplicateKeys: builder.hiddenDuplicateKeys,
+                      firstHiddenDuplicateKey: builder.firstHiddenDuplicateKey)
     }
 
     /// Every document of a multi-document stream (generated manifests), in order.
     public func parseDocuments(_ bytes: [UInt8]) throws(Diagnostic) -> [YAMLNode] {
-        try run(bytes, multipleDocuments: true).0
+        try run(bytes, multipleDocuments: true).roots
     }
 
-    private func run(_ bytes: [UInt8], multipleDocuments: Bool) throws(Diagnostic) -> ([YAMLNode], [Diagnostic]) {
+    private func run(_ bytes: [UInt8], multipleDocuments: Bool) throws(Diagnostic) -> Builder {
         var builder = Builder(file: file, limits: limits)
         builder.multipleDocuments = multipleDocuments
         var parser = yaml_parser_t()
@@ -69,7 +76,7 @@ public struct YAMLParser {
             }
         }
         if let failure { throw failure }
-        return (builder.roots, builder.diagnostics)
+        return builder
     }
 
     private func syntaxError(_ parser: yaml_parser_t) -> Diagnostic {
@@ -109,6 +116,9 @@ private struct Builder {
     var multipleDocuments = false
     var roots: [YAMLNode] = []
     var diagnostics: [Diagnostic] = []
+    var duplicateKeysShown = 0
+    var hiddenDuplicateKeys = 0
+    var firstHiddenDuplicateKey: SourceMark?
 
     init(file: String, limits: YAMLParser.Limits) {
         self.file = file
@@ -195,6 +205,12 @@ private struct Builder {
                 continue
             }
             if let first = seen[name] {
+                guard duplicateKeysShown < limits.duplicateKeyFindings else {
+                    hiddenDuplicateKeys += 1
+                    if firstHiddenDuplicateKey == nil { firstHiddenDuplicateKey = key.mark }
+                    continue
+                }
+                duplicateKeysShown += 1
                 diagnostics.append(Diagnostic(
                     .error, rule: "duplicate-key", message: "duplicate key '\(name)'", file: file, mark: key.mark,
                     notes: [Note("first defined here", at: first)], fix: "remove one of the two entries"))

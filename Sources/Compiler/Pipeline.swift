@@ -39,8 +39,14 @@ public enum Pipeline {
         // Each rule's findings are capped, with one "… and N more" closing them: a million
         // repeated mistakes print fifty lines, not a million.
         return Analysis(file: file, blueprint: decoded.blueprint,
-                        diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: decoded.hidden),
+                        diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: decoded.hidden + hiddenDuplicates(parsed, file: file)),
                         topology: context?.topology, explanation: context?.explanation)
+    }
+
+    /// The parser's duplicate keys it only counted, for the same "… and N more" closing finding.
+    static func hiddenDuplicates(_ parsed: YAMLParser.Result, file: String) -> [HiddenFindings] {
+        guard parsed.hiddenDuplicateKeys > 0, let mark = parsed.firstHiddenDuplicateKey else { return [] }
+        return [HiddenFindings(rule: "duplicate-key", severity: .error, count: parsed.hiddenDuplicateKeys, file: file, mark: mark, path: "")]
     }
 
     public struct Generated: Sendable {
