@@ -20,6 +20,9 @@ public struct Blueprint: Sendable {
     public var sourceMap: SourceMap
     /// The parts the decoder reported errors for; the validator adds what its structural rules refuse.
     public var rejected = RejectedParts()
+    /// Whether each region's namespace gets a default-deny NetworkPolicy with the allows the
+    /// topology implies (docs/delivery.md, "Network policy").
+    public var networkPolicy = NetworkPolicyMode.defaultDeny
 
     // Name lookups, built once: validation and generation ask them per service and region.
     private let regionIndex: [String: Int]
@@ -129,11 +132,20 @@ public struct Blueprint: Sendable {
             regions: regions.filter { !badRegions.contains($0.name) }, services: keptServices, datastores: keptDatastores,
             traffic: traffic, waivers: waivers, sourceMap: sourceMap)
         sound.rejected = rejected
+        sound.networkPolicy = networkPolicy
         return sound
     }
 
     /// The DNS suffix under which generated endpoint names live.
     public var dnsDomain: String { traffic?.hostname ?? "\(name).internal" }
+}
+
+/// `networkPolicy:` — the opt-out of the generated NetworkPolicies.
+public enum NetworkPolicyMode: String, Sendable, CaseIterable {
+    /// Deny every connection of the blueprint's pods except those the topology implies.
+    case defaultDeny = "default-deny"
+    /// Generate no NetworkPolicy: the cluster's own policies (or none) apply.
+    case none
 }
 
 public struct GitOps: Sendable {

@@ -314,3 +314,104 @@ def test_writer_names_follow_the_datastore_never_an_application_health_check(nam
             assert unquote(check["cloudwatch_alarm_region"]) == blueprint["datastores"][datastore]["primary"]
         elif writer is None and blueprint["datastores"][datastore].get("failover", {}).get("automatic"):
             assert record["records"] == ["${var.datastore_%s.global_writer}" % datastore.replace("-", "_")]
+
+
+def region_documents(region_dir):
+    """kind -> list of documents, over every manifest of one cluster directory."""
+    documents = {}
+    for path in sorted(region_dir.glob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
+        for document in yaml.safe_load_all(path.read_text()):
+            if document:
+                documents.setdefault(document["kind"], []).append(document)
+    return documents
+
+
+REGION_DIRS = sorted(OUTPUT.glob("*/clusters/*"))
+# The ALB security policies that accept TLS 1.2 and newer only ("Security policies for your
+# Application Load Balancer"): the TLS13-1-2 and TLS-1-2 families; ELBSecurityPolicy-2016-08, the
+# API's default, still accepts TLS 1.0.
+TLS12_PLUS = ("ELBSecurityPolicy-TLS13-1-2-", "ELBSecurityPolicy-TLS-1-2-", "ELBSecurityPolicy-TLS13-1-3-")
+
+
+@pytest.mark.parametrize("region_dir", REGION_DIRS, ids=lambda p: f"{p.parts[-3]}/{p.name}")
+def test_alb_targets_drain_before_their_pods_stop(region_dir):
+    documents = region_documents(region_dir)
+    namespace = documents["Namespace"][0]
+    ingresses = documents.get("Ingress", [])
+    gated = namespace["metadata"]["labels"].get("elbv2.k8s.aws/pod-readiness-gate-inject")
+    if not ingresses:
+        # No ALB targets here: no gate, and no pod waits for a deregistration that never comes.
+        assert gated is None
+        for deployment in documents.get("Deployment", []):
+            pod = deployment["spec"]["template"]["spec"]
+            assert "lifecycle" not in pod["containers"][0] and "terminationGracePeriodSeconds" not in pod
+        return
+    assert gated == "enabled"
+    (ingress,) = ingresses
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations["alb.ingress.kubernetes.io/target-type"] == "ip"  # the gate works in IP mode only
+    attributes = dict(pair.split("=") for pair in annotations["alb.ingress.kubernetes.io/target-group-attributes"].split(","))
+    delay = int(attributes["deregistration_delay.timeout_seconds"])
+    assert 0 <= delay <= 3600
+    if "HTTPS" in annotations["alb.ingress.kubernetes.io/listen-ports"]:
+        assert annotations["alb.ingress.kubernetes.io/ssl-policy"].startswith(TLS12_PLUS)
+    routed = {p["backend"]["service"]["name"] for p in ingress["spec"]["rules"][0]["http"]["paths"]}
+    for deployment in documents["Deployment"]:
+        pod = deployment["spec"]["template"]["spec"]
+        lifecycle = pod["containers"][0].get("lifecycle")
+        if deployment["metadata"]["name"] not in routed:
+            assert lifecycle is None
+            continue
+        sleep = lifecycle["preStop"]["sleep"]["seconds"]
+        assert sleep == delay, deployment["metadata"]["name"]
+        # The grace period includes the preStop hook; the application needs time after SIGTERM too.
+        assert pod["terminationGracePeriodSeconds"] > sleep
+
+
+def engine_ports(engine):
+    """The ports docs/delivery.md lists per engine; None: any TCP port."""
+    table = {"aurora-postgresql": {5432}, "aurora-mysql": {3306}, "msk-kafka": {9092, 9094, 9096, 9098},
+             "dynamodb-global-table": {443}}
+    return table.get(engine)
+
+
+@pytest.mark.parametrize("region_dir", REGION_DIRS, ids=lambda p: f"{p.parts[-3]}/{p.name}")
+def test_network_policies_deny_by_default_and_allow_what_the_topology_implies(region_dir):
+    blueprint = BLUEPRINTS[region_dir.parts[-3]]
+    documents = region_documents(region_dir)
+    policies = {p["metadata"]["name"]: p for p in documents.get("NetworkPolicy", [])}
+    if blueprint.get("networkPolicy") == "none":
+        assert not policies
+        return
+    deny = policies["meridian.default-deny"]["spec"]
+    assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert "ingress" not in deny and "egress" not in deny
+    dns = policies["meridian.allow-dns"]["spec"]["egress"][0]
+    assert {(p["protocol"], p["port"]) for p in dns["ports"]} == {("UDP", 53), ("TCP", 53)}
+    assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
+    routed = set()
+    for ingress in documents.get("Ingress", []):
+        routed |= {p["backend"]["service"]["name"] for p in ingress["spec"]["rules"][0]["http"]["paths"]}
+    for deployment in documents["Deployment"]:
+        name = deployment["metadata"]["name"]
+        service = blueprint["services"][name]
+        policy = policies.get(name)
+        selector = deployment["spec"]["template"]["metadata"]["labels"]
+        if policy:
+            assert all(selector.get(k) == v for k, v in policy["spec"]["podSelector"]["matchLabels"].items())
+        ingress_ports = {(p["protocol"], p["port"]) for rule in (policy or {}).get("spec", {}).get("ingress", []) for p in rule["ports"]}
+        assert ingress_ports == ({("TCP", service["port"])} if name in routed else set()), name
+        uses = service.get("uses", [])
+        egress = (policy or {}).get("spec", {}).get("egress", [])
+        if not uses:
+            assert not egress, name
+            continue
+        # Each datastore the ConfigMap names is reachable on its engine's ports.
+        config = next(d for d in yaml.safe_load_all((region_dir / f"{name}.yaml").read_text()) if d and d["kind"] == "ConfigMap")
+        used = {ds for ds in uses if f"{ds.upper().replace('-', '_')}_WRITER_HOST" in config["data"]}
+        allowed = {p.get("port") for rule in egress for p in rule["ports"] if p["protocol"] == "TCP"}
+        for datastore in used:
+            ports = engine_ports(blueprint["datastores"][datastore].get("engine"))
+            assert ports is None and None in allowed or ports <= allowed, (name, datastore, allowed)

@@ -11,9 +11,10 @@ minDomains; KEP-3094 nodeAffinityPolicy/nodeTaintsPolicy; kubernetes/kubernetes#
   eligible domains than minDomains;
 - a node passes when count(its domain) + 1 - global minimum <= maxSkew (DoNotSchedule only;
   ScheduleAnyway is scoring and never filters).
-A lost zone keeps its Node objects, tainted `node.kubernetes.io/unreachable` (NoSchedule from the
-node lifecycle controller's condition taints, NoExecute too unless the whole zone is disrupted, when
-evictions stop). Pods carry the default NoExecute tolerations (DefaultTolerationSeconds), so they
+A lost zone keeps its Node objects, tainted `node.kubernetes.io/unreachable` (NoSchedule at once from
+the node lifecycle controller's condition taints; NoExecute through its per-zone eviction rate limiter,
+which stops only when every zone of the cluster is fully disrupted: see docs/delivery.md). Until the
+300 s toleration runs out the lost zone's pods are stranded, afterwards evicted; both cases are replayed. Pods carry the default NoExecute tolerations (DefaultTolerationSeconds), so they
 tolerate the NoExecute taint but not the NoSchedule one. Node resources are taken as ample: the
 question here is the spread filter, the capacity model covers sizes.
 """

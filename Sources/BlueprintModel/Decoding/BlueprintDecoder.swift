@@ -15,7 +15,8 @@ public enum BlueprintDecoder {
     }
 
     static let topLevelKeys = ["blueprint", "provider", "namespace", "gitops", "objectives", "assumptions",
-                               "residency", "regions", "services", "datastores", "traffic", "waivers", "placement"]
+                               "residency", "regions", "services", "datastores", "traffic", "waivers", "placement",
+                               "networkPolicy"]
 
     public static func decode(_ root: YAMLNode?, file: String) -> Result {
         let context = DecodeContext(file: file)
@@ -64,11 +65,15 @@ private struct Decoder {
         let datastores = top["datastores"].flatMap { self.datastores($0, defaultLag: assumptions.replicationLag) } ?? []
         let traffic = top["traffic"].flatMap { self.traffic($0) }
         let waivers = top["waivers"].flatMap { self.waivers($0) } ?? []
-        return Blueprint(
+        var blueprint = Blueprint(
             file: context.file, name: name, provider: provider, namespace: namespace, gitops: gitops,
             objectives: objectives, assumptions: assumptions, residency: residency, regions: regions,
             services: services, datastores: datastores, traffic: traffic, waivers: waivers,
             sourceMap: context.sourceMap)
+        if let mode = top["networkPolicy"].flatMap({ context.choice($0, "networkPolicy", as: NetworkPolicyMode.self) }) {
+            blueprint.networkPolicy = mode
+        }
+        return blueprint
     }
 
     func gitOps(_ node: YAMLNode, blueprintName: String) -> GitOps? {

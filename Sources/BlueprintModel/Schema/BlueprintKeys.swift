@@ -241,5 +241,7 @@ public enum BlueprintKeys {
         BlueprintKey("waivers", .list(waiver, count: 0...Limits.waivers), "accepted findings, each with a reason and an expiry date"),
         BlueprintKey("placement", placement, default: .object([("zoneAntiAffinity", .string("spread"))]),
                      "default placement policy of every service"),
+        BlueprintKey("networkPolicy", .value(.choice(NetworkPolicyMode.allCases.map(\.rawValue))), default: .string("default-deny"),
+                     "default-deny: NetworkPolicies that allow only the ALB, datastore and DNS traffic the topology implies; none: no NetworkPolicy"),
     ])
 }

@@ -24,8 +24,11 @@ enum DeploymentGenerator {
                 ])),
             ])),
         ] + (PlacementAffinity.podAntiAffinity(w).map { [("podAntiAffinity", $0)] } ?? []))
-        let podSpec: YAMLValue = .mapping([
-            ("automountServiceAccountToken", .bool(false)),
+        var podFields: [(String, YAMLValue)] = [("automountServiceAccountToken", .bool(false))]
+        if w.isBehindLoadBalancer {
+            podFields.append(("terminationGracePeriodSeconds", .int(TargetDrain.terminationGracePeriodSeconds)))
+        }
+        let podSpec: YAMLValue = .mapping(podFields + [
             // A numeric UID: the kubelet refuses runAsNonRoot for an image whose USER is a name it
             // cannot verify ("non-numeric user"), and an image without USER would run as root.
             ("securityContext", .mapping([
@@ -79,8 +82,9 @@ enum DeploymentGenerator {
     /// the *eligible* domains: zones holding a node that matches the pod's node affinity and, with
     /// `nodeTaintsPolicy: Honor`, whose taints the pod tolerates. When a zone is lost its nodes stay
     /// registered and carry `node.kubernetes.io/unreachable:NoSchedule`, which pods do not tolerate
-    /// (their default tolerations cover the NoExecute variants only), and its pods are not evicted
-    /// while the whole zone is disrupted. So:
+    /// (their default tolerations cover the NoExecute variants only); its pods stay stranded for their
+    /// 300 s NoExecute toleration and are then evicted at the node lifecycle controller's rate, which
+    /// stops only when every zone is down (docs/delivery.md). So:
     /// - `nodeTaintsPolicy: Honor` drops the dead zone from the domains (and its stranded pods from
     ///   the counts); with the default `Ignore` the dead zone keeps its frozen count and the
     ///   surviving zones can outgrow it by only `maxSkew`, so HPA scale-outs go Pending.
@@ -163,6 +167,13 @@ enum DeploymentGenerator {
             ])),
             ("volumeMounts", .sequence([.mapping([("name", .string("tmp")), ("mountPath", .string("/tmp"))])])),
         ]
+        if w.isBehindLoadBalancer {
+            // The kubelet's own sleep (KEP-3960, GA in Kubernetes 1.34): no shell or `sleep` binary
+            // needed in the image, which distroless images lack.
+            fields.append(("lifecycle", .mapping([("preStop", .mapping([
+                ("sleep", .mapping([("seconds", .int(TargetDrain.preStopSleepSeconds))])),
+            ]))])))
+        }
         return .mapping(fields)
     }
 }

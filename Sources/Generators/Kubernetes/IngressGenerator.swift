@@ -27,8 +27,13 @@ enum IngressGenerator {
             ("alb.ingress.kubernetes.io/target-type", .string("ip")),
             ("alb.ingress.kubernetes.io/group.name", .string(groupName(blueprint))),
             ("alb.ingress.kubernetes.io/listen-ports", .string(https ? #"[{"HTTP":80},{"HTTPS":443}]"# : #"[{"HTTP":80}]"#)),
+            // Explicit, and matched by every routed pod's preStop sleep (TargetDrain).
+            ("alb.ingress.kubernetes.io/target-group-attributes", .string(TargetDrain.targetGroupAttributes)),
         ]
-        if https { annotations.append(("alb.ingress.kubernetes.io/ssl-redirect", .string("443"))) }
+        if https {
+            annotations.append(("alb.ingress.kubernetes.io/ssl-redirect", .string("443")))
+            annotations.append(("alb.ingress.kubernetes.io/ssl-policy", .string(TargetDrain.sslPolicy)))
+        }
         let paths: [YAMLValue] = routes.map { route in
             .mapping([
                 ("path", .string(route.path)),
@@ -54,12 +59,7 @@ enum IngressGenerator {
             ("metadata", .mapping([
                 ("name", .string(blueprint.name)),
                 ("namespace", .string(blueprint.namespace)),
-                ("labels", .mapping([
-                    ("app.kubernetes.io/part-of", .string(blueprint.name)),
-                    ("app.kubernetes.io/managed-by", .string("meridian")),
-                    ("meridian.dev/region", .string(region)),
-                    ("meridian.dev/residency-zone", .string(residencyZone)),
-                ])),
+                ("labels", .mapping(NamespaceGenerator.commonLabels(blueprint, region: region, residencyZone: residencyZone))),
                 ("annotations", .mapping(annotations)),
             ])),
             ("spec", .mapping(spec)),

@@ -28,7 +28,15 @@ public enum KubernetesGenerator {
         var files: [GeneratedFile] = []
         files.reserveCapacity(placements.count + 2)
         let zone = placements.first?.residencyZone ?? ""
-        files.append(file("namespace.yaml", [NamespaceGenerator.make(blueprint, region: region, residencyZone: zone)]))
+        let ingress = blueprint.traffic.flatMap { traffic in
+            IngressGenerator.make(blueprint, traffic: traffic, region: region, residencyZone: zone,
+                                  routes: IngressGenerator.routes(traffic, servicesInRegion: Set(placements.map(\.service))))
+        }
+        let namespace = NamespaceGenerator.make(blueprint, region: region, residencyZone: zone, readinessGate: ingress != nil)
+        let denyByDefault = blueprint.networkPolicy == .defaultDeny
+        files.append(file("namespace.yaml", [namespace] + (denyByDefault
+            ? NetworkPolicyGenerator.namespaceWide(blueprint, labels: NamespaceGenerator.commonLabels(blueprint, region: region, residencyZone: zone))
+            : [])))
         var resources = ["namespace.yaml"]
         for placement in placements {
             guard let service = blueprint.service(placement.service) else { continue }
@@ -43,18 +51,16 @@ public enum KubernetesGenerator {
             }
             let name = "\(service.name).yaml"
             resources.append(name)
+            let networkPolicy = denyByDefault ? NetworkPolicyGenerator.make(workload) : nil
             files.append(file(name, [
                 DeploymentGenerator.make(workload, configHash: configHash.hex),
                 ServiceGenerator.make(workload),
                 PodDisruptionBudgetGenerator.make(workload),
                 HorizontalPodAutoscalerGenerator.make(workload),
                 ConfigMapGenerator.make(workload, data: data),
-            ]))
+            ] + (networkPolicy.map { [$0] } ?? [])))
         }
-        if let traffic = blueprint.traffic,
-           let ingress = IngressGenerator.make(
-               blueprint, traffic: traffic, region: region, residencyZone: zone,
-               routes: IngressGenerator.routes(traffic, servicesInRegion: Set(placements.map(\.service)))) {
+        if let ingress {
             files.append(file("ingress.yaml", [ingress]))
             resources.append("ingress.yaml")
         }

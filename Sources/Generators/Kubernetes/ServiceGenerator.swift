@@ -5,8 +5,7 @@ enum ServiceGenerator {
     /// A service behind the region's ALB tells the AWS Load Balancer Controller which path its
     /// target group checks: the readiness path, the same signal that gates the Service's endpoints.
     static func metadata(_ w: WorkloadContext) -> YAMLValue {
-        guard w.blueprint.traffic?.routes.contains(where: { $0.service == w.name }) == true,
-              case .mapping(var fields) = w.metadata() else { return w.metadata() }
+        guard w.isBehindLoadBalancer, case .mapping(var fields) = w.metadata() else { return w.metadata() }
         fields.append(("annotations", .mapping([
             ("alb.ingress.kubernetes.io/healthcheck-path", .string(w.service.healthPath)),
         ])))

@@ -40,6 +40,12 @@ struct WorkloadContext {
         ])
     }
 
+    /// Whether the region's ALB Ingress routes to this service: its pods are then targets of an
+    /// ALB target group, registered by IP.
+    var isBehindLoadBalancer: Bool {
+        blueprint.traffic?.routes.contains(where: { $0.service == name }) == true
+    }
+
     var selector: YAMLValue { .mapping([("matchLabels", .mapping(selectorLabels))]) }
 
     /// D(s, J) for the zone this placement serves.

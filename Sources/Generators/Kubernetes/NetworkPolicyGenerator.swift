@@ -1,0 +1,106 @@
+import BlueprintModel
+import BlueprintYAML
+
+/// networking.k8s.io/v1 NetworkPolicies: every pod of the namespace is denied every connection,
+/// then each service gets back exactly what the topology implies (docs/delivery.md, "Network policy").
+///
+/// NetworkPolicies are additive allow-lists: a pod selected by any policy of a direction accepts
+/// only what one of them allows, and "traffic to and from the node where a Pod is running is always
+/// allowed" (Kubernetes, "Network Policies"), so kubelet probes keep working. `networkPolicy: none`
+/// turns all of it off.
+enum NetworkPolicyGenerator {
+    /// Names services cannot take: a service name is a DNS label, without dots.
+    static let defaultDenyName = "meridian.default-deny"
+    static let dnsName = "meridian.allow-dns"
+
+    /// The namespace-wide documents: deny everything, then let every pod resolve names through the
+    /// cluster DNS (CoreDNS keeps the `k8s-app: kube-dns` label on EKS and upstream).
+    static func namespaceWide(_ blueprint: Blueprint, labels: [(String, YAMLValue)]) -> [YAMLValue] {
+        let deny = policy(defaultDenyName, blueprint, labels: labels, selecting: [], spec: [
+            ("policyTypes", .sequence([.string("Ingress"), .string("Egress")])),
+        ])
+        let dns = policy(dnsName, blueprint, labels: labels, selecting: [], spec: [
+            ("policyTypes", .sequence([.string("Egress")])),
+            ("egress", .sequence([.mapping([
+                ("to", .sequence([.mapping([
+                    ("namespaceSelector", .mapping([("matchLabels", .mapping([("kubernetes.io/metadata.name", .string("kube-system"))]))])),
+                    ("podSelector", .mapping([("matchLabels", .mapping([("k8s-app", .string("kube-dns"))]))])),
+                ])])),
+                ("ports", .sequence([port(53, "UDP"), port(53, "TCP")])),
+            ])])),
+        ])
+        return [deny, dns]
+    }
+
+    /// One service's allows, nil when it needs none beyond DNS:
+    /// - ingress on its port from any address when the region's ALB routes to it. In IP mode the ALB
+    ///   connects from its own private addresses in the VPC's subnets, which change as it scales and
+    ///   which Meridian does not know; the ALB's security group (managed by the AWS Load Balancer
+    ///   Controller) is what admits only the load balancer. Only this port of only these pods opens.
+    /// - egress to its datastores on their engines' ports (DatastorePorts), to any address: the
+    ///   writer and reader names follow failovers across regions, so no address range is stable.
+    static func make(_ w: WorkloadContext) -> YAMLValue? {
+        var types: [YAMLValue] = []
+        var spec: [(String, YAMLValue)] = []
+        if w.isBehindLoadBalancer {
+            types.append(.string("Ingress"))
+            spec.append(("ingress", .sequence([.mapping([("ports", .sequence([port(w.service.port, "TCP")]))])])))
+        }
+        let datastores = w.datastores
+        if !datastores.isEmpty {
+            types.append(.string("Egress"))
+            let ports = DatastorePorts.ports(of: datastores)
+            // An engine outside the table: every TCP port, rather than a datastore the pods cannot reach.
+            let allowed: [YAMLValue] = ports.map { $0.map { port($0, "TCP") } } ?? [.mapping([("protocol", .string("TCP"))])]
+            spec.append(("egress", .sequence([.mapping([("ports", .sequence(allowed))])])))
+        }
+        guard !types.isEmpty else { return nil }
+        return policy(w.name, w.blueprint, labels: w.labels, selecting: w.selectorLabels, spec: [("policyTypes", .sequence(types))] + spec)
+    }
+
+    static func policy(_ name: String, _ blueprint: Blueprint, labels: [(String, YAMLValue)], selecting: [(String, YAMLValue)],
+                       spec: [(String, YAMLValue)]) -> YAMLValue {
+        .mapping([
+            ("apiVersion", .string("networking.k8s.io/v1")),
+            ("kind", .string("NetworkPolicy")),
+            ("metadata", .mapping([
+                ("name", .string(name)),
+                ("namespace", .string(blueprint.namespace)),
+                ("labels", .mapping(labels)),
+            ])),
+            ("spec", .mapping([("podSelector", selecting.isEmpty ? .mapping([]) : .mapping([("matchLabels", .mapping(selecting))]))] + spec)),
+        ])
+    }
+
+    static func port(_ number: Int, _ proto: String) -> YAMLValue {
+        .mapping([("protocol", .string(proto)), ("port", .int(number))])
+    }
+}
+
+/// The TCP ports clients use to reach a datastore, by `engine`, from the engines' documentation:
+/// PostgreSQL 5432 and MySQL/MariaDB 3306 (RDS and Aurora defaults; Aurora DSQL speaks the
+/// PostgreSQL protocol on 5432), Amazon MSK brokers 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM and
+/// 9098 IAM from inside AWS (MSK Developer Guide, "Port information"), DynamoDB's HTTPS endpoint
+/// 443, ElastiCache Redis OSS/Valkey 6379, DocumentDB 27017.
+enum DatastorePorts {
+    static let byEngine: [String: [Int]] = {
+        var table: [String: [Int]] = [:]
+        for engine in ["aurora-postgresql", "rds-postgresql", "postgresql", "postgres", "aurora-dsql"] { table[engine] = [5432] }
+        for engine in ["aurora-mysql", "rds-mysql", "mysql", "rds-mariadb", "mariadb"] { table[engine] = [3306] }
+        for engine in ["msk-kafka", "msk", "kafka"] { table[engine] = [9092, 9094, 9096, 9098] }
+        for engine in ["dynamodb", "dynamodb-global-table"] { table[engine] = [443] }
+        for engine in ["elasticache-redis", "elasticache-valkey", "redis", "valkey"] { table[engine] = [6379] }
+        for engine in ["documentdb", "docdb"] { table[engine] = [27017] }
+        return table
+    }()
+
+    /// The sorted union of the datastores' ports; nil when one has no engine or one outside the table.
+    static func ports(of datastores: [Datastore]) -> [Int]? {
+        var ports: Set<Int> = []
+        for datastore in datastores {
+            guard let engine = datastore.engine, let known = byEngine[engine.lowercased()] else { return nil }
+            ports.formUnion(known)
+        }
+        return ports.sorted()
+    }
+}
