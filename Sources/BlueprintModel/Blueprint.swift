@@ -363,6 +363,14 @@ public struct Datastore: Sendable {
         public var promotion: PerDisruption<Duration>
         /// What moves the `writer.<datastore>` name to the new primary.
         public var writer: WriterRouting = .manual
+        /// What promotes a replica (or runs a restore, or takes a lost sync replica out of the
+        /// commit set) without a person: the user's automation, named. AWS promotes across
+        /// Regions only when called (FailoverGlobalCluster, PromoteReadReplica), so without it an
+        /// `automatic` failover still waits for `manualResponse` (docs/recovery-model.md).
+        public var automation: String? = nil
+
+        /// Whether failovers beyond the engine's own Multi-AZ happen without a person.
+        public var isAutomated: Bool { automatic && automation != nil }
     }
 
     /// How the writer name follows the datastore (never the application's load balancer).

@@ -70,6 +70,15 @@ public enum AvailabilityModel {
                                   data: figures.data, regions: problem.regionNames)
     }
 
+    /// The model's rule evaluated on one outage state instead of summed over all of them:
+    /// whether compute and data are served while exactly `outage` is down. `simulate`'s verdict
+    /// for that state must equal it (SimulationTests checks every single-region and single-zone
+    /// outage of random designs).
+    public static func serves(service: Service, zone: String, topology: Topology, in outage: Outage) -> (compute: Bool, data: Bool) {
+        let figures = Problem(service: service, zone: zone, topology: topology).solve(in: outage, blueprint: topology.blueprint)
+        return (figures.compute > 0.5, figures.data > 0.5)
+    }
+
     struct Figures: Sendable {
         var both: Double
         var compute: Double
@@ -188,7 +197,7 @@ extension AvailabilityModel {
                     let sizing = placement.sizing
                     part.kind = region.role == .active ? .active : .standby
                     // Elastic capacity scales out after a region loss: that costs RTO, not availability.
-                    let surge = service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
+                    let surge = service.scalesOut ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
                     let policy = placement.policy.zoneAntiAffinity
                     // A voting service serves only while its quorum is up, whatever the load needs.
                     let quorum = placement.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
@@ -211,27 +220,21 @@ extension AvailabilityModel {
 
             var datastoreParts: [DatastorePart] = []
             for datastore in datastores {
-                let primary = position[datastore.primary]
+                let copies = DatastoreCopies(datastore, blueprint: blueprint)
+                // Commits that can never complete: never served, whatever survives.
+                let unreachable = copies.quorumUnreachable
+                let primary = unreachable ? nil : position[datastore.primary]
                 var slot = 0
-                if let primary, let region = blueprint.region(datastore.primary) {
+                if let primary, copies.region != nil {
                     slot = parts[primary].writerZones.count
-                    parts[primary].writerZones.append(Self.writerZones(of: datastore, zones: region.zones.count))
+                    parts[primary].writerZones.append(copies.writerZones)
                 }
-                var syncRegions: [Int] = []
-                for replica in datastore.replicas where replica.mode == .sync && replica.region != datastore.primary {
-                    if let index = position[replica.region], !syncRegions.contains(index) { syncRegions.append(index) }
-                }
-                var failoverRegions: [Int] = []
-                if datastore.failover.automatic {
-                    for replica in datastore.replicas
-                    where replica.region != datastore.primary && blueprint.isInsideResidency(of: datastore, replica.region) {
-                        if let index = position[replica.region], !failoverRegions.contains(index) { failoverRegions.append(index) }
-                    }
-                }
-                let quorum = min(syncRegions.count, datastore.syncQuorum ?? syncRegions.count)
+                let syncRegions = unreachable ? [] : copies.syncRegions.compactMap { position[$0] }
+                let automated = datastore.failover.isAutomated
+                let failoverRegions = automated && !unreachable ? copies.elsewhere.compactMap { position[$0.region] } : []
                 datastoreParts.append(DatastorePart(primary: primary, writerSlot: slot, syncRegions: syncRegions.sorted(),
-                                                    syncQuorum: quorum, failoverRegions: failoverRegions.sorted(),
-                                                    automatic: datastore.failover.automatic))
+                                                    syncQuorum: unreachable ? 0 : copies.syncQuorum,
+                                                    failoverRegions: failoverRegions.sorted(), automatic: automated))
             }
 
             key = ProblemKey(zoneAvailability: blueprint.assumptions.zoneAvailability.fraction,
@@ -241,20 +244,26 @@ extension AvailabilityModel {
             activeCount = parts.filter { $0.kind == .active }.count
         }
 
-        /// The primary takes the first zone and in-region copies the following ones, one zone
-        /// each (the validator rejects more copies than zones); the primary and sync copies keep
-        /// writes going inside the region (a managed Multi-AZ failover).
-        static func writerZones(of datastore: Datastore, zones: Int) -> [Int] {
-            var holders = [0]
-            let local = datastore.replicas.filter { $0.region == datastore.primary }
-            for (offset, replica) in local.enumerated() where replica.mode == .sync && offset + 1 < zones {
-                holders.append(offset + 1)
+        func solve() -> Figures {
+            AvailabilityModel.solve(key, activeCount: activeCount) { part in
+                outcomes(of: part, zoneUp: key.zoneAvailability, regionUp: key.regionAvailability)
             }
-            return holders
         }
 
-        func solve() -> Figures {
-            AvailabilityModel.solve(key, activeCount: activeCount)
+        /// The same rule on one state: each region's outcome is certain (probability 1).
+        func solve(in outage: Outage, blueprint: Blueprint) -> Figures {
+            var index = 0
+            return AvailabilityModel.solve(key, activeCount: activeCount) { part in
+                defer { index += 1 }
+                let region = blueprint.region(regionNames[index])!
+                guard outage.isUp(region.name) else { return [(RegionOutcome(up: false, downZones: part.zones, writersUp: 0), 1)] }
+                let down = Set(region.zones.indices.filter { outage.zones.contains(region.zones[$0]) })
+                var writers: UInt64 = 0
+                for (slot, zones) in part.writerZones.enumerated() where slot < 64 && zones.contains(where: { $0 < part.zones && !down.contains($0) }) {
+                    writers |= 1 << UInt64(slot)
+                }
+                return [(RegionOutcome(up: true, downZones: down.count, writersUp: writers), 1)]
+            }
         }
     }
 }
@@ -323,8 +332,7 @@ extension AvailabilityModel {
         var failoverUp: [Bool]
     }
 
-    static func solve(_ key: ProblemKey, activeCount n: Int) -> Figures {
-        let zoneUp = key.zoneAvailability, regionUp = key.regionAvailability
+    static func solve(_ key: ProblemKey, activeCount n: Int, outcomesOf: (RegionPart) -> [(RegionOutcome, Double)]) -> Figures {
         let datastores = key.datastores
         // The last region each datastore depends on: after it the datastore is decided.
         var lastRegion = [Int](repeating: -1, count: datastores.count)
@@ -344,7 +352,7 @@ extension AvailabilityModel {
         }
 
         for (regionIndex, part) in key.regions.enumerated() {
-            let outcomes = outcomes(of: part, zoneUp: zoneUp, regionUp: regionUp)
+            let outcomes = outcomesOf(part)
             var next: [Summary: Double] = [:]
             next.reserveCapacity(distribution.count * 4)
             for (summary, p) in distribution {

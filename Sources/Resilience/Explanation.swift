@@ -98,7 +98,6 @@ public struct Explanation: Sendable {
         }
         var availability: [AvailabilityRow] = []
         var rto: [RTORow] = []
-        var strictestRPO: [String: PerDisruption<Duration>] = [:]
         // Services sized alike on one topology share one availability evaluation.
         let availabilityCache = AvailabilityCache()
         // Sorted by name: the report must not change when a blueprint is merely reordered.
@@ -112,13 +111,9 @@ public struct Explanation: Sendable {
                 rto += RecoveryModel.rto(service: service, zone: zone, topology: topology).map {
                     RTORow(result: $0, objective: objectives.rto?[$0.event.disruption])
                 }
-                guard let objective = objectives.rpo else { continue }
-                for datastore in topology.dependencies(of: service, serving: zone) {
-                    let current = strictestRPO[datastore.name] ?? objective
-                    strictestRPO[datastore.name] = PerDisruption(zone: min(current.zone, objective.zone), region: min(current.region, objective.region))
-                }
             }
         }
+        let strictestRPO = Self.strictestRPO(topology)
         self.availability = availability
         self.rto = rto
         rpo = blueprint.datastores.sorted(by: { $0.name < $1.name }).flatMap { datastore in
@@ -129,6 +124,22 @@ public struct Explanation: Sendable {
         }
         waivers = blueprint.waivers
         routing = Self.routing(of: blueprint)
+    }
+
+    /// Per datastore, the strictest RPO objective of the services that need it.
+    public static func strictestRPO(_ topology: Topology) -> [String: PerDisruption<Duration>] {
+        let blueprint = topology.blueprint
+        var strictest: [String: PerDisruption<Duration>] = [:]
+        for service in blueprint.services {
+            guard let objective = service.objectives.over(blueprint.objectives).rpo else { continue }
+            for zone in service.servedZones where blueprint.residencyZone(zone) != nil {
+                for datastore in topology.dependencies(of: service, serving: zone) {
+                    let current = strictest[datastore.name] ?? objective
+                    strictest[datastore.name] = PerDisruption(zone: min(current.zone, objective.zone), region: min(current.region, objective.region))
+                }
+            }
+        }
+        return strictest
     }
 
     /// The slowest recovery per service, zone and disruption; nil duration means unbounded.

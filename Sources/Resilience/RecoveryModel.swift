@@ -105,28 +105,34 @@ public enum RecoveryModel {
 
     // MARK: RTO
 
+    /// explain's rows: for each region whose loss reaches this service and zone, the loss of the
+    /// whole region and the loss of its first zone (the zone holding the primaries, so the worst
+    /// one). Each row is `rto(…, in:)` of that outage state: what `simulate` reports for it.
     public static func rto(service: Service, zone: String, topology: Topology) -> [RTOResult] {
         let context = Context(service: service, zone: zone, topology: topology)
         var results: [RTOResult] = []
-        for region in context.active {
-            results.append(context.zoneFailure(of: region.name))
-            results.append(context.regionFailure(of: region.name))
+        for region in context.eventRegions {
+            guard let declared = topology.blueprint.region(region) else { continue }
+            if let first = declared.zones.first, let event = context.zoneEvent(region, outage: Outage(zones: [first])) {
+                results.append(event)
+            }
+            if let event = context.regionEvent(region, outage: Outage(regions: [region])) { results.append(event) }
         }
-        // Regions this zone does not run in actively, but whose loss still reaches it through a
-        // datastore: the primary's region (a zone or the whole region) and sync replicas' regions.
-        let activeNames = Set(context.active.map(\.name))
-        let primaryRegions = Set(context.datastores.map(\.primary)).subtracting(activeNames).sorted()
-        for region in primaryRegions where topology.blueprint.region(region) != nil {
-            results.append(context.datastoreZoneFailure(of: region))
-            results.append(context.datastoreRegionFailure(of: region))
-        }
-        let syncRegions = Set(context.datastores.flatMap { context.syncRegions(of: $0) })
-            .subtracting(activeNames).subtracting(primaryRegions).sorted()
-        for region in syncRegions {
-            let block = context.commitBlock(whenLosing: region)
-            guard let term = block.term else { continue }
-            results.append(RTOResult(service: service.name, residencyZone: zone, event: .syncReplicaRegionFailure(region: region),
-                                     terms: [term, context.reconnect], unbounded: nil))
+        return results
+    }
+
+    /// The recovery events one outage state sets off for a service and residency zone: one per
+    /// lost region, and one per region that lost zones, when the loss reaches the service.
+    public static func rto(service: Service, zone: String, topology: Topology, in outage: Outage) -> [RTOResult] {
+        let context = Context(service: service, zone: zone, topology: topology)
+        var results: [RTOResult] = []
+        for region in context.eventRegions {
+            guard let declared = topology.blueprint.region(region) else { continue }
+            if outage.regions.contains(region) {
+                if let event = context.regionEvent(region, outage: outage) { results.append(event) }
+            } else if declared.zones.contains(where: outage.zones.contains), let event = context.zoneEvent(region, outage: outage) {
+                results.append(event)
+            }
         }
         return results
     }
@@ -137,7 +143,7 @@ public enum RecoveryModel {
         let zone: String
         let topology: Topology
         let blueprint: Blueprint
-        let datastores: [Datastore]
+        let datastores: [DatastoreCopies]
         let zoneRegions: [Region]
         let active: [Region]
         let detect: RTOTerm
@@ -149,91 +155,118 @@ public enum RecoveryModel {
             self.zone = zone
             self.topology = topology
             blueprint = topology.blueprint
-            datastores = topology.dependencies(of: service, serving: zone)
+            datastores = topology.dependencies(of: service, serving: zone).map { DatastoreCopies($0, blueprint: topology.blueprint) }
             zoneRegions = Topology.regions(of: zone, in: blueprint)
             active = zoneRegions.filter { $0.role == .active }
             let check = blueprint.traffic?.healthCheck
             let interval = check?.interval ?? .seconds(30)
             let threshold = check?.failureThreshold ?? 3
             detect = RTOTerm(name: "detect", duration: interval * threshold, detail: "\(interval) x \(threshold)")
-            // Alias records to load balancers carry the ELB's 60 s TTL; plain records carry traffic.ttl.
-            appDNS = RTOTerm(name: "dns", duration: max(.seconds(60), blueprint.traffic?.ttl ?? .zero), detail: nil)
+            // Users reach a region through alias records to its load balancer, whose TTL is the
+            // ELB's fixed 60 s whatever traffic.ttl says (Route 53 FAQ, "DNS failover"); traffic.ttl
+            // is the writer records' TTL and counts only inside `promote`, where a writer moves.
+            appDNS = RTOTerm(name: "dns", duration: RecoveryModel.aliasTTL, detail: "load balancer alias TTL")
             reconnect = RTOTerm(name: "reconnect", duration: blueprint.assumptions.connectionRefresh, detail: nil)
         }
 
-        func primaries(in region: String) -> [Datastore] { datastores.filter { $0.primary == region } }
-
-        func syncRegions(of datastore: Datastore) -> [String] {
-            var regions: [String] = []
-            for replica in datastore.replicas where replica.mode == .sync && replica.region != datastore.primary
-            && !regions.contains(replica.region) {
-                regions.append(replica.region)
-            }
+        /// Regions whose loss reaches this service and zone, in a fixed order: its active
+        /// regions, then regions holding a needed datastore's primary, then regions holding a
+        /// sync replica commits wait for.
+        var eventRegions: [String] {
+            var regions = active.map(\.name)
+            for region in Set(datastores.map(\.datastore.primary)).subtracting(regions).sorted() { regions.append(region) }
+            for region in Set(datastores.flatMap(\.syncRegions)).subtracting(regions).sorted() { regions.append(region) }
             return regions
+        }
+
+        func writers(primaryIn region: String, outage: Outage) -> [(DatastoreCopies, WriterOutcome)] {
+            datastores.filter { $0.datastore.primary == region }.map { ($0, WriterOutcome.resolve($0, blueprint: blueprint, outage: outage)) }
         }
 
         // MARK: Events
 
-        func zoneFailure(of region: String) -> RTOResult {
-            let failover = promotion(of: primaries(in: region), disruption: .zone)
-            // Moving the writer's name, when the failover leaves the region, is inside `promote`.
-            let terms = [RTOTerm(name: "detect", duration: blueprint.assumptions.zoneDetection, detail: "zone detection"), failover.term, reconnect]
-            return RTOResult(service: service.name, residencyZone: zone, event: .zoneFailure(region: region), terms: terms,
-                             unbounded: failover.unbounded)
-        }
-
-        func regionFailure(of region: String) -> RTOResult {
-            let event = RTOResult.Event.regionFailure(region: region)
-            let survivors = zoneRegions.filter { $0.name != region }
-            let carriers = active.count >= 2 ? survivors.filter { $0.role == .active } : survivors.filter { $0.role == .standby }
-            if carriers.isEmpty {
-                return RTOResult(service: service.name, residencyZone: zone, event: event, terms: [],
-                                 unbounded: "residency zone \(zone) has no other region to take its load")
+        /// Zones of `region` lost (`outage` says which): the engine or a promotion replaces the
+        /// writers whose zones are gone. An active region's row exists even when no writer moves
+        /// (clients of the lost zone's pods reconnect); another region's only when one does.
+        func zoneEvent(_ region: String, outage: Outage) -> RTOResult? {
+            let writers = writers(primaryIn: region, outage: outage)
+            let failover = promotion(of: writers, outage: outage)
+            if active.contains(where: { $0.name == region }) {
+                let terms = [RTOTerm(name: "detect", duration: blueprint.assumptions.zoneDetection, detail: "zone detection"), failover.term, reconnect]
+                return RTOResult(service: service.name, residencyZone: zone, event: .zoneFailure(region: region), terms: terms,
+                                 unbounded: failover.unbounded)
             }
-            let scale = scaling(carriers: carriers, allMustCarry: active.count >= 2)
-            let failover = promotion(of: primaries(in: region), disruption: .region)
-            var terms = [detect, failover.term, appDNS, scale.term]
-            // Automatic resync happens within the detection already counted here.
-            if let block = commitBlock(whenLosing: region).term, block.detail?.hasSuffix(", manual") == true { terms.append(block) }
-            terms.append(reconnect)
-            return RTOResult(service: service.name, residencyZone: zone, event: event, terms: terms,
-                             unbounded: scale.unbounded ?? failover.unbounded)
-        }
-
-        func datastoreRegionFailure(of region: String) -> RTOResult {
-            // The writer's name follows the datastore by its own mechanism (failover.writer), whose
-            // detection and DNS are part of `promote`; the application's health checks play no part.
-            let failover = promotion(of: primaries(in: region), disruption: .region)
-            return RTOResult(service: service.name, residencyZone: zone, event: .datastoreRegionFailure(region: region),
+            guard writers.contains(where: { $0.1.changesWriter }) else { return nil }
+            // A managed Multi-AZ failover detects the lost zone itself; its promotion time includes that.
+            return RTOResult(service: service.name, residencyZone: zone, event: .datastoreZoneFailure(region: region),
                              terms: [failover.term, reconnect], unbounded: failover.unbounded)
         }
 
-        func datastoreZoneFailure(of region: String) -> RTOResult {
-            // A managed Multi-AZ failover detects the lost zone itself and flips its own endpoint;
-            // its promotion time includes that (RDS: "typically 60–120 seconds").
-            let failover = promotion(of: primaries(in: region), disruption: .zone)
-            return RTOResult(service: service.name, residencyZone: zone, event: .datastoreZoneFailure(region: region), terms: [failover.term, reconnect],
-                             unbounded: failover.unbounded)
+        /// `region` lost. Its row adds the terms of every part it plays, in the order they
+        /// happen: an active region's detection, DNS and scale-out; the promotion of the
+        /// primaries it held; the resync of commits that waited for a sync replica it held.
+        func regionEvent(_ region: String, outage: Outage) -> RTOResult? {
+            let writers = writers(primaryIn: region, outage: outage)
+            let block = commitBlock(whenLosing: region, outage: outage)
+            if active.contains(where: { $0.name == region }) {
+                let event = RTOResult.Event.regionFailure(region: region)
+                let survivors = zoneRegions.filter { $0.name != region }
+                let carriers = active.count >= 2 ? survivors.filter { $0.role == .active } : survivors.filter { $0.role == .standby }
+                if carriers.isEmpty {
+                    return RTOResult(service: service.name, residencyZone: zone, event: event, terms: [],
+                                     unbounded: "residency zone \(zone) has no other region to take its load")
+                }
+                let scale = scaling(carriers: carriers, allMustCarry: active.count >= 2)
+                let failover = promotion(of: writers, outage: outage)
+                var terms = [detect, failover.term, appDNS, scale.term]
+                // An automated resync happens within the detection already counted here.
+                if let term = block, term.manual { terms.append(term.term) }
+                terms.append(reconnect)
+                return RTOResult(service: service.name, residencyZone: zone, event: event, terms: terms,
+                                 unbounded: scale.unbounded ?? failover.unbounded)
+            }
+            // The writer's name follows the datastore by its own mechanism (failover.writer), whose
+            // detection and DNS are part of `promote`; the application's health checks play no part.
+            var terms: [RTOTerm] = []
+            var unbounded: String?
+            if !writers.isEmpty {
+                let failover = promotion(of: writers, outage: outage)
+                terms.append(failover.term)
+                unbounded = failover.unbounded
+            }
+            if let block {
+                // Nothing else in this row detects the loss: an automated resync takes one detection.
+                terms.append(block.term)
+            }
+            guard !terms.isEmpty else { return nil }
+            terms.append(reconnect)
+            let event: RTOResult.Event = writers.isEmpty ? .syncReplicaRegionFailure(region: region) : .datastoreRegionFailure(region: region)
+            return RTOResult(service: service.name, residencyZone: zone, event: event, terms: terms, unbounded: unbounded)
         }
 
-        /// Commits that wait for a sync replica in `region` block when it is lost and the rest
-        /// cannot make the quorum, until the sync set is reconfigured: by the failover
-        /// automation after detection, or by a human.
-        func commitBlock(whenLosing region: String) -> (term: RTOTerm?, datastores: [String]) {
+        /// Commits of datastores whose writer survives but waits for a sync replica in `region`
+        /// block until the sync set is reconfigured: by the named automation after detection,
+        /// or by a person (`manualResponse`). The slowest counts.
+        func commitBlock(whenLosing region: String, outage: Outage) -> (term: RTOTerm, manual: Bool)? {
             var slowest = Duration.zero
             var names: [String] = []
             var manual = false
-            for datastore in datastores where datastore.primary != region {
-                let sync = syncRegions(of: datastore)
-                guard sync.contains(region) else { continue }
-                let quorum = min(sync.count, datastore.syncQuorum ?? sync.count)
-                guard sync.count - 1 < quorum else { continue }
-                let time = datastore.failover.automatic ? detect.duration : blueprint.assumptions.manualResponse
-                if time > slowest { slowest = time; names = [datastore.name]; manual = !datastore.failover.automatic } else if time == slowest { names.append(datastore.name) }
+            for copies in datastores where copies.datastore.primary != region && copies.syncRegions.contains(region) {
+                let outcome = WriterOutcome.resolve(copies, blueprint: blueprint, outage: outage)
+                guard case .resync = outcome.mechanism else { continue }
+                let person = !copies.datastore.failover.isAutomated
+                let time = person ? blueprint.assumptions.manualResponse : detect.duration
+                if time > slowest {
+                    slowest = time
+                    names = [copies.datastore.name]
+                    manual = person
+                } else if time == slowest {
+                    names.append(copies.datastore.name)
+                }
             }
-            guard !names.isEmpty else { return (nil, []) }
-            let detail = "commits wait for \(names.joined(separator: ", ")) sync replica in \(region)" + (manual ? ", manual" : "")
-            return (RTOTerm(name: "resync", duration: slowest, detail: detail), names)
+            guard !names.isEmpty else { return nil }
+            let detail = "commits wait for \(names.joined(separator: ", ")) sync replica in \(region)" + (manual ? ", manual" : ", automated")
+            return (RTOTerm(name: "resync", duration: slowest, detail: detail), manual)
         }
 
         // MARK: Terms
@@ -241,21 +274,20 @@ public enum RecoveryModel {
         struct Failover {
             var term: RTOTerm
             var unbounded: String?
-            var movesWriter: Bool
         }
 
-        /// The slowest failover among `datastores` when their primary's zone or region is lost.
-        func promotion(of datastores: [Datastore], disruption: Disruption) -> Failover {
+        /// The slowest of the writers' failovers in this outage state.
+        func promotion(of writers: [(DatastoreCopies, WriterOutcome)], outage: Outage) -> Failover {
             var slowest = Duration.zero
             var details: [String] = []
             var unbounded: String?
-            var moves = false
-            for datastore in datastores {
-                guard let path = failoverPath(of: datastore, disruption: disruption) else {
-                    unbounded = "\(datastore.name) has no replica or backup in another region of its residency zone"
+            for (copies, outcome) in writers {
+                guard let path = failoverTime(copies, outcome, outage: outage) else {
+                    if case .resync = outcome.mechanism { continue }
+                    if outcome.mechanism == .unchanged { continue }
+                    unbounded = "\(copies.datastore.name): \(outcome.how)"
                     continue
                 }
-                if path.movesWriter { moves = true }
                 if path.time > slowest {
                     slowest = path.time
                     details = [path.detail]
@@ -264,69 +296,76 @@ public enum RecoveryModel {
                 }
             }
             let term = RTOTerm(name: "promote", duration: slowest, detail: details.isEmpty ? nil : details.joined(separator: "; "))
-            return Failover(term: term, unbounded: unbounded, movesWriter: moves)
+            return Failover(term: term, unbounded: unbounded)
+        }
+
+        /// How long until writes reach the writer `outcome` names; nil when it changes nothing
+        /// or nothing can bring it back.
+        func failoverTime(_ copies: DatastoreCopies, _ outcome: WriterOutcome, outage: Outage) -> (time: Duration, detail: String)? {
+            let datastore = copies.datastore
+            let person = outcome.needsPerson ? blueprint.assumptions.manualResponse : .zero
+            let who = personNote(datastore, outcome)
+            let regionLost = !outage.isUp(datastore.primary)
+            switch outcome.mechanism {
+            case .unchanged, .resync, .quorumUnreachable, .lost:
+                return nil
+            case .multiAZ:
+                // RDS/Aurora Multi-AZ fails over by itself, whatever `failover.automatic` says.
+                return (datastore.failover.promotion.zone, "\(datastore.name) in-region standby")
+            case .inRegionPromotion:
+                // RDS promotes a read replica into a standalone instance and reboots it; traffic
+                // must then be pointed at it (RDS User Guide, "Promoting a read replica").
+                return movingWriter(datastore, after: datastore.failover.promotion.zone + person,
+                                    "\(datastore.name) in-region replica\(who)", acrossRegions: false, regionLost: false,
+                                    personActing: outcome.needsPerson)
+            case .crossRegion:
+                return movingWriter(datastore, after: datastore.failover.promotion.region + person, "\(datastore.name) cross-region\(who)",
+                                    acrossRegions: true, regionLost: regionLost, personActing: outcome.needsPerson)
+            case .restore:
+                // A restore creates a new, single-AZ instance with default security and parameter
+                // groups (RDS API, RestoreDBInstanceToPointInTime): someone or something runs it
+                // and wires it, and no existing record names it.
+                guard let backups = datastore.backups else { return nil }
+                let stated = backups.restoreStated ? "" : ", default"
+                return movingWriter(datastore, after: backups.restore + person, "\(datastore.name) restore from backup\(stated)\(who)",
+                                    acrossRegions: false, regionLost: regionLost, personActing: outcome.needsPerson)
+            }
+        }
+
+        func personNote(_ datastore: Datastore, _ outcome: WriterOutcome) -> String {
+            guard outcome.needsPerson else { return ", automated" }
+            return datastore.failover.automatic ? ", manual: no failover.automation named" : ", manual"
         }
 
         /// How long until writes reach the new writer, given the promotion (or restore) time, as
         /// the generated `writer.<datastore>` record behaves (docs/delivery.md):
-        /// - managed: a CNAME to the service's own global writer endpoint, which the service moves
-        ///   as part of the failover: nothing to add;
-        /// - alarm: a Route53 failover pair on a CLOUDWATCH_METRIC health check; the name moves after
-        ///   the alarm fires and the TTL expires, alongside the promotion — writes resume when both are done;
-        /// - manual: one CNAME the runbook re-points after promotion (a person, unless that person
-        ///   is already counted as the manual promotion), then the TTL.
-        func movingWriter(_ datastore: Datastore, after promotion: Duration, _ detail: String) -> (time: Duration, detail: String) {
+        /// - managed: a CNAME to the global writer endpoint, which a cross-region promotion of the
+        ///   global database moves: nothing to add;
+        /// - alarm: a Route53 failover pair on a CLOUDWATCH_METRIC health check of an alarm in the
+        ///   primary's region. It fires (one 60 s period) beside the promotion — unless the region
+        ///   itself is lost: the alarm then has no data, and the generated check keeps its last
+        ///   status (`insufficient_data_health_status = "LastKnownStatus"`), so a person must fail
+        ///   the health check by hand;
+        /// - manual, and any writer a record does not name yet (a promoted in-region replica, a
+        ///   restored cluster): a person re-points the CNAME (unless one is already acting for
+        ///   the promotion), then the TTL.
+        func movingWriter(_ datastore: Datastore, after promotion: Duration, _ detail: String, acrossRegions: Bool, regionLost: Bool,
+                          personActing: Bool) -> (time: Duration, detail: String) {
             let ttl = blueprint.traffic?.ttl ?? .seconds(60)
+            let manual = blueprint.assumptions.manualResponse
             switch datastore.failover.writer {
-            case .managed:
+            case .managed where acrossRegions:
                 return (promotion, detail + ", managed writer endpoint")
-            case .alarm:
+            case .alarm where acrossRegions && regionLost:
+                let name = manual + ttl
+                return (max(name, promotion), detail + ", writer alarm in the lost region keeps its last status: a person fails its health check \(manual) + TTL \(ttl) beside it")
+            case .alarm where acrossRegions:
                 let name = RecoveryModel.writerAlarmDetection + ttl
                 return (max(name, promotion), detail + ", writer alarm \(RecoveryModel.writerAlarmDetection) + TTL \(ttl) beside it")
-            case .manual:
-                let flip = datastore.failover.automatic ? blueprint.assumptions.manualResponse : .zero
-                return (promotion + flip + ttl, detail + (datastore.failover.automatic ? ", manual writer re-point" : "") + " + writer TTL \(ttl)")
+            default:
+                let flip = personActing ? .zero : manual
+                return (promotion + flip + ttl, detail + (personActing ? "" : ", manual writer re-point") + " + writer TTL \(ttl)")
             }
-        }
-
-        /// How a datastore's writer comes back after it loses its primary's zone or region, or nil
-        /// when nothing can bring it back inside its residency zone.
-        func failoverPath(of datastore: Datastore, disruption: Disruption) -> (time: Duration, detail: String, movesWriter: Bool)? {
-            let manual = blueprint.assumptions.manualResponse
-            let local = datastore.replicas.filter { $0.region == datastore.primary }
-            if disruption == .zone {
-                // Inside the region the engine fails over on its own (RDS/Aurora Multi-AZ):
-                // `automatic` governs only cross-region promotion.
-                if local.contains(where: { $0.mode == .sync }) {
-                    return (datastore.failover.promotion.zone, "\(datastore.name) in-region standby", false)
-                }
-                if !local.isEmpty {
-                    // Promoting an in-region read replica is a promotion like a cross-region one.
-                    let time = datastore.failover.promotion.zone + (datastore.failover.automatic ? .zero : manual)
-                    return (time, "\(datastore.name) in-region replica" + (datastore.failover.automatic ? "" : ", manual"), false)
-                }
-            }
-            let elsewhere = datastore.replicas.filter {
-                $0.region != datastore.primary && blueprint.isInsideResidency(of: datastore, $0.region)
-            }
-            let automatic = datastore.failover.automatic
-            if !elsewhere.isEmpty {
-                let time = datastore.failover.promotion.region + (automatic ? .zero : manual)
-                let moved = movingWriter(datastore, after: time, "\(datastore.name) cross-region" + (automatic ? "" : ", manual"))
-                return (moved.time, moved.detail, true)
-            }
-            if let backups = datastore.backups {
-                // A restore needs a copy that survives: another region for a region loss; for a
-                // zone loss, the region's own (regional) backup storage also survives.
-                let reachable = backups.regions.contains { $0 != datastore.primary && blueprint.isInsideResidency(of: datastore, $0) }
-                if reachable || disruption == .zone {
-                    let stated = backups.restoreStated ? "" : ", default"
-                    let time = backups.restore + (automatic ? .zero : manual)
-                    let moved = movingWriter(datastore, after: time, "\(datastore.name) restore from backup\(stated)" + (automatic ? "" : ", manual"))
-                    return (moved.time, moved.detail, true)
-                }
-            }
-            return nil
         }
 
         /// The scale-out the surviving regions need, or why they cannot carry the load at all.
@@ -336,32 +375,36 @@ public enum RecoveryModel {
             var refusals: [String] = []
             var anyCan = false
             for carrier in carriers {
-                guard let sizing = topology.placement(service: service.name, region: carrier.name)?.sizing else {
+                guard let placement = topology.placement(service: service.name, region: carrier.name) else {
                     refusals.append("\(service.name) does not run in \(carrier.name)")
                     continue
                 }
+                let sizing = placement.sizing
                 // A standby takes the whole zone; an active survivor its region-loss share.
                 let load = carrier.role == .standby ? Share(demand) : (sizing.regionLossShare ?? Share(demand))
-                let placement = topology.placement(service: service.name, region: carrier.name)
-                let quorum = placement?.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
+                let quorum = placement.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
                 let need = max(load.need(perReplica: service.perReplica), quorum)
                 // Pods beyond one per zone under required anti-affinity never run.
                 let schedulable = { (pods: Int) in
-                    ReplicaMath.schedulablePods(replicas: pods, zones: carrier.zones.count, policy: placement?.policy.zoneAntiAffinity ?? .spread)
+                    ReplicaMath.schedulablePods(replicas: pods, zones: carrier.zones.count, policy: placement.policy.zoneAntiAffinity)
                 }
-                let ceiling = schedulable(service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas)
+                let ceiling = schedulable(service.scalesOut ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas)
                 let running = schedulable(sizing.replicas)
                 guard ceiling >= need else {
-                    let what = service.capacity == .elastic ? "its autoscaler ceiling is \(ceiling) pods" : "it runs \(ceiling) pods"
+                    let what = service.scalesOut ? "its autoscaler ceiling is \(ceiling) pods" : "it runs \(ceiling) pods"
                     refusals.append("\(carrier.name) must carry \(load) rps = \(need) pods but \(what)")
                     continue
                 }
                 anyCan = true
                 let steps = running < need ? ScaleUpPolicy.periods(from: running, to: need) : 0
                 let a = blueprint.assumptions
-                let time = a.scaleReaction + .seconds(steps * ScaleUpPolicy.periodSeconds) + a.podStartup
+                // The HPA counts a pod that is not yet Ready as using 0% of its target when it
+                // scales up, so each step waits for the previous step's pods to become Ready
+                // (Kubernetes HPA, "Algorithm details"): every step costs a period and a startup.
+                let step = Duration.seconds(ScaleUpPolicy.periodSeconds) + a.podStartup
+                let time = a.scaleReaction + step * steps
                 let ready = running >= need
-                let detail = "\(carrier.name) \(running)→\(need) pods: \(a.scaleReaction) reaction + \(steps) x \(ScaleUpPolicy.periodSeconds)s HPA steps + \(a.podStartup) pod startup"
+                let detail = "\(carrier.name) \(running)→\(need) pods: \(a.scaleReaction) reaction + \(steps) x (\(ScaleUpPolicy.periodSeconds)s HPA period + \(a.podStartup) pod startup)"
                 let candidate = (time: ready ? Duration.zero : time, detail: ready ? nil : detail)
                 // Every active survivor must be ready (the slowest counts); of standbys, the
                 // first able one takes the zone, as the availability model assumes (the fastest).
@@ -379,42 +422,39 @@ public enum RecoveryModel {
         }
     }
 
+    /// The fixed TTL of an alias record to an Elastic Load Balancing load balancer.
+    public static let aliasTTL = Duration.seconds(60)
+
     // MARK: RPO
 
+    /// The data the writer that takes over may lack, in the state that loses the primary's
+    /// zone (its region's first) or its region: `WriterOutcome`'s data at risk, so the RPO row,
+    /// `simulate` and the RTO's promotion always name the same copy.
     public static func rpo(_ datastore: Datastore, disruption: Disruption, blueprint: Blueprint) -> RPOResult {
-        // The best copy that survives, wherever it is inside the residency zone: a zone loss takes
-        // the primary's zone only, so in-region copies in other zones and every other region's
-        // copies survive; a region loss leaves only other regions' copies.
-        let surviving = datastore.replicas.filter { replica in
-            guard blueprint.isInsideResidency(of: datastore, replica.region) else { return false }
-            return disruption == .zone || replica.region != datastore.primary
+        let copies = DatastoreCopies(datastore, blueprint: blueprint)
+        guard let region = copies.region else {
+            return RPOResult(datastore: datastore.name, disruption: disruption, loss: nil, reason: "primary region \(datastore.primary) is not declared")
         }
-        let syncRegions = Set(datastore.replicas.filter { $0.mode == .sync && $0.region != datastore.primary }.map(\.region))
-        if let sync = surviving.first(where: { $0.mode == .sync }) {
-            var reason = "sync replica in \(sync.region)"
-            if sync.region != datastore.primary, let quorum = datastore.syncQuorum, quorum < syncRegions.count {
-                reason += " (any \(quorum) of \(syncRegions.count) acknowledge each commit: promote the most recent)"
-            }
-            return RPOResult(datastore: datastore.name, disruption: disruption, loss: .zero, reason: reason)
-        }
-        if let best = surviving.min(by: { ($0.lag, $0.region) < ($1.lag, $1.region) }) {
-            return RPOResult(datastore: datastore.name, disruption: disruption, loss: best.lag,
-                             reason: "async replica in \(best.region) lags up to \(best.lag)")
-        }
-        if let backups = datastore.backups {
+        let outage = disruption == .zone ? Outage(zones: Set(region.zones.prefix(1))) : Outage(regions: [region.name])
+        let outcome = WriterOutcome.resolve(copies, blueprint: blueprint, outage: outage)
+        let reason: String
+        switch outcome.mechanism {
+        case .multiAZ(let zone): reason = "sync standby in \(zone)"
+        case .inRegionPromotion(let zone, let mode), .crossRegion(let zone, let mode):
+            let quorum = copies.syncQuorum < copies.syncRegions.count && outcome.how.contains("any ")
+                ? " (any \(copies.syncQuorum) of \(copies.syncRegions.count) acknowledge each commit: promote the most recent)" : ""
+            reason = mode == .sync ? "sync replica in \(zone)\(quorum)" : "async replica in \(zone) lags up to \(outcome.dataAtRisk ?? .zero)"
+        case .restore:
+            let backups = datastore.backups!
             if disruption == .zone {
-                // Backups live in the region's storage, which spans its zones.
-                return RPOResult(datastore: datastore.name, disruption: disruption, loss: backups.every,
-                                 reason: "no surviving replica; backups every \(backups.every)")
-            }
-            let reach = backups.regions.filter { $0 != datastore.primary && blueprint.isInsideResidency(of: datastore, $0) }
-            if let target = reach.first {
+                reason = "no surviving replica; backups every \(backups.every)"
+            } else {
                 let stated = backups.copyDelayStated ? "" : " (default)"
-                return RPOResult(datastore: datastore.name, disruption: disruption, loss: backups.every + backups.copyDelay,
-                                 reason: "no replica in another region of its residency zone; backups every \(backups.every) + copy to \(target) \(backups.copyDelay)\(stated)")
+                reason = "no replica in another region of its residency zone; backups every \(backups.every) + copy to \(outcome.writerRegion ?? "?") \(backups.copyDelay)\(stated)"
             }
+        case .unchanged, .resync, .quorumUnreachable, .lost:
+            reason = outcome.how
         }
-        let place = disruption == .zone ? "that survives a zone loss" : "in another region of its residency zone"
-        return RPOResult(datastore: datastore.name, disruption: disruption, loss: nil, reason: "no replica or backup \(place)")
+        return RPOResult(datastore: datastore.name, disruption: disruption, loss: outcome.dataAtRisk, reason: reason)
     }
 }

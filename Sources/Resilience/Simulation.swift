@@ -80,6 +80,8 @@ public struct Simulation: Sendable {
         public var writerResidency: String?
         public var rpoObjective: Duration?
         public var withinObjective: Bool
+        /// Whether a person must act (a manual promotion, restore or resync).
+        public var needsPerson: Bool = false
     }
 
     public struct RoutingChange: Sendable, Hashable {
@@ -96,46 +98,58 @@ public struct Simulation: Sendable {
         services.allSatisfy { $0.served && $0.withinObjective } && datastores.allSatisfy(\.withinObjective)
     }
 
-    public init(_ topology: Topology, outage: Outage, explanation: Explanation? = nil) {
+    /// Everything the outage does, computed for this one state: compute by the availability
+    /// model's rule, each needed datastore's writer by `WriterOutcome`, and the recovery events
+    /// by `RecoveryModel.rto(…, in:)` — the computations explain's rows and the availability
+    /// model read, so the two cannot tell different stories. Linear in services.
+    public init(_ topology: Topology, outage: Outage) {
         self.outage = outage
         let blueprint = topology.blueprint
-        let explanation = explanation ?? Explanation(topology)
+        let strictestRPO = Explanation.strictestRPO(topology)
+        var writers: [String: WriterOutcome] = [:]
+        func writer(_ datastore: Datastore) -> WriterOutcome {
+            if let known = writers[datastore.name] { return known }
+            let outcome = WriterOutcome.resolve(datastore, blueprint: blueprint, outage: outage)
+            writers[datastore.name] = outcome
+            return outcome
+        }
         var services: [ServiceOutcome] = []
-        var affected: Set<String> = []
         for service in blueprint.services.sorted(by: { $0.name < $1.name }) {
             let objectives = service.objectives.over(blueprint.objectives)
             for zone in service.servedZones.sorted() where blueprint.residencyZone(zone) != nil {
                 var outcome = Self.serve(service, zone: zone, topology: topology, outage: outage)
-                let datastores = topology.dependencies(of: service, serving: zone)
-                for datastore in datastores where Self.writerLost(datastore, blueprint: blueprint, outage: outage) {
-                    affected.insert(datastore.name)
+                if outcome.served {
+                    for datastore in topology.dependencies(of: service, serving: zone) {
+                        let failover = writer(datastore)
+                        if !failover.servesWrites {
+                            outcome.served = false
+                            outcome.why = "\(datastore.name): \(failover.how)"
+                            break
+                        }
+                    }
                 }
-                let rows = explanation.rto.filter { $0.result.service == service.name && $0.result.residencyZone == zone }
-                outcome.recovery = rows.map(\.result).filter { Self.triggers($0.event, outage: outage, blueprint: blueprint) }
+                outcome.recovery = RecoveryModel.rto(service: service, zone: zone, topology: topology, in: outage)
                 outcome.rtoObjective = objectives.rto
-                outcome.withinObjective = rows.filter { Self.triggers($0.result.event, outage: outage, blueprint: blueprint) }.allSatisfy(\.meetsObjective)
+                outcome.withinObjective = outcome.recovery.allSatisfy { result in
+                    guard let limit = objectives.rto?[result.event.disruption] else { return true }
+                    return result.unbounded == nil && result.total <= limit
+                }
                 services.append(outcome)
             }
         }
         self.services = services
         datastores = blueprint.datastores.sorted(by: { $0.name < $1.name }).compactMap { datastore in
-            guard affected.contains(datastore.name) || Self.writerLost(datastore, blueprint: blueprint, outage: outage) else { return nil }
-            let objective = explanation.rpo.first { $0.result.datastore == datastore.name && $0.result.disruption == .region }?.objective
-            let zoneObjective = explanation.rpo.first { $0.result.datastore == datastore.name && $0.result.disruption == .zone }?.objective
-            return Self.failover(datastore, blueprint: blueprint, outage: outage, regionObjective: objective, zoneObjective: zoneObjective)
+            let failover = writer(datastore)
+            guard failover.changesWriter else { return nil }
+            let disruption: Disruption = outage.regions.isEmpty ? .zone : .region
+            let objective = strictestRPO[datastore.name]?[disruption]
+            let within = objective.map { limit in failover.dataAtRisk.map { $0 <= limit } ?? false } ?? true
+            return DatastoreOutcome(datastore: datastore.name, writer: failover.writerRegion, how: failover.how,
+                                    dataAtRisk: failover.dataAtRisk,
+                                    writerResidency: failover.writerRegion.flatMap { blueprint.residencyZone(ofRegion: $0)?.name },
+                                    rpoObjective: objective, withinObjective: within, needsPerson: failover.needsPerson)
         }
         routing = Self.routing(blueprint, outage: outage)
-    }
-
-    /// The RTO events of `explain` that this outage sets off.
-    static func triggers(_ event: RTOResult.Event, outage: Outage, blueprint: Blueprint) -> Bool {
-        switch event {
-        case .regionFailure(let r), .datastoreRegionFailure(let r), .syncReplicaRegionFailure(let r):
-            return outage.regions.contains(r)
-        case .zoneFailure(let r), .datastoreZoneFailure(let r):
-            guard let region = blueprint.region(r), !outage.regions.contains(r) else { return false }
-            return outage.downZones(of: region) > 0
-        }
     }
 
     /// Compute for one service and zone in this outage: the availability model's rule, applied
@@ -151,7 +165,7 @@ public struct Simulation: Sendable {
             let sizing = placement.sizing
             let policy = placement.policy.zoneAntiAffinity
             let d = outage.downZones(of: region)
-            let ceilingReplicas = surge && service.capacity == .elastic ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
+            let ceilingReplicas = surge && service.scalesOut ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas
             let quorum = placement.quorum.map { $0.size(replicas: sizing.replicas) } ?? 0
             return Carrier(region: region.name, share: share.description,
                            podsLeft: ReplicaMath.survivingPods(replicas: sizing.replicas, zones: region.zones.count, downZones: d, policy: policy),
@@ -178,84 +192,8 @@ public struct Simulation: Sendable {
             carriers = upActive.compactMap { region in carrier(region, share: topology.placement(service: service.name, region: region.name)?.sizing.regionLossShare, surge: true) }
             why = "\(active.count - upActive.count) active regions are down: beyond what the blueprint sizes for (one)"
         }
-        if served {
-            for datastore in topology.dependencies(of: service, serving: zone) {
-                let failover = failover(datastore, blueprint: blueprint, outage: outage, regionObjective: nil, zoneObjective: nil)
-                if failover.writer == nil || failover.how.hasPrefix("manual") || failover.how.hasPrefix("blocked") {
-                    served = false
-                    why = "\(datastore.name): \(failover.how)"
-                    break
-                }
-            }
-        }
         return ServiceOutcome(service: service.name, residencyZone: zone, served: served, why: why, carriers: carriers,
                               recovery: [], rtoObjective: nil, withinObjective: true)
-    }
-
-    static func writerLost(_ datastore: Datastore, blueprint: Blueprint, outage: Outage) -> Bool {
-        guard let region = blueprint.region(datastore.primary) else { return false }
-        if outage.regions.contains(region.name) { return true }
-        let holders = AvailabilityModel.Problem.writerZones(of: datastore, zones: region.zones.count).map { region.zones[$0] }
-        if holders.allSatisfy({ outage.zones.contains($0) }) { return true }
-        // Commits also stop when the sync quorum in other regions is gone.
-        return !syncQuorumMet(datastore, outage: outage)
-    }
-
-    static func syncQuorumMet(_ datastore: Datastore, outage: Outage) -> Bool {
-        var sync: [String] = []
-        for replica in datastore.replicas where replica.mode == .sync && replica.region != datastore.primary && !sync.contains(replica.region) {
-            sync.append(replica.region)
-        }
-        let quorum = min(sync.count, datastore.syncQuorum ?? sync.count)
-        return sync.filter { outage.isUp($0) }.count >= quorum
-    }
-
-    /// Which copy becomes the writer, how, and what data it may lack.
-    static func failover(_ datastore: Datastore, blueprint: Blueprint, outage: Outage, regionObjective: Duration?, zoneObjective: Duration?) -> DatastoreOutcome {
-        func outcome(_ writer: String?, _ how: String, _ loss: Duration?, objective: Duration?) -> DatastoreOutcome {
-            let residency = writer.flatMap { blueprint.residencyZone(ofRegion: $0)?.name }
-            let within = objective.map { limit in loss.map { $0 <= limit } ?? false } ?? true
-            return DatastoreOutcome(datastore: datastore.name, writer: writer, how: how, dataAtRisk: loss, writerResidency: residency,
-                                    rpoObjective: objective, withinObjective: within)
-        }
-        guard let region = blueprint.region(datastore.primary) else {
-            return outcome(nil, "primary region \(datastore.primary) is not declared", nil, objective: regionObjective)
-        }
-        let primaryUp = outage.isUp(region.name)
-        if primaryUp {
-            let holders = AvailabilityModel.Problem.writerZones(of: datastore, zones: region.zones.count).map { region.zones[$0] }
-            if !outage.zones.contains(region.zones.first ?? "") {
-                if !syncQuorumMet(datastore, outage: outage) {
-                    return outcome(datastore.primary, "blocked: commits wait for a sync replica in a lost region until the sync set is reconfigured",
-                                   .zero, objective: regionObjective)
-                }
-                return outcome(datastore.primary, "unchanged", .zero, objective: nil)
-            }
-            if let standby = holders.dropFirst().first(where: { !outage.zones.contains($0) }) {
-                return outcome(datastore.primary, "automatic Multi-AZ failover to the standby in \(standby)", .zero, objective: zoneObjective)
-            }
-        }
-        let disruption: Disruption = primaryUp ? .zone : .region
-        let objective = primaryUp ? zoneObjective : regionObjective
-        // A surviving copy in another region of its residency zone: sync first, then least lag.
-        let candidates = datastore.replicas.filter {
-            $0.region != datastore.primary && outage.isUp($0.region) && blueprint.isInsideResidency(of: datastore, $0.region)
-        }.sorted { ($0.mode == .sync ? 0 : 1, $0.lag, $0.region) < ($1.mode == .sync ? 0 : 1, $1.lag, $1.region) }
-        let mode = datastore.failover.automatic ? "automatic" : "manual"
-        if let best = candidates.first {
-            return outcome(best.region, "\(mode) promotion of the \(best.mode.rawValue) replica in \(best.region)",
-                           best.mode == .sync ? .zero : best.lag, objective: objective)
-        }
-        if let backups = datastore.backups {
-            let target = backups.regions.first { $0 != datastore.primary && outage.isUp($0) && blueprint.isInsideResidency(of: datastore, $0) }
-            if let target {
-                return outcome(target, "\(mode) restore from backup in \(target) (\(backups.restore))", backups.every + backups.copyDelay, objective: objective)
-            }
-            if disruption == .zone {
-                return outcome(datastore.primary, "\(mode) restore from the region's backups (\(backups.restore))", backups.every, objective: objective)
-            }
-        }
-        return outcome(nil, "no surviving copy inside its residency zone", nil, objective: objective)
     }
 
     static func routing(_ blueprint: Blueprint, outage: Outage) -> [RoutingChange] {
@@ -279,13 +217,12 @@ public struct Simulation: Sendable {
 
     /// Every single-region and single-zone outage of a blueprint, worst first.
     public static func allSingle(_ topology: Topology) -> [Simulation] {
-        let explanation = Explanation(topology)
         var outages: [Outage] = []
         for region in topology.blueprint.regions {
             outages.append(Outage(regions: [region.name]))
             for zone in region.zones { outages.append(Outage(zones: [zone])) }
         }
-        let simulations = outages.map { Simulation(topology, outage: $0, explanation: explanation) }
+        let simulations = outages.map { Simulation(topology, outage: $0) }
         return simulations.enumerated().sorted { a, b in
             let (x, y) = (a.element.severity, b.element.severity)
             return (x.0, x.1, x.2, a.offset) < (y.0, y.1, y.2, b.offset)

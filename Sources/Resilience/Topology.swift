@@ -112,3 +112,10 @@ public struct Topology: Sendable {
         return local
     }
 }
+
+extension Service {
+    /// Whether pods beyond `replicas` (up to the autoscaler's ceiling) count after a region
+    /// loss. A voting service's members are its static replicas everywhere: an HPA adds pods,
+    /// not Raft/etcd voters (and `quorum-elastic` refuses the combination).
+    public var scalesOut: Bool { capacity == .elastic && quorum == nil }
+}

@@ -63,7 +63,7 @@ public struct RuleExample: Sendable {
             replicas:
               - { region: eu-west-1, mode: sync }
               - { region: eu-central-1, mode: async, lag: 1s }
-            failover: { automatic: true, promotion: { zone: 30s, region: 2m } }
+            failover: { automatic: true, promotion: { zone: 30s, region: 2m }, automation: "Lambda orders-failover" }
             backups: { every: 1h, retain: 30d, regions: [eu-central-1] }
         traffic:
           hostname: api.shop.example

@@ -29,8 +29,10 @@ public enum RuleRegistry {
         // Placement
         AntiAffinityPending.self,
         QuorumZoneLoss.self,
+        QuorumElastic.self,
         // Datastores
         CopiesExceedZones.self,
+        SyncQuorumUnreachable.self,
         // Residency
         ResidencyReplicaOutside.self,
         ResidencyBackupOutside.self,

@@ -13,7 +13,7 @@ let objectiveBlueprint = minimalBlueprint
             replicas:
               - { region: eu-west-1, mode: sync }
               - { region: eu-central-1, mode: async }
-            failover: { automatic: true }
+            failover: { automatic: true, automation: lambda }
             backups: { every: 5m, regions: [eu-central-1] }
 
         """)

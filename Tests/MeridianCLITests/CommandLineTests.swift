@@ -255,7 +255,7 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
     @Test func explainShowsTheArithmetic() throws {
         let text = try meridian(["explain", exampleBlueprint.path])
         #expect(text.status == 0)
-        #expect(text.stdout.contains("detect 30s (10s x 3) + promote 3m0s (core-ledger cross-region, managed writer endpoint) + dns 1m0s + scale 0s + reconnect 20s"))
+        #expect(text.stdout.contains("detect 30s (10s x 3) + promote 3m0s (core-ledger cross-region, automated, managed writer endpoint) + dns 1m0s (load balancer alias TTL) + scale 0s + reconnect 20s"))
         let json = try meridian(["explain", exampleBlueprint.path, "--format", "json", "--diagram", "dot"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["diagram"] as? String)?.hasPrefix("digraph meridian {") == true)

@@ -51,7 +51,8 @@ enum BruteForce {
             let upActive = active.filter { state[involved.firstIndex(of: $0.name)!] != nil }
             func left(_ r: Region, surge: Bool) -> Int {
                 guard let p = placement(r.name), let mask = state[involved.firstIndex(of: r.name)!] else { return 0 }
-                let replicas = surge && service.capacity == .elastic ? max(p.sizing.hpaMax, p.sizing.replicas) : p.sizing.replicas
+                // A voting service's members are its static replicas: the autoscaler adds no voters.
+                let replicas = surge && service.capacity == .elastic && service.quorum == nil ? max(p.sizing.hpaMax, p.sizing.replicas) : p.sizing.replicas
                 return pods(replicas, r.zones.count, mask)
             }
             if n > 0 && upActive.count == n && active.allSatisfy({ r in placement(r.name).map { left(r, surge: false) >= max($0.sizing.normalNeed, quorum(r.name)) } ?? false }) {
@@ -72,12 +73,20 @@ enum BruteForce {
         func data(_ state: [Int?]) -> Bool {
             datastores.allSatisfy { d in
                 guard let pi = involved.firstIndex(of: d.primary) else { return false }
+                // Failover without a person needs automation the blueprint names.
+                let automated = d.failover.automatic && d.failover.automation != nil
+                var voters: [String] = []
+                for r in d.replicas where r.mode == .sync && r.region != d.primary && !voters.contains(r.region) { voters.append(r.region) }
+                // More acknowledgements than voters: no commit ever completes.
+                if let quorum = d.syncQuorum, quorum > voters.count { return false }
                 let z = zonesOf[pi]
                 var writerAlive = false
                 if let mask = state[pi] {
-                    // Primary in zone 0, in-region copies in zones 1, 2, …; sync ones can take over.
+                    // Primary in zone 0, in-region copies in zones 1, 2, …; sync ones take over by
+                    // the engine's Multi-AZ failover, any one when named automation promotes it.
                     var holders = [0]
-                    for (k, r) in d.replicas.filter({ $0.region == d.primary }).enumerated() where r.mode == .sync && k + 1 < z { holders.append(k + 1) }
+                    for (k, r) in d.replicas.filter({ $0.region == d.primary }).enumerated()
+                    where (r.mode == .sync || automated) && k + 1 < z { holders.append(k + 1) }
                     writerAlive = holders.contains { mask & (1 << $0) == 0 }
                 }
                 if writerAlive {
@@ -85,9 +94,9 @@ enum BruteForce {
                     for r in d.replicas where r.mode == .sync && r.region != d.primary && !syncRegions.contains(r.region) { syncRegions.append(r.region) }
                     let up = syncRegions.filter { r in involved.firstIndex(of: r).map { state[$0] != nil } ?? false }.count
                     // Short of the quorum, automation re-forms it; a human takes too long to count.
-                    return up >= min(syncRegions.count, d.syncQuorum ?? syncRegions.count) || d.failover.automatic
+                    return up >= (d.syncQuorum ?? syncRegions.count) || automated
                 }
-                guard d.failover.automatic else { return false }
+                guard automated else { return false }
                 return d.replicas.contains { r in
                     r.region != d.primary && bp.isInsideResidency(of: d, r.region) && (involved.firstIndex(of: r.region).map { state[$0] != nil } ?? false)
                 }
@@ -155,10 +164,22 @@ func randomBlueprint(seed: UInt64) -> String {
             let global = rng.int(0...3) == 0
             let residency = global ? "" : "residency: \(primary == "x0" ? "k" : "j"), "
             let quorum = rng.int(0...2) == 0 ? ", syncQuorum: 1" : ""
-            lines.append("  \(name): { \(residency)primary: \(primary), replicas: [\(replicas.joined(separator: ", "))], failover: { automatic: \(rng.bool()) }\(quorum) }")
+            let automation = rng.int(0...3) == 0 ? "" : ", automation: lambda-failover"
+            lines.append("  \(name): { \(residency)primary: \(primary), replicas: [\(replicas.joined(separator: ", "))], failover: { automatic: \(rng.bool())\(automation) }\(quorum) }")
         }
     }
     return lines.joined(separator: "\n") + "\n"
+}
+
+/// The random design of `seed`, decoded (an issue is recorded when it does not decode).
+func randomTopology(seed: UInt64) -> (Topology, String)? {
+    let text = randomBlueprint(seed: seed)
+    let analysis = Pipeline.analyze(file: "random.yaml", bytes: Array(text.utf8), today: "2026-11-30")
+    guard let blueprint = analysis.blueprint else {
+        Issue.record("seed \(seed) did not decode:\n\(text)\n\(analysis.diagnostics)")
+        return nil
+    }
+    return (Topology(blueprint), text)
 }
 
 @Suite struct AvailabilityExactnessTests {
@@ -169,13 +190,8 @@ func randomBlueprint(seed: UInt64) -> String {
     func polynomialModelEqualsBruteForce(batch: Int) throws {
         var compared = 0
         for seed in UInt64(batch * 50)..<UInt64(batch * 50 + 50) {
-            let text = randomBlueprint(seed: seed)
-            let analysis = Pipeline.analyze(file: "random.yaml", bytes: Array(text.utf8), today: "2026-11-30")
-            guard let blueprint = analysis.blueprint else {
-                Issue.record("seed \(seed) did not decode:\n\(text)\n\(analysis.diagnostics)")
-                continue
-            }
-            let t = Topology(blueprint)
+            guard let (t, text) = randomTopology(seed: seed) else { continue }
+            let blueprint = t.blueprint
             let service = blueprint.services[0]
             let model = AvailabilityModel.evaluate(service: service, zone: "j", topology: t)
             let brute = BruteForce.availability(service: service, zone: "j", topology: t)
@@ -266,7 +282,7 @@ func randomBlueprint(seed: UInt64) -> String {
             services:
               api: { image: x/api:1.0.0, port: 8080, demand: { j: 12000 }, perReplica: 100, uses: [table] }
             datastores:
-              table: { primary: r0, replicas: [\(replicas)], failover: { automatic: true, promotion: 30s } }
+              table: { primary: r0, replicas: [\(replicas)], failover: { automatic: true, promotion: 30s, automation: lambda } }
 
             """
         let t = try topology(text)

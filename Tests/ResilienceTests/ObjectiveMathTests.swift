@@ -82,7 +82,7 @@ let loneRegion = """
         let api = try #require(t.blueprint.services.first { $0.name == "trading-api" })
         let results = RecoveryModel.rto(service: api, zone: "us", topology: t)
         let region = try #require(results.first { $0.event == .regionFailure(region: "us-east-1") })
-        #expect(region.arithmetic == "region failure of us-east-1: detect 30s (10s x 3) + promote 1m0s (ledger-us cross-region, managed writer endpoint) + dns 1m0s + scale 0s + reconnect 30s = 3m0s")
+        #expect(region.arithmetic == "region failure of us-east-1: detect 30s (10s x 3) + promote 1m0s (ledger-us cross-region, automated, managed writer endpoint) + dns 1m0s (load balancer alias TTL) + scale 0s + reconnect 30s = 3m0s")
         let zone = try #require(results.first { $0.event == .zoneFailure(region: "us-east-1") })
         #expect(zone.total == .seconds(60 + 30 + 30))
         // us-west-2 holds no primary: losing it costs no promotion.

@@ -98,12 +98,16 @@ import Testing
             let text = Self.consumer.replacingOccurrences(of: "failover: { automatic: true, promotion: { zone: 40s, region: 2m } }", with: failover)
             return try results(text, zone: "j").first { $0.event == .datastoreRegionFailure(region: "c") }?.total
         }
-        // managed (default when automatic): the global writer endpoint moves with the promotion:
-        // promote 2m + reconnect 30s.
-        #expect(try total("failover: { automatic: true, promotion: { zone: 40s, region: 2m } }") == .seconds(120 + 30))
-        // alarm: the name moves after the alarm (60s) and the TTL (45s), beside the 2m promotion:
-        // max(105s, 120s) + 30s.
-        #expect(try total("failover: { automatic: true, promotion: { zone: 40s, region: 30s }, writer: { alarm: catalog-down } }") == .seconds(105 + 30))
+        // managed (default when automatic), promotion run by the named automation: the global
+        // writer endpoint moves with the promotion: promote 2m + reconnect 30s.
+        #expect(try total("failover: { automatic: true, promotion: { zone: 40s, region: 2m }, automation: lambda }") == .seconds(120 + 30))
+        // automatic without named automation: AWS does not fail a global database over by itself
+        // (FailoverGlobalCluster is called by someone), so a person acts: 2m + 30m + reconnect 30s.
+        #expect(try total("failover: { automatic: true, promotion: { zone: 40s, region: 2m } }") == .seconds(120 + 1800 + 30))
+        // alarm, region lost: the alarm lives in c and has no data; the generated check keeps its
+        // last status (LastKnownStatus), so a person fails it: max(30m + TTL 45s, promotion 30s)
+        // + reconnect 30s = 1845s + 30s.
+        #expect(try total("failover: { automatic: true, promotion: { zone: 40s, region: 30s }, writer: { alarm: catalog-down }, automation: lambda }") == .seconds(1845 + 30))
         // manual (default when not automatic): a person promotes (30m + 2m), re-points the name, TTL 45s.
         #expect(try total("failover: { automatic: false, promotion: { zone: 40s, region: 2m } }") == .seconds(1800 + 120 + 45 + 30))
     }
@@ -135,13 +139,13 @@ import Testing
     @Test func zoneLossWithoutLocalCopyFailsOverAcrossRegions() throws {
         let text = pair(service: "api: { image: r/api:1.0.0, port: 8080, demand: { j: 100 }, perReplica: 100, uses: [db] }", datastores: """
             datastores:
-              db: { residency: j, primary: a, replicas: [{ region: b, mode: async }], failover: { automatic: true, promotion: { zone: 30s, region: 2m } } }
+              db: { residency: j, primary: a, replicas: [{ region: b, mode: async }], failover: { automatic: true, promotion: { zone: 30s, region: 2m }, automation: lambda } }
             """)
         let zone = try #require(try results(text, zone: "j").first { $0.event == .zoneFailure(region: "a") })
-        // zone detection 60s + cross-region promotion 2m (the managed writer endpoint moves with
-        // it) + reconnect 30s.
+        // zone detection 60s + cross-region promotion 2m by the named automation (the managed
+        // writer endpoint moves with it) + reconnect 30s.
         #expect(zone.total == .seconds(60 + 120 + 30))
-        #expect(zone.terms.first { $0.name == "promote" }?.detail == "db cross-region, managed writer endpoint")
+        #expect(zone.terms.first { $0.name == "promote" }?.detail == "db cross-region, automated, managed writer endpoint")
     }
 
     // 8. Zone RPO: the best surviving copy wherever it is.
@@ -170,9 +174,11 @@ import Testing
         #expect(RecoveryModel.rpo(db, disruption: .zone, blueprint: t.blueprint).loss == .minutes(15))
         let region = try #require(try results(text, zone: "j").first { $0.event == .regionFailure(region: "a") })
         let promote = try #require(region.terms.first { $0.name == "promote" })
-        // No restore stated: the documented 2h default, and the detail says so.
-        #expect(promote.duration == .minutes(120))
-        #expect(promote.detail == "db restore from backup, default, managed writer endpoint")
+        // No restore stated: the documented 2h default, and the detail says so. Nobody named runs
+        // it (automatic without failover.automation): + 30m. The restored cluster is new, so the
+        // managed endpoint does not name it: the person re-points the writer record, + TTL 60s.
+        #expect(promote.duration == .minutes(120 + 30 + 1))
+        #expect(promote.detail == "db restore from backup, default, manual: no failover.automation named + writer TTL 1m0s")
     }
 
     // 10. Scale-out grows with the gap, in HPA periods.
@@ -186,9 +192,9 @@ import Testing
         let region = try #require(try results(text, zone: "j").first { $0.event == .regionFailure(region: "a") })
         let scale = try #require(region.terms.first { $0.name == "scale" })
         // b runs T(1000 rps = 10 pods) = 15 pods and must carry 2000 rps = 20 pods: 15→30, one
-        // period. 60s reaction + 15s + 90s pod startup = 165s.
+        // period. 60s reaction + 1 x (15s + 90s pod startup) = 165s.
         #expect(scale.duration == .seconds(165))
-        #expect(scale.detail == "b 15→20 pods: 1m0s reaction + 1 x 15s HPA steps + 1m30s pod startup")
+        #expect(scale.detail == "b 15→20 pods: 1m0s reaction + 1 x (15s HPA period + 1m30s pod startup)")
     }
 
     // Audit: under required anti-affinity, pods beyond one per zone never run, so a survivor

@@ -418,12 +418,13 @@ private struct Decoder {
             }
         }
         var failover = Datastore.Failover(automatic: false, promotion: PerDisruption(both: .seconds(60)))
-        if let node = map["failover"], let f = MappingReader(node, map.path("failover"), context, keys: ["automatic", "promotion", "writer"]) {
+        if let node = map["failover"], let f = MappingReader(node, map.path("failover"), context, keys: ["automatic", "promotion", "writer", "automation"]) {
             failover.automatic = f["automatic"].flatMap { context.bool($0, f.path("automatic")) } ?? false
             failover.promotion = f["promotion"].flatMap { context.perDisruption($0, f.path("promotion"), read: context.duration) }
                 ?? failover.promotion
             failover.writer = failover.automatic ? .managed : .manual
             if let node = f["writer"] { failover.writer = writerRouting(node, f.path("writer")) ?? failover.writer }
+            failover.automation = f["automation"].flatMap { context.string($0, f.path("automation")) }
         }
         let backups = map["backups"].flatMap { self.backups($0, map.path("backups")) }
         var datastore = Datastore(name: name, engine: engine, residency: residency, primary: primary, replicas: replicas,

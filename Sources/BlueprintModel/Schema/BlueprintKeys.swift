@@ -180,6 +180,8 @@ public enum BlueprintKeys {
                 .object([BlueprintKey("alarm", .value(.text), required: true, "CloudWatch alarm about the primary database")]),
             ]), default: .derived("managed when automatic, else manual"),
                "what moves the writer name: the service's own endpoint, a Route53 CloudWatch-alarm check, or the runbook"),
+            BlueprintKey("automation", .value(.text), default: .derived("none: a person runs cross-region promotions and restores"),
+                         "the automation that runs cross-region promotions, restores and resyncs when automatic (AWS does not)"),
         ]), default: .object([("automatic", .boolean(false)), ("promotion", .string("60s"))]),
            "how a replica takes over; manual failover adds manualResponse to the RTO"),
         BlueprintKey("backups", .object([

@@ -20,14 +20,14 @@ struct Drill: ParsableCommand {
     }
 
     static func plan(_ file: String, down: [String]) throws -> DrillPlan {
-        let (blueprint, topology, explanation) = try load(file)
+        let (blueprint, topology, _) = try load(file)
         let (outage, unknown) = Outage.parse(down, in: blueprint)
         guard unknown.isEmpty, !(outage.regions.isEmpty && outage.zones.isEmpty) else {
             printError("meridian drill: " + (unknown.isEmpty ? "name the failed regions or zones with --down"
                                              : unknown.map { "'\($0)' is neither a region nor a zone of \(blueprint.name)" }.joined(separator: "\n")))
             throw ExitStatus.unreadableInput
         }
-        return DrillPlan(Simulation(topology, outage: outage, explanation: explanation), blueprint: blueprint)
+        return DrillPlan(Simulation(topology, outage: outage), blueprint: blueprint)
     }
 
     struct Plan: ParsableCommand {

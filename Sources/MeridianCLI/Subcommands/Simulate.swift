@@ -33,7 +33,7 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         let loaded = try AnalysedBlueprint(file)
-        let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
+        let (blueprint, topology) = (loaded.blueprint, loaded.topology)
         if allSingle {
             let simulations = Simulation.allSingle(topology)
             print(SimulationRenderer.renderAll(simulations, blueprint: blueprint.name, format: format), terminator: "")
@@ -49,7 +49,7 @@ struct Simulate: ParsableCommand {
             printError("meridian simulate: " + hints.joined(separator: "\n"))
             throw ExitStatus.unreadableInput
         }
-        let simulation = Simulation(topology, outage: outage, explanation: analysis.explanation)
+        let simulation = Simulation(topology, outage: outage)
         print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format), terminator: "")
         if !simulation.holds { throw ExitStatus.errorsFound }
     }
