@@ -1,37 +1,110 @@
 import BlueprintModel
 
+/// One thing to do in a drill (a rollback step, say): the sentence, and the AWS CLI commands it
+/// runs. Markdown prints the commands as code, text on their own lines; tests check every one
+/// against botocore's service models.
+public struct DrillInstruction: Sendable, Hashable {
+    public var text: String
+    public var commands: [AWSCommand]
+
+    public init(_ text: String, commands: [AWSCommand] = []) {
+        self.text = text
+        self.commands = commands
+    }
+}
+
 /// A DR drill planned from the blueprint: what must hold before, the steps with the durations
-/// the RTO model expects, what counts as success, and how to roll back.
+/// the RTO model expects, what counts as success, how to roll back, and the AWS FIS experiments
+/// that inject the outage (one per affected Region).
 public struct DrillPlan: Sendable {
     public struct Step: Sendable, Hashable {
         /// The RTO term this step is (`detect`, `promote`, `dns`, `scale`, `resync`, `reconnect`).
         public var name: String
-        public var action: String
+        /// What to do or watch, one part per datastore where the step acts on several; commands
+        /// come from the engine table (BlueprintModel/FailoverMechanics.swift).
+        public var parts: [DrillInstruction]
         public var expected: Duration
         /// When it starts after the drill begins, and when it should be done: terms of different
         /// services' recoveries run side by side, so steps overlap.
         public var startsAfter: Duration
         public var doneBy: Duration { startsAfter + expected }
+        public var action: String { parts.map(\.text).joined(separator: "; ") }
+        public var commands: [AWSCommand] { parts.flatMap(\.commands) }
+    }
+
+    /// A datastore's own zone failover that a zone drill forces, so the drill exercises the
+    /// failover the plan times (an engine's Multi-AZ failover does not follow a cut in subnet
+    /// connectivity by itself).
+    public struct InjectedFailover: Sendable, Hashable {
+        public var datastore: String
+        public var zone: String
+        public var fault: FISZoneFault
+    }
+
+    /// The FIS experiment of one Region. FIS acts in the Region where the experiment runs, so each
+    /// affected Region gets its own, created and started there.
+    public struct RegionExperiment: Sendable, Hashable {
+        public var region: String
+        /// The zones whose subnets lose all connectivity: every zone of a lost Region, else the lost zones.
+        public var zones: [String]
+        public var regionLost: Bool
+        public var failovers: [InjectedFailover]
     }
 
     public var blueprint: String
     public var outage: Outage
+    /// Why the design cannot keep its promises in this outage, said before anything else; empty
+    /// when every service is served within its objectives (`simulate` on the same outage).
+    public var verdict: [String]
+    public var survives: Bool { verdict.isEmpty }
     public var preconditions: [String]
     /// The critical path: the terms of the slowest recovery the outage sets off.
     public var steps: [Step]
     public var criticalPath: String
-    /// The slowest recovery's total: when the last step should be done.
+    /// The slowest bounded recovery's total: when the last step should be done.
     public var plannedRTO: Duration = .zero
+    /// Recoveries that never complete (`service in zone: why`); the plan cannot time them.
+    public var unboundedRecoveries: [String] = []
     public var rtoObjective: Duration?
     public var rpoObjective: Duration?
     /// The largest data loss the plan accepts (the worst new writer's RPO), nil when unbounded.
     public var expectedDataLoss: Duration?
     public var successCriteria: [String]
-    public var rollback: [String]
+    public var rollback: [DrillInstruction]
+    public var experiments: [RegionExperiment]
+    /// How long each FIS action disrupts: the planned recovery (or the RTO objective, if longer)
+    /// plus a margin to watch the recovered state, `faultDuration(covering:)`.
+    public var faultDuration: Duration
 
     public init(_ simulation: Simulation, blueprint: Blueprint) {
         self.blueprint = blueprint.name
         outage = simulation.outage
+        let recoveries = simulation.services.flatMap { outcome in outcome.recovery.map { (outcome, $0) } }
+        let slowest = recoveries.filter { $0.1.unbounded == nil }.max { $0.1.total < $1.1.total }
+        plannedRTO = slowest?.1.total ?? .zero
+        unboundedRecoveries = recoveries.compactMap { outcome, result in
+            result.unbounded.map { "\(outcome.service) in \(outcome.residencyZone): \(result.event.label) never completes (\($0))" }
+        }
+        let objectives = (slowest ?? recoveries.first).map { $0.0.rtoObjective }
+        rtoObjective = (objectives ?? nil)?[outage.regions.isEmpty ? .zone : .region]
+        rpoObjective = simulation.datastores.compactMap(\.rpoObjective).min()
+        let risks = simulation.datastores.map(\.dataAtRisk)
+        expectedDataLoss = risks.contains { $0 == nil } ? nil : (risks.compactMap { $0 }.max() ?? .zero)
+        verdict = Self.verdict(simulation, unbounded: unboundedRecoveries)
+        faultDuration = Self.faultDuration(covering: max(plannedRTO, rtoObjective ?? .zero))
+
+        // A Multi-AZ failover inside the Region is the simulation's verdict too, even where its
+        // Datastores list leaves it out: the zone drill must force it and the step names it.
+        var outcomes = simulation.datastores
+        for datastore in blueprint.datastores.sorted(by: { $0.name < $1.name }) where !outcomes.contains(where: { $0.datastore == datastore.name }) {
+            let outcome = Simulation.failover(datastore, blueprint: blueprint, outage: outage, regionObjective: nil, zoneObjective: nil)
+            if outcome.how.contains("Multi-AZ") { outcomes.append(outcome) }
+        }
+        let changes = outcomes.sorted { $0.datastore < $1.datastore }.compactMap { outcome in
+            Self.writerChange(outcome, blueprint: blueprint).map { (outcome, $0) }
+        }
+        experiments = Self.experiments(outage, changes: changes.map(\.1), blueprint: blueprint)
+
         var preconditions: [String] = []
         for outcome in simulation.services {
             for carrier in outcome.carriers where carrier.ceiling < carrier.need {
@@ -44,15 +117,18 @@ public struct DrillPlan: Sendable {
             preconditions.append("capacity headroom: the Deployments and HPAs in \(carriers.joined(separator: ", ")) are at their generated replicas (meridian compile --check is clean) and their nodes can schedule the region-loss share")
         }
         for datastore in simulation.datastores {
-            if let risk = datastore.dataAtRisk, let writer = datastore.writer, writer != simulation.outage.regions.first {
+            if let risk = datastore.dataAtRisk, risk > .zero, datastore.how.contains("replica"), let writer = datastore.writer {
                 preconditions.append("\(datastore.datastore): replica lag in \(writer) below \(datastore.rpoObjective ?? risk) (expected ≤ \(risk))")
             }
         }
-        preconditions.append("Route53 health checks of every region are green, and the on-call team and the rollback owner are named")
+        for experiment in experiments {
+            for failover in experiment.failovers {
+                preconditions.append("tag \(failover.datastore)'s \(failover.fault.resourceType) in \(experiment.region) with meridian.dev/datastore=\(failover.datastore): its FIS experiment finds it by that tag")
+            }
+        }
+        preconditions.append("Route 53 health checks of every region are green, and the on-call team and the rollback owner are named")
         self.preconditions = preconditions
 
-        let recoveries = simulation.services.flatMap { outcome in outcome.recovery.map { (outcome, $0) } }
-        let slowest = recoveries.filter { $0.1.unbounded == nil }.max { $0.1.total < $1.1.total }
         // The drill exercises every recovery at once: one step per term, in the order the terms
         // happen, each as long as its longest instance across the affected services.
         var longest: [String: (term: RTOTerm, start: Duration)] = [:]
@@ -72,91 +148,271 @@ public struct DrillPlan: Sendable {
         var steps: [Step] = []
         for name in order {
             let (term, start) = longest[name]!
-            steps.append(Step(name: term.name, action: Self.action(for: term, simulation: simulation, blueprint: blueprint),
+            steps.append(Step(name: term.name, parts: Self.instructions(for: term, outage: outage, changes: changes, blueprint: blueprint),
                               expected: term.duration, startsAfter: start))
         }
-        plannedRTO = slowest?.1.total ?? .zero
         self.steps = steps
         criticalPath = slowest.map { "\($0.0.service) in \($0.0.residencyZone): \($0.1.event.label)" } ?? "nothing recovers: the outage disrupts no service"
-        let objectives = slowest.map { $0.0.rtoObjective }
-        rtoObjective = (objectives ?? nil)?[outage.regions.isEmpty ? .zone : .region]
-        rpoObjective = simulation.datastores.compactMap(\.rpoObjective).min()
-        let risks = simulation.datastores.map(\.dataAtRisk)
-        expectedDataLoss = risks.contains { $0 == nil } ? nil : (risks.compactMap { $0 }.max() ?? .zero)
-        var success = ["every service of the affected residency zones answers through Route53 within \(rtoObjective.map(\.description) ?? "the planned \(plannedRTO)") of the start (planned: \(plannedRTO))"]
+
+        var planned = "planned: \(plannedRTO)"
+        if !unboundedRecoveries.isEmpty { planned += "; \(unboundedRecoveries.count) recoveries never complete" }
+        var success = [verdict.isEmpty
+            ? "every service of the affected residency zones answers through Route 53 within \(rtoObjective.map(\.description) ?? "the planned \(plannedRTO)") of the start (\(planned))"
+            : "expected to FAIL (see the verdict): the drill shows what the outage does; services the design keeps answer within \(rtoObjective.map(\.description) ?? "the planned \(plannedRTO)") (\(planned))"]
         if let rpo = rpoObjective { success.append("data written before the start and missing afterwards spans at most \(rpo)") }
         success.append("no step takes more than 10% longer than planned")
         successCriteria = success
-        var rollback: [String] = []
-        for datastore in simulation.datastores where datastore.writer != nil && datastore.how != "unchanged" {
-            rollback.append("\(datastore.datastore): once the original region is healthy, re-create replication back to it, then switch the writer back in a planned switchover (no data loss) during low traffic")
+
+        var rollback: [DrillInstruction] = []
+        for (outcome, change) in changes {
+            guard case .crossRegion = change, let datastore = blueprint.datastore(outcome.datastore) else { continue }
+            if let engine = FailoverEngine.named(datastore.engine) {
+                let back = engine.plannedSwitchover(datastore: datastore.name, to: datastore.primary)
+                rollback.append(DrillInstruction("once \(datastore.primary) is healthy: " + back.action, commands: back.commands))
+            } else {
+                rollback.append(DrillInstruction("\(datastore.name): once \(datastore.primary) is healthy, re-create replication back to it, then switch the writer back in a planned switchover (no data loss) during low traffic, following your \(datastore.engine ?? "engine")'s runbook"))
+            }
         }
-        rollback.append("end the fault (stop the FIS experiment, or restore the health checks), wait until every region's health check is green and traffic returns")
-        rollback.append("meridian compile --check is clean: the committed output is the normal one again")
+        rollback.append(DrillInstruction("end the fault early if needed (the experiments end on their own after \(faultDuration)), wait until every region's health check is green and traffic returns",
+                                         commands: experiments.map { Self.stopCommand(region: $0.region) }))
+        rollback.append(DrillInstruction("meridian compile --check is clean: the committed output is the normal one again"))
         self.rollback = rollback
     }
 
+    /// Why the design does not survive this outage, from the same simulation the plan times.
+    static func verdict(_ simulation: Simulation, unbounded: [String]) -> [String] {
+        var reasons: [String] = []
+        for outcome in simulation.services where !outcome.served {
+            reasons.append("\(outcome.service) in \(outcome.residencyZone) is not served: \(outcome.why)")
+        }
+        reasons += unbounded
+        for outcome in simulation.services where outcome.served && !outcome.withinObjective {
+            for result in outcome.recovery where result.unbounded == nil {
+                if let objective = outcome.rtoObjective?[result.event.disruption], result.total > objective {
+                    reasons.append("\(outcome.service) in \(outcome.residencyZone): RTO \(result.total) after the \(result.event.label) exceeds the objective \(objective)")
+                }
+            }
+        }
+        for datastore in simulation.datastores where !datastore.withinObjective {
+            let loss = datastore.dataAtRisk.map { "up to \($0) of writes lost" } ?? "no copy survives"
+            reasons.append("\(datastore.datastore): \(loss), against the RPO objective \(datastore.rpoObjective.map(\.description) ?? "-")")
+        }
+        return reasons
+    }
+
+    /// Planned recovery plus a margin to watch the recovered state: half of it, at least 10 minutes,
+    /// rounded up to whole minutes and capped at FIS's 12-hour limit for an action
+    /// (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html).
+    public static func faultDuration(covering recovery: Duration) -> Duration {
+        let margin = max(Duration.minutes(10), Duration(milliseconds: recovery.milliseconds / 2))
+        let total = recovery + margin
+        let minutes = (total.milliseconds + 59_999) / 60_000
+        return .minutes(min(minutes, 12 * 60))
+    }
+
+    /// ISO 8601, as FIS takes it: `PT15M`, `PT1H5M`.
+    public static func iso8601(_ duration: Duration) -> String {
+        let minutes = duration.milliseconds / 60_000
+        let hours = minutes / 60, rest = minutes % 60
+        return "PT" + (hours > 0 ? "\(hours)H" : "") + (rest > 0 || hours == 0 ? "\(rest)M" : "")
+    }
+
+    // MARK: Writer changes
+
+    /// How a datastore's writer changes in this outage, as the drill acts on it.
+    public enum WriterChange: Sendable, Hashable {
+        case multiAZ(datastore: String, region: String, zone: String)
+        case crossRegion(datastore: String, region: String)
+        case inRegion(datastore: String, region: String)
+        case restore(datastore: String, region: String)
+        case resync(datastore: String)
+        case lost(datastore: String)
+    }
+
+    /// The simulation's verdict for one datastore, read as a change (nil: the writer stays).
+    static func writerChange(_ outcome: Simulation.DatastoreOutcome, blueprint: Blueprint) -> WriterChange? {
+        let name = outcome.datastore
+        let primary = blueprint.datastore(name)?.primary ?? ""
+        guard let writer = outcome.writer else { return .lost(datastore: name) }
+        let how = outcome.how
+        if how == "unchanged" { return nil }
+        if how.hasPrefix("blocked") { return .resync(datastore: name) }
+        if how.contains("Multi-AZ") {
+            let zone = how.split(separator: " ").last.map(String.init) ?? ""
+            return .multiAZ(datastore: name, region: writer, zone: zone)
+        }
+        if how.contains("restore") { return .restore(datastore: name, region: writer) }
+        return writer == primary ? .inRegion(datastore: name, region: writer) : .crossRegion(datastore: name, region: writer)
+    }
+
+    // MARK: Steps
+
     /// What the operator does, or watches, for one term.
-    static func action(for term: RTOTerm, simulation: Simulation, blueprint: Blueprint) -> String {
+    static func instructions(for term: RTOTerm, outage: Outage, changes: [(Simulation.DatastoreOutcome, WriterChange)],
+                             blueprint: Blueprint) -> [DrillInstruction] {
         switch term.name {
         case "detect":
-            return "watch the Route53 health checks of the lost region turn unhealthy (\(term.detail ?? "interval x threshold"))"
-        case "promote":
-            let commands = simulation.datastores.filter { $0.how != "unchanged" }.map { outcome -> String in
-                let engine = blueprint.datastore(outcome.datastore)?.engine ?? ""
-                let writer = outcome.writer ?? "?"
-                if outcome.how.contains("Multi-AZ") { return "\(outcome.datastore): the engine fails over inside the region; watch its events" }
-                if outcome.how.contains("restore") { return "\(outcome.datastore): restore the latest backup in \(writer) (`aws rds restore-db-cluster-from-snapshot` / `restore-db-instance-from-db-snapshot`)" }
-                if engine.hasPrefix("aurora") {
-                    return "\(outcome.datastore): `aws rds failover-global-cluster --global-cluster-identifier <id> --target-db-cluster-identifier <\(writer) cluster ARN> --allow-data-loss` (a drill with the source up uses `switchover-global-cluster`)"
-                }
-                return "\(outcome.datastore): `aws rds promote-read-replica --db-instance-identifier <replica in \(writer)>`"
+            var parts: [DrillInstruction] = []
+            if !outage.regions.isEmpty {
+                let detail = outage.zones.isEmpty ? " (\(term.detail ?? "interval x threshold"))" : ""
+                parts.append(DrillInstruction("watch the Route 53 health checks of \(outage.regions.sorted().joined(separator: ", ")) turn unhealthy\(detail)"))
             }
-            return commands.isEmpty ? "promote the datastores (\(term.detail ?? ""))" : commands.joined(separator: "; ")
+            if !outage.zones.isEmpty {
+                // A zone behind a regional load balancer: the ALB still answers, so Route 53's
+                // health checks stay green; only the targets in the lost zone fail.
+                parts.append(DrillInstruction("watch the load balancer's targets in \(outage.zones.sorted().joined(separator: ", ")) turn unhealthy (\(outage.regions.isEmpty ? term.detail ?? "zone detection" : "zone detection")); Route 53 health checks of that Region stay green, its load balancer still answers from the other zones"))
+            }
+            return parts
+        case "promote":
+            let parts = changes.map { promotion($1, outcome: $0, blueprint: blueprint) }
+            return parts.isEmpty ? [DrillInstruction("promote the datastores (\(term.detail ?? ""))")] : parts
         case "dns":
-            return "wait for the records to move (\(term.detail ?? "alias TTL")); resolve the service and writer names from each zone's resolvers"
+            return [DrillInstruction("wait for the records to move (\(term.detail ?? "alias TTL")); resolve the service and writer names from each zone's resolvers")]
         case "scale":
-            return "watch the surviving regions' HPAs scale out: \(term.detail ?? "")"
+            return [DrillInstruction("watch the surviving regions' HPAs scale out: \(term.detail ?? "")")]
         case "resync":
-            return "remove the lost region's sync replica from the synchronous set so commits resume (\(term.detail ?? ""))"
+            return [DrillInstruction("remove the lost region's sync replica from the synchronous set so commits resume (\(term.detail ?? ""))")]
         case "reconnect":
-            return "clients re-resolve and reconnect; error rates return to baseline"
+            return [DrillInstruction("clients re-resolve and reconnect; error rates return to baseline")]
         default:
-            return term.detail ?? term.name
+            return [DrillInstruction(term.detail ?? term.name)]
         }
     }
 
-    /// An AWS FIS experiment template (CreateExperimentTemplate's request body) that cuts the
-    /// network of the outage's subnets, found by the tags Meridian's clusters carry. The role
-    /// and stop-condition alarm are the account's own: placeholders to fill in.
-    public var fisTemplate: [String: Any] {
+    /// One datastore's part of the promote step, with the engine table's commands.
+    static func promotion(_ change: WriterChange, outcome: Simulation.DatastoreOutcome, blueprint: Blueprint) -> DrillInstruction {
+        let datastore = blueprint.datastore(outcome.datastore)
+        let engine = FailoverEngine.named(datastore?.engine)
+        let generic = "follow your documented \(datastore?.engine ?? "engine") runbook"
+        switch change {
+        case .multiAZ(let name, _, let zone):
+            let how = engine.map { "\($0.zoneFailover)" } ?? "the engine's own failover (\(generic))"
+            let forced = engine?.zoneFault.map { " (the FIS experiment forces it: \($0.actionId))" } ?? ""
+            return DrillInstruction("\(name): the writer moves to \(zone), \(how)\(forced); watch the engine's events")
+        case .crossRegion(let name, let region):
+            guard let engine else {
+                return DrillInstruction("\(name): make the copy in \(region) the writer: \(generic) (Meridian prints no command for an engine outside docs/failover.md)")
+            }
+            let failover = engine.regionFailover(datastore: name, to: region)
+            return DrillInstruction(failover.action, commands: failover.commands)
+        case .inRegion(let name, let region):
+            return DrillInstruction("\(name): promote the in-region replica in \(region) into a standalone writer and point the writer name at it (\(engine == nil ? generic : "promote-read-replica reboots it"))")
+        case .restore(let name, let region):
+            if let engine, let datastore, let command = engine.restore(datastore: name, engine: datastore.engine ?? "", in: region) {
+                return DrillInstruction("\(name): restore the latest backup into a new \(datastore.engine ?? "") database in \(region), then point the writer name at it (\(outcome.how))", commands: [command])
+            }
+            return DrillInstruction("\(name): restore the latest backup in \(region) (\(outcome.how)): \(generic)")
+        case .resync(let name):
+            return DrillInstruction("\(name): \(outcome.how)")
+        case .lost(let name):
+            return DrillInstruction("\(name): no copy can take over (\(outcome.how)): writes stay down until the lost region returns")
+        }
+    }
+
+    // MARK: Fault injection
+
+    static func experiments(_ outage: Outage, changes: [WriterChange], blueprint: Blueprint) -> [RegionExperiment] {
+        var experiments: [RegionExperiment] = []
+        for region in blueprint.regions.sorted(by: { $0.name < $1.name }) {
+            let lost = outage.regions.contains(region.name)
+            let zones = lost ? region.zones : region.zones.filter { outage.zones.contains($0) }
+            guard !zones.isEmpty else { continue }
+            var failovers: [InjectedFailover] = []
+            if !lost {
+                for change in changes {
+                    guard case .multiAZ(let name, let writerRegion, _) = change, writerRegion == region.name,
+                          let datastore = blueprint.datastore(name),
+                          let fault = FailoverEngine.named(datastore.engine)?.zoneFault else { continue }
+                    // The zone that held the writer: the primary's, the region's first (docs/recovery-model.md).
+                    failovers.append(InjectedFailover(datastore: name, zone: zones.first { $0 == region.zones.first } ?? zones[0], fault: fault))
+                }
+            }
+            experiments.append(RegionExperiment(region: region.name, zones: zones, regionLost: lost, failovers: failovers))
+        }
+        return experiments
+    }
+
+    /// The CreateExperimentTemplate request of one Region's experiment, and what is missing before
+    /// it can be created: the IAM role FIS assumes and the stop-condition alarm in that Region,
+    /// which only the account knows. Meridian writes no placeholder in their place.
+    public func fisRequest(_ experiment: RegionExperiment, roleArn: String?, stopAlarmArn: String?) -> (request: [String: Any], missing: [String]) {
         var targets: [String: Any] = [:]
         var actions: [String: Any] = [:]
-        func subnets(_ name: String, region: String, zone: String?) {
+        let duration = Self.iso8601(faultDuration)
+        // Bound to the Region twice: created there (FIS acts where the experiment runs), and
+        // filtered to its zones, so a template created in the wrong Region matches no subnet.
+        targets["subnets"] = [
+            "resourceType": "aws:ec2:subnet",
+            "resourceTags": ["meridian.dev/blueprint": blueprint],
+            "filters": [["path": "AvailabilityZone", "values": experiment.zones]],
+            "selectionMode": "ALL",
+        ] as [String: Any]
+        actions["disrupt-subnets"] = [
+            "actionId": "aws:network:disrupt-connectivity",
+            "description": "cut all traffic of \(experiment.regionLost ? experiment.region : experiment.zones.joined(separator: ", "))'s subnets for the drill",
+            "parameters": ["duration": duration, "scope": "all"],
+            "targets": ["Subnets": "subnets"],
+        ] as [String: Any]
+        for failover in experiment.failovers {
             var target: [String: Any] = [
-                "resourceType": "aws:ec2:subnet",
-                "resourceTags": ["meridian.dev/blueprint": blueprint],
+                "resourceType": failover.fault.resourceType,
+                "resourceTags": ["meridian.dev/datastore": failover.datastore],
                 "selectionMode": "ALL",
             ]
-            if let zone { target["filters"] = [["path": "AvailabilityZone", "values": [zone]]] }
-            targets[name] = target
-            actions["disrupt-\(name)"] = [
-                "actionId": "aws:network:disrupt-connectivity",
-                "description": "cut all traffic of \(zone ?? region)'s subnets for the drill",
-                "parameters": ["duration": "PT30M", "scope": "all"],
-                "targets": ["Subnets": name],
+            if failover.fault.targetsZone { target["parameters"] = ["availabilityZoneIdentifier": failover.zone] }
+            targets["datastore-\(failover.datastore)"] = target
+            var parameters = failover.fault.parameters
+            if failover.fault.takesDuration { parameters["duration"] = duration }
+            actions["failover-\(failover.datastore)"] = [
+                "actionId": failover.fault.actionId,
+                "description": "force \(failover.datastore)'s zone failover out of \(failover.zone), as the plan times it",
+                "parameters": parameters,
+                "targets": [failover.fault.targetKey: "datastore-\(failover.datastore)"],
             ] as [String: Any]
         }
-        for region in outage.regions.sorted() { subnets("subnets-\(region)", region: region, zone: nil) }
-        for zone in outage.zones.sorted() { subnets("subnets-\(zone)", region: "", zone: zone) }
-        return [
-            "description": "Meridian drill of \(blueprint): outage of \(outage.label)",
-            "roleArn": "arn:aws:iam::ACCOUNT_ID:role/meridian-fis-drill",
-            "stopConditions": [["source": "aws:cloudwatch:alarm", "value": "arn:aws:cloudwatch:REGION:ACCOUNT_ID:alarm:meridian-drill-abort"]],
+        var request: [String: Any] = [
+            "description": "Meridian drill of \(blueprint): outage of \(outage.label), part in \(experiment.region)",
             "targets": targets,
             "actions": actions,
-            "tags": ["meridian.dev/blueprint": blueprint, "meridian.dev/drill": outage.label],
+            "tags": ["meridian.dev/blueprint": blueprint, "meridian.dev/drill": outage.label, "meridian.dev/region": experiment.region],
         ]
+        var missing: [String] = []
+        if let roleArn { request["roleArn"] = roleArn } else { missing.append("--fis-role-arn") }
+        if let stopAlarmArn {
+            request["stopConditions"] = [["source": "aws:cloudwatch:alarm", "value": stopAlarmArn]]
+        } else {
+            missing.append("--stop-alarm-arn for a CloudWatch alarm in \(experiment.region)")
+        }
+        return (request, missing)
+    }
+
+    /// Creates one Region's experiment template, in that Region, from its request saved as `fis-<region>.json`.
+    public static func createCommand(region: String) -> AWSCommand {
+        AWSCommand("fis", "create-experiment-template", region: region, [.value("--cli-input-json", .literal("file://fis-\(region).json"))])
+    }
+
+    public static func startCommand(region: String) -> AWSCommand {
+        AWSCommand("fis", "start-experiment", region: region, [
+            .value("--experiment-template-id", .variable("FIS_TEMPLATE_\(AWSCommand.variablePrefix(region))", "the id create-experiment-template returned in \(region)")),
+        ])
+    }
+
+    public static func stopCommand(region: String) -> AWSCommand {
+        AWSCommand("fis", "stop-experiment", region: region, [
+            .value("--id", .variable("FIS_EXPERIMENT_\(AWSCommand.variablePrefix(region))", "the id start-experiment returned in \(region)")),
+        ])
+    }
+
+    /// Every command the plan prints, in order.
+    public var commands: [AWSCommand] {
+        experiments.flatMap { [Self.createCommand(region: $0.region), Self.startCommand(region: $0.region)] }
+            + steps.flatMap(\.commands) + rollback.flatMap(\.commands)
+    }
+
+    /// The shell variables the commands read, each once, with what it must hold.
+    public var variables: [(name: String, meaning: String)] {
+        var seen: Set<String> = []
+        return commands.flatMap(\.variables).filter { seen.insert($0.name).inserted }
     }
 }
 

@@ -30,7 +30,7 @@ import Testing
         // ledger-eu's promotion (1m) starts after detection and runs beside market-data's path.
         let promote = try #require(plan.steps.first { $0.name == "promote" })
         #expect(promote.startsAfter == .seconds(30) && promote.expected == .seconds(60))
-        #expect(promote.action.contains("failover-global-cluster"))
+        #expect(promote.commands.map(\.operation) == ["failover-global-cluster"] && promote.commands.first?.region == "eu-central-1")
         #expect(plan.rtoObjective == .seconds(300) && plan.rpoObjective == .seconds(1))
     }
 
@@ -63,13 +63,81 @@ import Testing
         }
     }
 
-    /// The FIS template is written to the experiment-template request shape; the validator test
-    /// (Tests/validators/test_drill_fis.py) checks it against botocore's FIS service model.
-    @Test func fisTemplateTargetsTheOutagesSubnets() throws {
-        let template = try plan(["us-east-1a", "us-east-1b"]).fisTemplate
-        let targets = try #require(template["targets"] as? [String: [String: Any]])
-        #expect(Set(targets.keys) == ["subnets-us-east-1a", "subnets-us-east-1b"])
-        let actions = try #require(template["actions"] as? [String: [String: Any]])
-        #expect(actions.values.allSatisfy { $0["actionId"] as? String == "aws:network:disrupt-connectivity" })
+    func plan(_ file: String, _ down: [String]) throws -> DrillPlan {
+        let path = Self.root.appendingPathComponent(file).path
+        let analysis = Pipeline.analyze(file: path, bytes: try SourceLoader.load(path), today: "2026-11-30")
+        let blueprint = try #require(analysis.blueprint)
+        return DrillPlan(Simulation(Topology(blueprint), outage: Outage.parse(down, in: blueprint).outage), blueprint: blueprint)
+    }
+
+    /// Issue 19.1: FIS acts in the Region where the experiment runs, so a drill across Regions
+    /// gets one experiment per Region, each bound to that Region's zones.
+    @Test func aMultiRegionOutageGetsOneExperimentPerRegion() throws {
+        let plan = try plan(["eu-west-1", "us-east-1a"])
+        #expect(plan.experiments.map(\.region) == ["eu-west-1", "us-east-1"])
+        #expect(plan.experiments[0].zones == ["eu-west-1a", "eu-west-1b", "eu-west-1c"] && plan.experiments[0].regionLost)
+        #expect(plan.experiments[1].zones == ["us-east-1a"] && !plan.experiments[1].regionLost)
+        let (request, missing) = plan.fisRequest(plan.experiments[1], roleArn: "arn:aws:iam::123456789012:role/fis",
+                                                 stopAlarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:abort")
+        #expect(missing.isEmpty)
+        let targets = try #require(request["targets"] as? [String: [String: Any]])
+        let filters = try #require(targets["subnets"]?["filters"] as? [[String: Any]])
+        #expect(filters.first?["values"] as? [String] == ["us-east-1a"])
+        let stop = try #require(request["stopConditions"] as? [[String: String]])
+        #expect(stop == [["source": "aws:cloudwatch:alarm", "value": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:abort"]])
+        // Without the account's role and alarm the request carries neither, and says what is missing.
+        let bare = plan.fisRequest(plan.experiments[0], roleArn: nil, stopAlarmArn: nil)
+        #expect(bare.request["roleArn"] == nil && bare.request["stopConditions"] == nil && bare.missing.count == 2)
+        #expect(plan.commands.filter { $0.operation == "create-experiment-template" }.map(\.region) == ["eu-west-1", "us-east-1"])
+    }
+
+    /// Issue 19.2: a zone drill forces the datastore failover the plan times; the detect step
+    /// watches the load balancer's targets, not Route 53 (the regional ALB still answers).
+    @Test func aZoneDrillInjectsTheDatastoreFailover() throws {
+        let plan = try plan(["us-east-1a"])
+        let failovers = try #require(plan.experiments.first?.failovers)
+        #expect(failovers.map(\.datastore) == ["ledger-us"] && failovers.first?.fault.actionId == "aws:rds:failover-db-cluster")
+        let (request, _) = plan.fisRequest(plan.experiments[0], roleArn: nil, stopAlarmArn: nil)
+        let actions = try #require(request["actions"] as? [String: [String: Any]])
+        #expect(actions["failover-ledger-us"]?["targets"] as? [String: String] == ["Clusters": "datastore-ledger-us"])
+        let detect = try #require(plan.steps.first { $0.name == "detect" })
+        #expect(detect.action.contains("load balancer's targets in us-east-1a") && !detect.action.contains("Route 53 health checks of us-east-1 turn"))
+        #expect(plan.preconditions.contains { $0.contains("meridian.dev/datastore=ledger-us") })
+    }
+
+    /// Issue 18: FIS durations cover the planned recovery (or the objective, if longer) plus a margin.
+    @Test func faultsLastThePlannedRecoveryPlusAMargin() throws {
+        // eu-west-1: planned 4m45s, objective 5m → 5m + max(10m, 2m30s) = 15m.
+        #expect(try plan(["eu-west-1"]).faultDuration == .minutes(15))
+        // 1h: 1h + 30m = 1h30m; 4m50s + 10m = 14m50s → 15m (whole minutes, rounded up).
+        #expect(DrillPlan.faultDuration(covering: .minutes(60)) == .minutes(90))
+        #expect(DrillPlan.faultDuration(covering: .seconds(290)) == .minutes(15))
+        // 20h + 10h is over FIS's 12-hour action limit: capped.
+        #expect(DrillPlan.faultDuration(covering: .minutes(20 * 60)) == .minutes(12 * 60))
+        #expect(DrillPlan.iso8601(.minutes(15)) == "PT15M" && DrillPlan.iso8601(.minutes(94)) == "PT1H34M" && DrillPlan.iso8601(.minutes(120)) == "PT2H")
+    }
+
+    /// Issue 18: a plan for an outage the design cannot survive says so first.
+    @Test func anUnsurvivableOutageIsSaidFirst() throws {
+        // Both US regions down: the us zone has nowhere to go.
+        let plan = try plan(["us-east-1", "us-west-2"])
+        #expect(!plan.survives)
+        #expect(plan.verdict.contains { $0.hasPrefix("order-router in us is not served") }, "\(plan.verdict)")
+        #expect(plan.successCriteria.first?.hasPrefix("expected to FAIL") == true)
+        #expect(try self.plan(["eu-west-1"]).survives)
+    }
+
+    /// Region-loss commands come from the engine table, with the Region they run in.
+    @Test func everyEngineFixturePrintsEachEnginesCommand() throws {
+        let plan = try plan("Tests/validators/fixtures/every-engine.yaml", ["eu-west-1"])
+        let operations = Set(plan.commands.map { "\($0.service) \($0.operation)" })
+        #expect(operations.isSuperset(of: ["rds failover-global-cluster", "rds promote-read-replica", "dynamodb describe-table",
+                                           "elasticache failover-global-replication-group", "kafka get-bootstrap-brokers",
+                                           "dsql get-cluster", "rds restore-db-cluster-from-snapshot", "rds switchover-global-cluster"]))
+        // Failover runs in the surviving Region; the rollback's switch back, in the original one.
+        #expect(plan.steps.flatMap(\.commands).allSatisfy { $0.region == "eu-central-1" })
+        #expect(plan.rollback.flatMap(\.commands).allSatisfy { $0.region == "eu-west-1" })
+        let patroni = try #require(plan.steps.first { $0.name == "promote" }?.parts.first { $0.text.hasPrefix("patroni:") })
+        #expect(patroni.commands.isEmpty && patroni.text.contains("documented patroni-postgresql runbook"))
     }
 }

@@ -430,7 +430,26 @@ private struct Decoder {
         var datastore = Datastore(name: name, engine: engine, residency: residency, primary: primary, replicas: replicas,
                                   failover: failover, backups: backups)
         datastore.syncQuorum = map["syncQuorum"].flatMap { context.int($0, map.path("syncQuorum"), in: 1...64) }
+        datastore.failover.writer = engineWriter(datastore, path: map.path("failover"))
         return datastore
+    }
+
+    /// The writer routing the engine can have (docs/failover.md): an impossible one stated in the
+    /// blueprint is a located error; left out, the default is one the engine can do. A generic
+    /// engine keeps what the blueprint says.
+    func engineWriter(_ datastore: Datastore, path: String) -> Datastore.WriterRouting {
+        guard let engine = FailoverEngine.named(datastore.engine) else { return datastore.failover.writer }
+        let crossRegion = datastore.replicas.contains { $0.region != datastore.primary }
+        let writerPath = DecodeContext.join(path, "writer")
+        guard let mark = context.sourceMap.marks[writerPath] else {
+            return engine.defaultWriter(automatic: datastore.failover.automatic, crossRegion: crossRegion)
+        }
+        if let reason = engine.refusal(of: datastore.failover.writer, crossRegion: crossRegion) {
+            let fix = engine.hasSingleWriter ? "use { alarm: <CloudWatch alarm name> } or manual" : "remove failover.writer"
+            context.error("invalid-value", "\(writerPath): \(datastore.engine ?? "") cannot have this writer: \(reason)",
+                          at: mark, path: writerPath, fix: fix)
+        }
+        return datastore.failover.writer
     }
 
     func replica(_ node: YAMLNode, _ path: String, defaultLag: Duration) -> Datastore.Replica? {

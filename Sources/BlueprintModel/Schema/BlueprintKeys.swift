@@ -162,7 +162,7 @@ public enum BlueprintKeys {
     ])
 
     static let datastore: BlueprintShape = .object([
-        BlueprintKey("engine", .value(.text), "database engine; informational"),
+        BlueprintKey("engine", .value(.text), "database engine; a row of docs/failover.md decides its writers and runbook commands, any other name is generic"),
         BlueprintKey("residency", .value(.name), "residency zone of the data; without it the datastore is global"),
         BlueprintKey("primary", .value(.name), required: true, "region holding the writable copy"),
         BlueprintKey("replicas", .list(.object([

@@ -7,10 +7,17 @@ struct Table {
     var headers: [String]
     var rows: [[String]]
 
-    var markdown: String {
+    var markdown: String { markdown(verbatimColumns: []) }
+
+    /// The table in Markdown; cells of `verbatimColumns` are already Markdown (code spans, say)
+    /// and go in as they are.
+    func markdown(verbatimColumns: Set<Int>) -> String {
         var out = "| " + headers.map(Markdown.text).joined(separator: " | ") + " |\n"
         out += "|" + headers.map { _ in "---|" }.joined() + "\n"
-        for row in rows { out += "| " + row.map(Markdown.text).joined(separator: " | ") + " |\n" }
+        for row in rows {
+            out += "| " + row.enumerated().map { verbatimColumns.contains($0.offset) ? $0.element : Markdown.text($0.element) }
+                .joined(separator: " | ") + " |\n"
+        }
         return out
     }
 

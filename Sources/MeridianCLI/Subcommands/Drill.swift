@@ -40,11 +40,45 @@ struct Drill: ParsableCommand {
         @Option(name: .customLong("down"), help: "Regions and/or zones the drill takes down, comma-separated; repeatable.")
         var down: [String] = []
 
-        @Option(help: "text, markdown or json (json includes the FIS experiment template).")
+        @Option(help: "text, markdown or json (json includes the FIS experiment templates, one per affected Region).")
         var format: DrillRenderer.Format = .markdown
 
+        @Option(name: .customLong("fis-role-arn"), help: "The IAM role the FIS experiments run as (arn:aws:iam::<account>:role/<name>).")
+        var fisRoleArn: String?
+
+        @Option(name: .customLong("stop-alarm-arn"),
+                help: "A CloudWatch alarm that stops the experiment of its Region (arn:aws:cloudwatch:<region>:<account>:alarm:<name>); one per affected Region, repeatable.")
+        var stopAlarmArns: [String] = []
+
+        func validate() throws {
+            if let role = fisRoleArn {
+                let parts = role.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+                guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[4].count == 12, parts[4].allSatisfy(\.isNumber),
+                      parts[5].hasPrefix("role/"), parts[5].count > 5 else {
+                    throw ValidationError("--fis-role-arn: expected arn:aws:iam::<12-digit account>:role/<name>, got '\(role)'")
+                }
+            }
+            for alarm in stopAlarmArns {
+                let parts = alarm.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
+                guard DrillRenderer.FISInputs.region(ofAlarm: alarm) != nil, parts.count == 7, parts[4].count == 12,
+                      parts[4].allSatisfy(\.isNumber), !parts[6].isEmpty else {
+                    throw ValidationError("--stop-alarm-arn: expected arn:aws:cloudwatch:<region>:<12-digit account>:alarm:<name>, got '\(alarm)'")
+                }
+            }
+        }
+
         func run() throws {
-            print(DrillRenderer.plan(try Drill.plan(file, down: down), format: format), terminator: "")
+            let plan = try Drill.plan(file, down: down)
+            let affected = Set(plan.experiments.map(\.region))
+            for alarm in stopAlarmArns {
+                let region = DrillRenderer.FISInputs.region(ofAlarm: alarm) ?? ""
+                guard affected.contains(region) else {
+                    printError("meridian drill: --stop-alarm-arn \(alarm) is in \(region), where this drill runs no experiment (affected: \(affected.sorted().joined(separator: ", ")))")
+                    throw ExitStatus.unreadableInput
+                }
+            }
+            print(DrillRenderer.plan(plan, format: format, fis: DrillRenderer.FISInputs(roleArn: fisRoleArn, stopAlarmArns: stopAlarmArns)),
+                  terminator: "")
         }
     }
 
