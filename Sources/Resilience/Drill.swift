@@ -93,15 +93,8 @@ public struct DrillPlan: Sendable {
         verdict = Self.verdict(simulation, unbounded: unboundedRecoveries)
         faultDuration = Self.faultDuration(covering: max(plannedRTO, rtoObjective ?? .zero))
 
-        // A Multi-AZ failover inside the Region is the simulation's verdict too, even where its
-        // Datastores list leaves it out: the zone drill must force it and the step names it.
-        var outcomes = simulation.datastores
-        for datastore in blueprint.datastores.sorted(by: { $0.name < $1.name }) where !outcomes.contains(where: { $0.datastore == datastore.name }) {
-            let outcome = Simulation.failover(datastore, blueprint: blueprint, outage: outage, regionObjective: nil, zoneObjective: nil)
-            if outcome.how.contains("Multi-AZ") { outcomes.append(outcome) }
-        }
-        let changes = outcomes.sorted { $0.datastore < $1.datastore }.compactMap { outcome in
-            Self.writerChange(outcome, blueprint: blueprint).map { (outcome, $0) }
+        let changes = simulation.datastores.sorted { $0.datastore < $1.datastore }.compactMap { outcome in
+            Self.writerChange(outcome, blueprint: blueprint, outage: simulation.outage).map { (outcome, $0) }
         }
         experiments = Self.experiments(outage, changes: changes.map(\.1), blueprint: blueprint)
 
@@ -229,20 +222,20 @@ public struct DrillPlan: Sendable {
         case lost(datastore: String)
     }
 
-    /// The simulation's verdict for one datastore, read as a change (nil: the writer stays).
-    static func writerChange(_ outcome: Simulation.DatastoreOutcome, blueprint: Blueprint) -> WriterChange? {
+    /// The simulation's verdict for one datastore (`WriterOutcome`, the one computation every view
+    /// reads), as the drill acts on it; nil when the writer stays.
+    static func writerChange(_ outcome: Simulation.DatastoreOutcome, blueprint: Blueprint, outage: Outage) -> WriterChange? {
         let name = outcome.datastore
-        let primary = blueprint.datastore(name)?.primary ?? ""
-        guard let writer = outcome.writer else { return .lost(datastore: name) }
-        let how = outcome.how
-        if how == "unchanged" { return nil }
-        if how.hasPrefix("blocked") { return .resync(datastore: name) }
-        if how.contains("Multi-AZ") {
-            let zone = how.split(separator: " ").last.map(String.init) ?? ""
-            return .multiAZ(datastore: name, region: writer, zone: zone)
+        guard let datastore = blueprint.datastore(name) else { return .lost(datastore: name) }
+        switch WriterOutcome.resolve(datastore, blueprint: blueprint, outage: outage).mechanism {
+        case .unchanged: return nil
+        case .multiAZ(let zone): return .multiAZ(datastore: name, region: datastore.primary, zone: zone)
+        case .inRegionPromotion: return .inRegion(datastore: name, region: datastore.primary)
+        case .crossRegion(let region, _): return .crossRegion(datastore: name, region: region)
+        case .restore(let region): return .restore(datastore: name, region: region)
+        case .resync: return .resync(datastore: name)
+        case .quorumUnreachable, .lost: return .lost(datastore: name)
         }
-        if how.contains("restore") { return .restore(datastore: name, region: writer) }
-        return writer == primary ? .inRegion(datastore: name, region: writer) : .crossRegion(datastore: name, region: writer)
     }
 
     // MARK: Steps
