@@ -96,6 +96,12 @@ public enum FailoverEngine: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether a commit waits for another Region (DynamoDB MRSC, Aurora DSQL). Every other row
+    /// replicates across Regions asynchronously, so a `sync` copy in another Region is refused.
+    public var replicatesAcrossRegionsSynchronously: Bool {
+        self == .dynamoDBGlobalTableStrong || self == .auroraDSQL
+    }
+
     /// What the surviving copy may lack after a Region loss.
     public var regionRPO: String {
         switch self {

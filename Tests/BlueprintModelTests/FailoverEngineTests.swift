@@ -68,6 +68,22 @@ import Testing
         #expect(try writer("cockroachdb") == .managed)
     }
 
+    /// MREC, Aurora Global Database, RDS read replicas, ElastiCache and MSK replicate to other
+    /// Regions asynchronously: a sync copy there would sell a zero RPO the engine cannot keep.
+    @Test func aSyncCopyInAnotherRegionNeedsASynchronousEngine() {
+        let crossSync = "[{ region: eu-west-1, mode: sync }, { region: eu-central-1, mode: sync }]"
+        for engine in ["aurora-mysql", "postgres", "dynamodb-global-table", "elasticache-valkey", "msk"] {
+            let errors = findings(blueprint(engine: engine, failover: "{ automatic: true, writer: manual }", replicas: crossSync))
+                .filter { $0.contains("replicates to other Regions asynchronously") }
+            // Located at the second replica's `mode`: line 24, `    replicas: [{ region: eu-west-1, mode: sync }, { region: eu-central-1, mode: sync }]`.
+            #expect(errors.count == 1 && errors[0].hasPrefix("24:") && errors[0].contains("datastores.db.replicas[1].mode"), "\(engine): \(errors)")
+        }
+        for engine in ["dynamodb-global-table-mrsc", "aurora-dsql", "cockroachdb"] {
+            let errors = findings(blueprint(engine: engine, failover: "{ automatic: true }", replicas: crossSync))
+            #expect(!errors.contains { $0.contains("asynchronously") }, "\(engine): \(errors)")
+        }
+    }
+
     @Test func commandsCarryTheirRegionAndVariablesNeverPlaceholders() {
         for engine in FailoverEngine.allCases {
             let failover = engine.regionFailover(datastore: "core-ledger", to: "eu-central-1")

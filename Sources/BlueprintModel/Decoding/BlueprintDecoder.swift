@@ -400,11 +400,12 @@ private struct Decoder {
         let residency = map["residency"].flatMap { context.name($0, map.path("residency"), what: "residency zone") }
         let primary = map.required("primary").flatMap { context.name($0, map.path("primary"), what: "region") } ?? ""
         var replicas: [Datastore.Replica] = []
+        // Region to the path of its replica, outside the primary's region.
+        var remote: [String: String] = [:]
         if let node = map["replicas"],
            let items = context.list(node, map.path("replicas"), atMost: Limits.replicasPerDatastore, what: "replicas") {
             // Several replicas in the primary's region take its other zones; elsewhere one per
             // region, as Aurora global databases and DynamoDB global tables allow.
-            var remote: [String: String] = [:]
             for item in items {
                 guard let replica = replica(item.node, item.path, defaultLag: defaultLag) else { continue }
                 if replica.region != primary, let first = remote[replica.region] {
@@ -431,7 +432,22 @@ private struct Decoder {
                                   failover: failover, backups: backups)
         datastore.syncQuorum = map["syncQuorum"].flatMap { context.int($0, map.path("syncQuorum"), in: 1...64) }
         datastore.failover.writer = engineWriter(datastore, path: map.path("failover"))
+        checkEngineReplication(datastore, remotePaths: remote)
         return datastore
+    }
+
+    /// A `sync` copy in another Region of an engine that replicates across Regions asynchronously
+    /// promises a zero RPO the engine cannot keep (docs/failover.md): a located error.
+    func checkEngineReplication(_ datastore: Datastore, remotePaths: [String: String]) {
+        guard let engine = FailoverEngine.named(datastore.engine), !engine.replicatesAcrossRegionsSynchronously else { return }
+        for replica in datastore.replicas where replica.region != datastore.primary && replica.mode == .sync {
+            guard let itemPath = remotePaths[replica.region] else { continue }
+            let modePath = "\(itemPath).mode"
+            context.error("invalid-value",
+                          "\(modePath): \(datastore.engine ?? "") replicates to other Regions asynchronously (\(engine.regionRPO)); a sync copy in \(replica.region) promises a zero RPO it cannot keep",
+                          at: context.sourceMap.mark(for: modePath), path: modePath,
+                          fix: "make it async with the lag you measure\(engine == .dynamoDBGlobalTable ? ", or use dynamodb-global-table-mrsc" : "")")
+        }
     }
 
     /// The writer routing the engine can have (docs/failover.md): an impossible one stated in the
