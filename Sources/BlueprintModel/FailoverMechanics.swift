@@ -208,6 +208,29 @@ public enum FailoverEngine: String, CaseIterable, Sendable {
         }
     }
 
+    /// Making an in-Region replica in `zone` the writer when the writer's zone is lost and no
+    /// synchronous standby is left: the engine's own failover where it has one (forced if it has
+    /// not happened yet), else a promotion by command.
+    public func inRegionPromotion(datastore: String, region: String, zone: String) -> (action: String, commands: [AWSCommand]) {
+        let name = AWSCommand.variablePrefix(datastore)
+        switch self {
+        case .auroraGlobalDatabase, .rdsMultiAZCluster:
+            return ("\(datastore): the cluster fails over to its replica in \(zone) (in a drill the FIS experiment forces it); in a real outage, if it has not, force it",
+                    [AWSCommand("rds", "failover-db-cluster", region: region, [
+                        .value("--db-cluster-identifier", .variable("\(name)_CLUSTER_ID", "the identifier of \(datastore)'s cluster in \(region)")),
+                    ])])
+        case .rdsMultiAZInstance:
+            return ("\(datastore): promote the read replica in \(zone) into a standalone writer (it reboots) and point the writer name at it",
+                    [AWSCommand("rds", "promote-read-replica", region: region, [
+                        .value("--db-instance-identifier", .variable("\(name)_\(AWSCommand.variablePrefix(zone))_REPLICA_ID", "the identifier of \(datastore)'s read replica in \(zone)")),
+                    ])])
+        case .elastiCacheGlobalDatastore:
+            return ("\(datastore): with Multi-AZ the replication group promotes its replica in \(zone) by itself; watch its events", [])
+        case .dynamoDBGlobalTable, .dynamoDBGlobalTableStrong, .msk, .auroraDSQL:
+            return ("\(datastore): \(zoneFailover)", [])
+        }
+    }
+
     /// The planned way back (or across) with both Regions healthy: the rollback's switchover.
     public func plannedSwitchover(datastore: String, to region: String) -> (action: String, commands: [AWSCommand]) {
         let name = AWSCommand.variablePrefix(datastore)

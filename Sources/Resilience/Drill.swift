@@ -71,6 +71,8 @@ public struct DrillPlan: Sendable {
     public var expectedDataLoss: Duration?
     public var successCriteria: [String]
     public var rollback: [DrillInstruction]
+    /// Datastore failovers to run although no bounded recovery times them (shown with the verdict).
+    public var untimed: [DrillInstruction] = []
     public var experiments: [RegionExperiment]
     /// How long each FIS action disrupts: the planned recovery (or the RTO objective, if longer)
     /// plus a margin to watch the recovered state, `faultDuration(covering:)`.
@@ -145,6 +147,11 @@ public struct DrillPlan: Sendable {
                               expected: term.duration, startsAfter: start))
         }
         self.steps = steps
+        // Failovers no bounded recovery times (every recovery that needs them never completes)
+        // are still listed, untimed, so the runbook has every command.
+        if !steps.contains(where: { $0.name == "promote" }) {
+            untimed = changes.map { Self.promotion($1, outcome: $0, blueprint: blueprint) }
+        }
         criticalPath = slowest.map { "\($0.0.service) in \($0.0.residencyZone): \($0.1.event.label)" } ?? "nothing recovers: the outage disrupts no service"
 
         var planned = "planned: \(plannedRTO)"
@@ -216,7 +223,7 @@ public struct DrillPlan: Sendable {
     public enum WriterChange: Sendable, Hashable {
         case multiAZ(datastore: String, region: String, zone: String)
         case crossRegion(datastore: String, region: String)
-        case inRegion(datastore: String, region: String)
+        case inRegion(datastore: String, region: String, zone: String)
         case restore(datastore: String, region: String)
         case resync(datastore: String)
         case lost(datastore: String)
@@ -230,7 +237,7 @@ public struct DrillPlan: Sendable {
         switch WriterOutcome.resolve(datastore, blueprint: blueprint, outage: outage).mechanism {
         case .unchanged: return nil
         case .multiAZ(let zone): return .multiAZ(datastore: name, region: datastore.primary, zone: zone)
-        case .inRegionPromotion: return .inRegion(datastore: name, region: datastore.primary)
+        case .inRegionPromotion(let zone, _): return .inRegion(datastore: name, region: datastore.primary, zone: zone)
         case .crossRegion(let region, _): return .crossRegion(datastore: name, region: region)
         case .restore(let region): return .restore(datastore: name, region: region)
         case .resync: return .resync(datastore: name)
@@ -288,8 +295,12 @@ public struct DrillPlan: Sendable {
             }
             let failover = engine.regionFailover(datastore: name, to: region)
             return DrillInstruction(failover.action, commands: failover.commands)
-        case .inRegion(let name, let region):
-            return DrillInstruction("\(name): promote the in-region replica in \(region) into a standalone writer and point the writer name at it (\(engine == nil ? generic : "promote-read-replica reboots it"))")
+        case .inRegion(let name, let region, let zone):
+            guard let engine else {
+                return DrillInstruction("\(name): make the in-region replica in \(zone) the writer: \(generic)")
+            }
+            let promotion = engine.inRegionPromotion(datastore: name, region: region, zone: zone)
+            return DrillInstruction(promotion.action, commands: promotion.commands)
         case .restore(let name, let region):
             if let engine, let datastore, let command = engine.restore(datastore: name, engine: datastore.engine ?? "", in: region) {
                 return DrillInstruction("\(name): restore the latest backup into a new \(datastore.engine ?? "") database in \(region), then point the writer name at it (\(outcome.how))", commands: [command])
@@ -313,8 +324,17 @@ public struct DrillPlan: Sendable {
             var failovers: [InjectedFailover] = []
             if !lost {
                 for change in changes {
-                    guard case .multiAZ(let name, let writerRegion, _) = change, writerRegion == region.name,
-                          let datastore = blueprint.datastore(name),
+                    let name: String, writerRegion: String
+                    switch change {
+                    case .multiAZ(let datastore, let region, _): (name, writerRegion) = (datastore, region)
+                    // An in-region replica the engine itself fails over to (Aurora, Multi-AZ DB
+                    // cluster, ElastiCache); an RDS instance's read replica is promoted by command.
+                    case .inRegion(let datastore, let region, _)
+                        where FailoverEngine.named(blueprint.datastore(datastore)?.engine) != .rdsMultiAZInstance:
+                        (name, writerRegion) = (datastore, region)
+                    default: continue
+                    }
+                    guard writerRegion == region.name, let datastore = blueprint.datastore(name),
                           let fault = FailoverEngine.named(datastore.engine)?.zoneFault else { continue }
                     // The zone that held the writer: the primary's, the region's first (docs/recovery-model.md).
                     failovers.append(InjectedFailover(datastore: name, zone: zones.first { $0 == region.zones.first } ?? zones[0], fault: fault))
@@ -399,7 +419,7 @@ public struct DrillPlan: Sendable {
     /// Every command the plan prints, in order.
     public var commands: [AWSCommand] {
         experiments.flatMap { [Self.createCommand(region: $0.region), Self.startCommand(region: $0.region)] }
-            + steps.flatMap(\.commands) + rollback.flatMap(\.commands)
+            + steps.flatMap(\.commands) + untimed.flatMap(\.commands) + rollback.flatMap(\.commands)
     }
 
     /// The shell variables the commands read, each once, with what it must hold.

@@ -140,4 +140,48 @@ import Testing
         let patroni = try #require(plan.steps.first { $0.name == "promote" }?.parts.first { $0.text.hasPrefix("patroni:") })
         #expect(patroni.commands.isEmpty && patroni.text.contains("documented patroni-postgresql runbook"))
     }
+
+    /// A recovery that never completes is not timed, but the failovers that can run are still
+    /// in the runbook, with their commands.
+    @Test func failoversNoRecoveryTimesAreListedUntimed() throws {
+        let text = """
+            blueprint: split
+            residency:
+              eu: [eu-west-1, eu-central-1]
+            regions:
+              eu-west-1:
+                zones: [eu-west-1a, eu-west-1b]
+                cluster: { name: euw1, server: "https://euw1.example" }
+              eu-central-1:
+                zones: [eu-central-1a, eu-central-1b]
+                cluster: { name: euc1, server: "https://euc1.example" }
+                wave: 2
+            services:
+              api:
+                image: example/api:1.0.0
+                port: 8080
+                demand: { eu: 1000 }
+                perReplica: 100
+                uses: [ledger, local]
+            datastores:
+              ledger:
+                engine: aurora-postgresql
+                residency: eu
+                primary: eu-west-1
+                replicas: [{ region: eu-central-1, mode: async }]
+                failover: { automatic: true, promotion: 1m }
+              local:
+                engine: postgres
+                residency: eu
+                primary: eu-west-1
+
+            """
+        let analysis = Pipeline.analyze(file: "split.yaml", bytes: Array(text.utf8), today: "2026-11-30")
+        let blueprint = try #require(analysis.blueprint)
+        let plan = DrillPlan(Simulation(Topology(blueprint), outage: Outage(regions: ["eu-west-1"])), blueprint: blueprint)
+        // `local` has no copy outside eu-west-1: api never recovers, so nothing is timed.
+        #expect(!plan.survives && !plan.steps.contains { $0.name == "promote" })
+        #expect(plan.untimed.flatMap(\.commands).map(\.operation) == ["failover-global-cluster"])
+        #expect(plan.commands.contains { $0.operation == "failover-global-cluster" && $0.region == "eu-central-1" })
+    }
 }

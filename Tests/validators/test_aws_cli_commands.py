@@ -125,7 +125,7 @@ def json_commands(document):
         commands += step["commands"]
         for part in step["parts"]:
             assert set(part["commands"]) <= set(step["commands"])
-    for item in document["rollback"]:
+    for item in document["untimed"] + document["rollback"]:
         commands += item["commands"]
     for experiment in document["fisExperimentTemplates"]:
         commands += [experiment["create"], experiment["start"]]

@@ -100,6 +100,7 @@ def test_a_zone_drill_forces_each_engines_zone_failover():
     forced = {name.removeprefix("failover-"): action["actionId"] for name, action in actions.items() if name.startswith("failover-")}
     assert forced == {
         "aurora": "aws:rds:failover-db-cluster",
+        "aurora-local": "aws:rds:failover-db-cluster",  # an in-Region replica Aurora fails over to
         "rds": "aws:rds:reboot-db-instances",
         "rds-cluster": "aws:rds:failover-db-cluster",
         "cache": "aws:elasticache:replicationgroup-interrupt-az-power",

@@ -48,6 +48,7 @@ public enum DrillRenderer {
                 "plannedRTOSeconds": Double(plan.plannedRTO.milliseconds) / 1000,
                 "unboundedRecoveries": plan.unboundedRecoveries,
                 "rtoObjectiveSeconds": plan.rtoObjective.map { Double($0.milliseconds) / 1000 } as Any,
+                "untimed": plan.untimed.map { ["text": $0.text, "commands": $0.commands.map(\.description)] as [String: Any] },
                 "successCriteria": plan.successCriteria,
                 "rollback": plan.rollback.map { ["text": $0.text, "commands": $0.commands.map(\.description)] as [String: Any] },
                 "faultDurationSeconds": Double(plan.faultDuration.milliseconds) / 1000,
@@ -79,6 +80,10 @@ public enum DrillRenderer {
             if !plan.survives {
                 section("This design does not survive this outage: the drill is expected to fail",
                         plan.verdict.map { line($0) })
+            }
+            if !plan.untimed.isEmpty {
+                section("Datastore failovers to run anyway (untimed: no recovery that needs them completes)",
+                        plan.untimed.map { line($0.text, $0.commands) })
             }
             section("Preconditions", plan.preconditions.map { line($0) })
             if !plan.variables.isEmpty {
