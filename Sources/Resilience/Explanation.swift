@@ -74,6 +74,9 @@ public struct Explanation: Sendable {
 
     public var routing: [RoutingRow]
 
+    /// What carries each zone-loss recovery, and which need launches (StaticStability).
+    public var zoneLoss: [StaticStability.ZoneLossRow]
+
     /// The routing rows of a blueprint, in residency-zone order; empty without geolocation.
     public static func routing(of blueprint: Blueprint) -> [RoutingRow] {
         guard let geolocation = blueprint.traffic?.geolocation, !geolocation.isEmpty else { return [] }
@@ -124,6 +127,7 @@ public struct Explanation: Sendable {
         }
         waivers = blueprint.waivers
         routing = Self.routing(of: blueprint)
+        zoneLoss = StaticStability.zoneLoss(topology)
     }
 
     /// Per datastore, the strictest RPO objective of the services that need it.

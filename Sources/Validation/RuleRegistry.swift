@@ -26,6 +26,7 @@ public enum RuleRegistry {
         RegionLossCapacity.self,
         PDBBlocksDrain.self,
         PDBProtectsNothing.self,
+        ZoneLossNeedsLaunch.self,
         // Placement
         AntiAffinityPending.self,
         QuorumZoneLoss.self,

@@ -55,6 +55,11 @@ public enum ExplainRenderer {
             result.append(("Who reaches which residency zone (Route53 geolocation)",
                            Table(headers: ["zone", "users"], rows: e.routing.map { [$0.residencyZone, reach($0)] })))
         }
+        if !e.zoneLoss.isEmpty {
+            result.append(("Zone loss without launches (static stability)", Table(
+                headers: ["region", "recovery of", "must already run", "launches during the event"],
+                rows: e.zoneLoss.map { [$0.region, "\($0.name) \($0.kind)", $0.mustRun, $0.launches ?? "none"] })))
+        }
         if !e.waivers.isEmpty {
             result.append(("Waivers", Table(headers: ["rule", "at", "expires", "reason"],
                                             rows: e.waivers.map { [$0.rule, $0.at, $0.expires, $0.reason] })))
@@ -116,6 +121,10 @@ public enum ExplainRenderer {
             },
             "waivers": e.waivers.map { ["rule": $0.rule, "at": $0.at, "expires": $0.expires, "reason": $0.reason] },
             "routing": e.routing.map { ["zone": $0.residencyZone, "locations": $0.locations, "receivesUnplaced": $0.receivesUnplaced] as [String: Any] },
+            "zoneLoss": e.zoneLoss.map { row -> [String: Any] in
+                ["region": row.region, "kind": row.kind, "name": row.name, "mustRun": row.mustRun,
+                 "launches": row.launches ?? NSNull(), "needsLaunch": row.launches != nil]
+            },
         ]
         if let diagram { object["diagram"] = diagram }
         return JSONText.serialize(object)
