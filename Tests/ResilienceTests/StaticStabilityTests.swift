@@ -46,21 +46,23 @@ import Testing
         #expect(row.launches?.hasPrefix("1 more pods") == true)
     }
 
-    @Test func writerRecoveriesFollowTheRecoveryModelsOrder() throws {
-        let cases: [(String, Bool, String)] = [
-            ("    replicas: [{ region: a, mode: sync }]", false, "in-region standby"),
-            ("    replicas: [{ region: a, mode: async }]", false, "in-region replica"),
-            ("    replicas: [{ region: b, mode: async }]", false, "cross-region"),
-            ("    backups: { every: 1h, restore: 45m }", true, "restore from backup"),
+    @Test func onlyARestoreLaunches() throws {
+        // The primary sits in a1; the recovery is WriterOutcome's for the outage {a1}.
+        let cases: [(String, String, Bool)] = [
+            ("    replicas: [{ region: a, mode: sync }]", "the sync standby in a2, taking over in place (Multi-AZ)", false),
+            ("    replicas: [{ region: a, mode: async }]", "the in-region async replica in a2, promoted", false),
+            ("    replicas: [{ region: b, mode: async }]", "the async replica in b, promoted across regions", false),
+            ("    backups: { every: 1h, restore: 45m }", "nothing: no copy survives a1", true),
         ]
-        for (datastore, launches, promoteDetail) in cases {
+        for (datastore, mustRun, launches) in cases {
             let t = try topology(blueprint(datastore: datastore))
             let row = try #require(StaticStability.zoneLoss(t).first { $0.kind == "writer" })
+            #expect(row.mustRun == mustRun)
             #expect((row.launches != nil) == launches, "\(datastore)")
-            // The recovery model takes the same path for the same zone loss.
-            let api = try #require(t.blueprint.service("api"))
-            let zoneLoss = try #require(RecoveryModel.rto(service: api, zone: "j", topology: t).first { $0.event == .zoneFailure(region: "a") })
-            #expect(zoneLoss.terms.contains { $0.name == "promote" && ($0.detail ?? "").contains(promoteDetail) }, "\(zoneLoss.terms)")
+            // The same decision simulate makes for that zone.
+            let db = try #require(t.blueprint.datastore("db"))
+            let outcome = WriterOutcome.resolve(db, blueprint: t.blueprint, outage: Outage(zones: ["a1"]))
+            if case .restore = outcome.mechanism { #expect(launches) } else { #expect(!launches) }
         }
     }
 
