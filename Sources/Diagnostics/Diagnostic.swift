@@ -1,5 +1,5 @@
 /// A 1-based position in a source file.
-public struct SourceMark: Hashable, Comparable, Sendable {
+public struct SourceMark: Hashable, Comparable, Sendable, Codable {
     public var line: Int
     public var column: Int
 
@@ -15,7 +15,7 @@ public struct SourceMark: Hashable, Comparable, Sendable {
     }
 }
 
-public enum Severity: String, Sendable, Comparable {
+public enum Severity: String, Sendable, Comparable, Codable {
     case error, warning, note
 
     private var rank: Int {
@@ -31,7 +31,7 @@ public enum Severity: String, Sendable, Comparable {
 
 /// A secondary message attached to a diagnostic, optionally with its own position
 /// (the arithmetic behind an objective finding, or libyaml's context mark).
-public struct Note: Hashable, Sendable {
+public struct Note: Hashable, Sendable, Codable {
     public var message: String
     public var mark: SourceMark?
 
@@ -42,7 +42,7 @@ public struct Note: Hashable, Sendable {
 }
 
 /// One located finding: a stable rule id, where it is, what is wrong, and how to fix it.
-public struct Diagnostic: Hashable, Sendable, Error {
+public struct Diagnostic: Hashable, Sendable, Error, Codable {
     public var severity: Severity
     public var rule: String
     public var message: String

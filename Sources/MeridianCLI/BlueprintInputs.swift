@@ -6,12 +6,24 @@ import Resilience
 
 /// The blueprint files a command reads, shared by every subcommand that takes them.
 struct BlueprintInputs: ParsableArguments {
-    @Argument(help: "Blueprint files (YAML).", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "Blueprint files (YAML), or folders: every *.yaml/*.yml file directly inside.",
+              completion: .file(extensions: ["yaml", "yml"]))
     var files: [String]
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Answer unchanged blueprints from the cache (default on).",
+        discussion: "MERIDIAN_CACHE_DIR, else $XDG_CACHE_HOME/meridian or ~/.cache/meridian; MERIDIAN_CACHE=off disables it."))
+    var cache = true
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one blueprint file") }
     }
+
+    /// The files given, folders expanded to the blueprints inside them.
+    var expanded: (files: [String], unreadable: [UnreadableInput]) { BlueprintSet.expand(files) }
+
+    /// The analysis cache, unless --no-cache or the environment turns it off.
+    var analysisCache: AnalysisCache? { cache ? AnalysisCache() : nil }
 
     struct Loaded {
         var analyses: [Analysis]
@@ -19,17 +31,16 @@ struct BlueprintInputs: ParsableArguments {
         var diagnostics: [Diagnostic] { analyses.flatMap(\.diagnostics) }
     }
 
-    /// Reads and analyses every file; unreadable ones are collected, not fatal, so all are reported.
+    /// Reads and analyses every file (in parallel, uncached); unreadable ones are collected, not
+    /// fatal, so all are reported.
     func load() -> Loaded {
-        var loaded = Loaded(analyses: [], unreadable: [])
-        for file in files {
-            do {
-                let bytes = try SourceLoader.load(file)
-                loaded.analyses.append(PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
-                    Pipeline.analyze(file: file, bytes: bytes)
-                })
-            } catch {
-                loaded.unreadable.append(error)
+        let (files, unreadable) = expanded
+        var loaded = Loaded(analyses: [], unreadable: unreadable)
+        for outcome in BlueprintSet.analyse(files, cache: nil, context: "") {
+            switch outcome {
+            case .unreadable(let error): loaded.unreadable.append(error)
+            case .analysed(let analysis, _): loaded.analyses.append(analysis)
+            case .remembered: break
             }
         }
         return loaded

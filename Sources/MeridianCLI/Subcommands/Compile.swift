@@ -4,6 +4,7 @@ import Diagnostics
 import Foundation
 import Resilience
 import BlueprintModel
+import Generators
 
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,47 +40,66 @@ struct Compile: ParsableCommand {
         discussion: "Survivors are sized for the load now, the region's Applications leave the rollout, REPORT.md says so."))
     var assumeDown: [String] = []
 
-    /// The files of one analysed blueprint, in outage mode when asked.
-    func generate(_ analysis: Analysis) throws -> Pipeline.Generated? {
+    /// The files of one analysed blueprint, in outage mode when asked (regions checked by `checkAssumedDownRegions`).
+    func generate(_ analysis: Analysis) -> Pipeline.Generated? {
         guard !assumeDown.isEmpty, let blueprint = analysis.blueprint else { return Pipeline.generate(analysis) }
-        let unknown = assumeDown.filter { blueprint.region($0) == nil }
-        guard unknown.isEmpty else {
-            let regions = blueprint.regions.map(\.name)
-            let hints = unknown.map { name in
-                "'\(name)' is not a region of \(blueprint.name)" + (Suggestion.closest(to: name, among: regions).map { "; did you mean '\($0)'?" } ?? "")
-            }
-            printError("\(blueprint.file): error: --assume-down: " + hints.joined(separator: "; "))
-            throw ExitStatus.unreadableInput
-        }
         // The report keeps the blueprint's own figures; the manifests and rollout follow the outage.
         return Pipeline.generate(blueprint, topology: Topology(blueprint, assumingDown: Set(assumeDown)), explanation: analysis.explanation)
     }
 
+    /// One given blueprint: answered by the cache (its output intact) or analysed now.
+    struct Item {
+        var file: String
+        var outcome: BlueprintSet.Outcome
+        var name: String? {
+            switch outcome {
+            case .remembered(let entry, _): entry.blueprint
+            case .analysed(let analysis, _): analysis.blueprint?.name
+            case .unreadable: nil
+            }
+        }
+    }
+
+    /// What a cache entry of compile depends on besides the blueprint: the output folder and the outage.
+    var cacheContext: String {
+        let root = output.hasPrefix("/") ? output : FileManager.default.currentDirectoryPath + "/" + output
+        return (["compile", root] + assumeDown.sorted()).joined(separator: "\n")
+    }
+
+    func folder(of blueprint: String) -> String { OutputWriter(outputDirectory: output, blueprint: blueprint).displayPath }
+
     func run() throws {
-        let loaded = inputs.load()
-        loaded.unreadable.forEach { printError($0.description) }
-        let diagnostics = loaded.diagnostics
+        let (files, unreadable) = inputs.expanded
+        let outcomes = BlueprintSet.analyse(files, cache: inputs.analysisCache, context: cacheContext) { [self] entry in
+            entry.blueprint.map { BlueprintSet.outputIntact(entry, in: folder(of: $0)) } ?? false
+        }
+        let items = zip(files, outcomes).map { Item(file: $0, outcome: $1) }
+        let failures = unreadable + outcomes.compactMap { outcome -> UnreadableInput? in
+            if case .unreadable(let error) = outcome { return error } else { return nil }
+        }
+        failures.forEach { printError($0.description) }
+        let diagnostics = outcomes.flatMap(\.diagnostics)
         if !diagnostics.isEmpty { printError(TextFormatter.format(diagnostics)) }
-        if !loaded.unreadable.isEmpty { throw ExitStatus.unreadableInput }
+        if !failures.isEmpty { throw ExitStatus.unreadableInput }
         if diagnostics.hasErrors {
             printError("compile: \(TextFormatter.summary(diagnostics)); nothing written")
             throw ExitStatus.errorsFound
         }
-        let analyses = loaded.analyses.filter { $0.blueprint != nil }
-        let blueprints = analyses.compactMap(\.blueprint)
+        let blueprints = items.filter { $0.name != nil }
         var owners: [String: String] = [:]
-        for blueprint in blueprints {
-            if let other = owners[blueprint.name] {
-                printError("\(blueprint.file): error: blueprint name '\(blueprint.name)' is also used by \(other); both would write \(output)/\(blueprint.name)/")
+        for item in blueprints {
+            let name = item.name!
+            if let other = owners[name] {
+                printError("\(item.file): error: blueprint name '\(name)' is also used by \(other); both would write \(output)/\(name)/")
                 throw ExitStatus.errorsFound
             }
-            owners[blueprint.name] = blueprint.file
+            owners[name] = item.file
         }
-        let wholeSet = prune ?? Self.areEveryBlueprintOfTheirFolders(inputs.files)
+        let wholeSet = prune ?? Self.areEveryBlueprintOfTheirFolders(files)
         if check {
-            try checkOutput(analyses, wholeSet: wholeSet)
+            try checkOutput(blueprints, wholeSet: wholeSet)
         } else {
-            try writeOutput(analyses, wholeSet: wholeSet)
+            try writeOutput(blueprints, wholeSet: wholeSet)
         }
     }
 
@@ -88,7 +108,14 @@ struct Compile: ParsableCommand {
         printError("compile: waiting for \(who), which is writing into \(output)/ (lock \(output)/\(OutputLock.fileName))")
     }
 
-    private func writeOutput(_ analyses: [Analysis], wholeSet: Bool) throws {
+    /// What writing one blueprint printed, kept until every blueprint is done so the lines come out in input order.
+    struct Written {
+        var stdout: [String] = []
+        var stderr: [String] = []
+        var failed = false
+    }
+
+    private func writeOutput(_ items: [Item], wholeSet: Bool) throws {
         let lock: OutputLock
         do {
             lock = try OutputLock.exclusive(root: output, waiting: waitingMessage)
@@ -98,22 +125,46 @@ struct Compile: ParsableCommand {
         }
         defer { lock.release() }
         OutputRoot.recoverInterrupted(root: output).forEach { printError("compile: note: \($0)") }
-        for analysis in analyses {
-            guard let blueprint = analysis.blueprint, let generated = try generate(analysis) else { continue }
-            let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
-            generated.notices.forEach { printError($0) }
-            let summary: OutputWriter.Summary
-            do {
-                summary = try PhaseTimings.measure("write output") { try writer.write(generated.files, lock: lock) }
-            } catch {
-                printError("compile: error: \(error)")
-                throw ExitStatus.unreadableInput
+        try checkAssumedDownRegions(items)
+        let cache = inputs.analysisCache
+        // Each blueprint has its own folder, staging directory and swap, so blueprints are written in parallel.
+        let results = Parallel.map(items.count) { index -> Written in
+            let item = items[index]
+            var written = Written()
+            switch item.outcome {
+            case .unreadable: return written
+            case .remembered(let entry, _):
+                let count = entry.outputs.count
+                written.stdout.append("\(folder(of: entry.blueprint!)) is up to date (\(count) file\(count == 1 ? "" : "s") unchanged)")
+                return written
+            case .analysed(let analysis, let source):
+                guard let blueprint = analysis.blueprint, let generated = generate(analysis) else { return written }
+                let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
+                written.stderr += generated.notices
+                let summary: OutputWriter.Summary
+                do {
+                    summary = try PhaseTimings.measure("write output") { try writer.write(generated.files, lock: lock) }
+                } catch {
+                    written.stderr.append("compile: error: \(error)")
+                    written.failed = true
+                    return written
+                }
+                written.stderr += summary.notes.map { "compile: note: \($0)" }
+                written.stdout.append(Self.describe(summary, of: generated.files.count, in: writer.displayPath))
+                if let cache, let stamps = BlueprintSet.stamps(of: generated.files, in: writer.displayPath) {
+                    cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps),
+                                file: item.file, context: cacheContext, source: source)
+                }
+                return written
             }
-            summary.notes.forEach { printError("compile: note: \($0)") }
-            print(Self.describe(summary, of: generated.files.count, in: writer.displayPath))
+        }
+        for result in results {
+            result.stderr.forEach(printError)
+            result.stdout.forEach { print($0) }
+            if result.failed { throw ExitStatus.unreadableInput }
         }
         guard wholeSet else { return }
-        for orphan in try orphans(of: analyses) {
+        for orphan in try orphans(of: items) {
             let writer = OutputWriter(outputDirectory: output, blueprint: orphan.blueprint)
             do {
                 let summary = try writer.removeGeneratedFiles(lock: lock)
@@ -121,6 +172,23 @@ struct Compile: ParsableCommand {
                 print("removed \(summary.removed) generated file\(summary.removed == 1 ? "" : "s") of blueprint '\(orphan.blueprint)' from \(writer.displayPath)/: no blueprint given has that name\(kept)")
             } catch {
                 printError("compile: error: \(error)")
+                throw ExitStatus.unreadableInput
+            }
+        }
+    }
+
+    /// --assume-down names regions of every blueprint analysed now; a cached one was checked when it was written.
+    private func checkAssumedDownRegions(_ items: [Item]) throws {
+        guard !assumeDown.isEmpty else { return }
+        for item in items {
+            guard case .analysed(let analysis, _) = item.outcome, let blueprint = analysis.blueprint else { continue }
+            let unknown = assumeDown.filter { blueprint.region($0) == nil }
+            guard unknown.isEmpty else {
+                let regions = blueprint.regions.map(\.name)
+                let hints = unknown.map { name in
+                    "'\(name)' is not a region of \(blueprint.name)" + (Suggestion.closest(to: name, among: regions).map { "; did you mean '\($0)'?" } ?? "")
+                }
+                printError("\(blueprint.file): error: --assume-down: " + hints.joined(separator: "; "))
                 throw ExitStatus.unreadableInput
             }
         }
@@ -136,7 +204,7 @@ struct Compile: ParsableCommand {
         return text
     }
 
-    private func checkOutput(_ analyses: [Analysis], wholeSet: Bool) throws {
+    private func checkOutput(_ items: [Item], wholeSet: Bool) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
             printError("compile: error: cannot check \(output): \(SystemCallError(output, code: ENOTDIR))")
@@ -144,28 +212,36 @@ struct Compile: ParsableCommand {
         }
         let lock = try? OutputLock.shared(root: output, waiting: waitingMessage)
         defer { lock?.release() }
-        var stale = 0
-        for analysis in analyses {
-            guard let blueprint = analysis.blueprint, let generated = try generate(analysis) else { continue }
+        try checkAssumedDownRegions(items)
+        let cache = inputs.analysisCache
+        // A blueprint the cache answered has its output intact, so only the others are generated and compared.
+        let reports = Parallel.map(items.count) { index -> [String] in
+            guard case .analysed(let analysis, let source) = items[index].outcome,
+                  let blueprint = analysis.blueprint, let generated = generate(analysis) else { return [] }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
             let changes = PhaseTimings.measure("compare with output") { writer.changes(generated.files) }
-            for change in changes {
+            if changes.isEmpty, let cache, let stamps = BlueprintSet.stamps(of: generated.files, in: writer.displayPath) {
+                cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps),
+                            file: items[index].file, context: cacheContext, source: source)
+            }
+            return changes.map { change in
                 let path = change.path.isEmpty ? writer.displayPath : "\(writer.displayPath)/\(change.path)"
                 switch change {
-                case .added: print("stale: \(path) (missing, would be created)")
-                case .modified: print("stale: \(path) (differs from the blueprint)")
-                case .removed: print("stale: \(path) (no longer generated, would be removed)")
-                case .blocked(_, let reason): print("stale: \(path) (\(reason); compile will refuse to replace it)")
+                case .added: return "stale: \(path) (missing, would be created)"
+                case .modified: return "stale: \(path) (differs from the blueprint)"
+                case .removed: return "stale: \(path) (no longer generated, would be removed)"
+                case .blocked(_, let reason): return "stale: \(path) (\(reason); compile will refuse to replace it)"
                 }
             }
-            stale += changes.count
         }
-        let orphans = wholeSet ? try orphans(of: analyses) : []
+        reports.joined().forEach { print($0) }
+        let stale = reports.reduce(0) { $0 + $1.count }
+        let orphans = wholeSet ? try orphans(of: items) : []
         for orphan in orphans {
             let count = orphan.generatedFiles.count
             print("stale: \(output)/\(orphan.blueprint)/ (output of blueprint '\(orphan.blueprint)', which is not among the given blueprints; its \(count) generated file\(count == 1 ? "" : "s") would be removed)")
         }
-        let blueprintCount = analyses.count
+        let blueprintCount = items.count
         guard stale > 0 || !orphans.isEmpty else {
             print("compile --check: output is up to date for \(blueprintCount) blueprint\(blueprintCount == 1 ? "" : "s")")
             return
@@ -196,9 +272,9 @@ struct Compile: ParsableCommand {
         return "'" + String(quoted) + "'"
     }
 
-    private func orphans(of analyses: [Analysis]) throws -> [OutputRoot.Orphan] {
+    private func orphans(of items: [Item]) throws -> [OutputRoot.Orphan] {
         do {
-            return try OutputRoot.orphans(root: output, keeping: Set(analyses.compactMap(\.blueprint?.name)))
+            return try OutputRoot.orphans(root: output, keeping: Set(items.compactMap(\.name)))
         } catch {
             printError("compile: error: cannot look for orphaned outputs: \(error)")
             throw ExitStatus.unreadableInput

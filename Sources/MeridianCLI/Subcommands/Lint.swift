@@ -34,10 +34,16 @@ struct Lint: ParsableCommand {
     var changedSince: String?
 
     func run() throws {
-        let loaded = inputs.load()
-        loaded.unreadable.forEach { printError($0.description) }
-        let unproved = loaded.analyses.compactMap { analysis in analysis.blueprint.flatMap(Self.nothingProved) }
-        let diagnostics = loaded.diagnostics + unproved
+        let (files, unreadable) = inputs.expanded
+        let results = BlueprintSet.lint(files, cache: inputs.analysisCache) { analysis in
+            analysis.blueprint.flatMap(Self.nothingProved).map { [$0] } ?? []
+        }
+        let failures = unreadable + results.compactMap { result -> UnreadableInput? in
+            if case .failure(let error) = result { return error } else { return nil }
+        }
+        failures.forEach { printError($0.description) }
+        let diagnostics = results.flatMap { (try? $0.get()) ?? [] }
+        let unproved = diagnostics.filter { $0.rule == Self.noObjectivesRule.id }
         switch format {
         case .text: print(TextFormatter.format(diagnostics), terminator: "")
         case .json: print(JSONFormatter.format(diagnostics), terminator: "")
@@ -48,7 +54,7 @@ struct Lint: ParsableCommand {
             } + [Self.noObjectivesRule]
             print(SARIFFormatter.format(diagnostics, rules: rules, version: Meridian.version), terminator: "")
         }
-        if !loaded.unreadable.isEmpty { throw ExitStatus.unreadableInput }
+        if !failures.isEmpty { throw ExitStatus.unreadableInput }
         if diagnostics.hasErrors || (strict && (diagnostics.warningCount > 0 || !unproved.isEmpty)) { throw ExitStatus.errorsFound }
     }
 

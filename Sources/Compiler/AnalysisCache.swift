@@ -1,0 +1,192 @@
+import Diagnostics
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What lint and compile remember about one blueprint between runs, so that in a repository of
+/// thousands of blueprints an unchanged one costs a file read and a byte comparison instead of an
+/// analysis (docs/performance.md, "Fleets").
+///
+/// An entry is found by the blueprint's path and the command's context, and is used only when
+/// everything the answer depends on is byte-for-byte what it was: this binary (its inode, size and
+/// modification time, so any rebuild or upgrade starts afresh), today's date (waivers expire), the
+/// context (command, output folder, outage flags) and the blueprint's bytes, which the entry keeps
+/// in full and compares — no hash stands in for them, so no collision can return another file's
+/// answer. compile's entries also record the size, modification time and inode of every file it
+/// wrote, so an edited, deleted or replaced output file sends that blueprint through compile again.
+///
+/// The cache is only an accelerator: an entry that is missing, unreadable or written by another
+/// binary is a miss, and failing to write one is ignored.
+public struct AnalysisCache: Sendable {
+    public let directory: String
+    let tool: String
+    let today: String
+
+    /// The cache in `MERIDIAN_CACHE_DIR`, else `$XDG_CACHE_HOME/meridian`, else `~/.cache/meridian`;
+    /// nil when `MERIDIAN_CACHE=off` or no such place can be named.
+    public init?(environment: [String: String] = ProcessInfo.processInfo.environment, today: String = Pipeline.today()) {
+        if environment["MERIDIAN_CACHE"] == "off" { return nil }
+        let base: String
+        if let explicit = environment["MERIDIAN_CACHE_DIR"], !explicit.isEmpty {
+            base = explicit
+        } else if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            base = xdg + "/meridian"
+        } else if let home = environment["HOME"], home.hasPrefix("/") {
+            base = home + "/.cache/meridian"
+        } else {
+            return nil
+        }
+        guard let tool = Self.toolIdentity() else { return nil }
+        // One folder per binary: an upgrade starts a new one, and `store` retires old ones.
+        self.init(directory: base + "/v1/" + Self.fnv1a64(tool), tool: tool, today: today)
+    }
+
+    init(directory: String, tool: String, today: String) {
+        self.directory = directory
+        self.tool = tool
+        self.today = today
+    }
+
+    /// This executable as the file system sees it: a rebuilt or reinstalled binary differs.
+    static func toolIdentity() -> String? {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return nil }
+        return "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
+
+    /// One remembered answer.
+    public struct Entry: Sendable, Equatable {
+        /// The blueprint's name (compile's output folder), when it decoded.
+        public var blueprint: String?
+        public var diagnostics: [Diagnostic]
+        /// compile only: the files it wrote into the blueprint's output folder, as stamped then.
+        public var outputs: [OutputStamp]
+
+        public init(blueprint: String?, diagnostics: [Diagnostic], outputs: [OutputStamp] = []) {
+            self.blueprint = blueprint
+            self.diagnostics = diagnostics
+            self.outputs = outputs
+        }
+    }
+
+    /// A written file's size, modification time and inode: what changes when anything rewrites it.
+    public struct OutputStamp: Sendable, Equatable {
+        public var path: String
+        public var size: Int64
+        public var modified: String
+        public var inode: UInt64
+
+        /// The stamp of `directory/path` now; nil when it is not a regular file.
+        public static func of(_ path: String, in directory: String) -> OutputStamp? {
+            var info = stat()
+            guard lstat(directory + "/" + path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return OutputStamp(path: path, size: Int64(info.st_size),
+                               modified: "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", inode: UInt64(info.st_ino))
+        }
+    }
+
+    /// The entry for `file` in `context`, when it was made by this binary, today, from exactly `source`.
+    public func lookup(file: String, context: String, source: [UInt8]) -> Entry? {
+        guard let data = FileManager.default.contents(atPath: entryPath(file: file, context: context)) else { return nil }
+        return Self.decode([UInt8](data), expecting: header(file: file, context: context), source: source)
+    }
+
+    /// Remembers `entry`; written beside and renamed into place, so a reader never sees half of one.
+    public func store(_ entry: Entry, file: String, context: String, source: [UInt8]) {
+        guard let encoded = Self.encode(entry, header: header(file: file, context: context), source: source) else { return }
+        let path = entryPath(file: file, context: context)
+        if !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            retireOtherBinaries()
+        }
+        let temporary = "\(path).\(getpid()).\(pthread_self()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        let complete = encoded.withUnsafeBytes { buffer in write(descriptor, buffer.baseAddress, buffer.count) == buffer.count }
+        close(descriptor)
+        if !complete || rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    /// Deletes the folders of other binaries unused for a week, so upgrades do not pile up entries;
+    /// a binary still in use (a debug and a release build side by side) keeps its folder fresh.
+    func retireOtherBinaries(olderThan age: TimeInterval = 7 * 24 * 3600) {
+        let parent = (directory as NSString).deletingLastPathComponent
+        let mine = (directory as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name != mine {
+            let path = parent + "/" + name
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  modified.timeIntervalSinceNow < -age else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// What an entry must begin with to answer for this binary, today, this file and context.
+    func header(file: String, context: String) -> String {
+        let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        return ["meridian-analysis-cache 1", tool, today, context, absolute].joined(separator: "\n") + "\n"
+    }
+
+    func entryPath(file: String, context: String) -> String {
+        directory + "/" + Self.fnv1a64(header(file: file, context: context))
+    }
+
+    /// The entry's file name: a hash only finds the entry, the header and bytes inside decide.
+    static func fnv1a64(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    // Layout: header lines, then "<blueprint name or empty>\n<source length> <diagnostics length> <outputs length>\n",
+    // then the source bytes, the diagnostics as JSON, and one output stamp per line.
+    static func encode(_ entry: Entry, header: String, source: [UInt8]) -> [UInt8]? {
+        guard entry.blueprint.map({ !$0.contains("\n") }) ?? true,
+              let diagnostics = try? JSONEncoder().encode(entry.diagnostics) else { return nil }
+        var outputs = ""
+        for stamp in entry.outputs {
+            guard !stamp.path.contains("\n") else { return nil }
+            outputs += "\(stamp.size) \(stamp.modified) \(stamp.inode) \(stamp.path)\n"
+        }
+        let lengths = "\(entry.blueprint ?? "")\n\(source.count) \(diagnostics.count) \(outputs.utf8.count)\n"
+        return Array(header.utf8) + Array(lengths.utf8) + source + [UInt8](diagnostics) + Array(outputs.utf8)
+    }
+
+    static func decode(_ bytes: [UInt8], expecting header: String, source: [UInt8]) -> Entry? {
+        let headerBytes = Array(header.utf8)
+        guard bytes.count > headerBytes.count, bytes[..<headerBytes.count].elementsEqual(headerBytes) else { return nil }
+        var cursor = headerBytes.count
+        func line() -> String? {
+            guard let end = bytes[cursor...].firstIndex(of: 10) else { return nil }
+            defer { cursor = end + 1 }
+            return String(decoding: bytes[cursor..<end], as: UTF8.self)
+        }
+        guard let name = line(), let counts = line() else { return nil }
+        let lengths = counts.split(separator: " ").compactMap { Int($0) }
+        guard lengths.count == 3, lengths.allSatisfy({ $0 >= 0 }), lengths[0] == source.count,
+              bytes.count - cursor == lengths[0] + lengths[1] + lengths[2] else { return nil }
+        guard bytes[cursor..<(cursor + lengths[0])].elementsEqual(source) else { return nil }
+        cursor += lengths[0]
+        let diagnosticBytes = bytes[cursor..<(cursor + lengths[1])]
+        cursor += lengths[1]
+        let diagnostics: [Diagnostic]
+        if diagnosticBytes.elementsEqual("[]".utf8) {
+            diagnostics = []
+        } else {
+            guard let decoded = try? JSONDecoder().decode([Diagnostic].self, from: Data(diagnosticBytes)) else { return nil }
+            diagnostics = decoded
+        }
+        var outputs: [OutputStamp] = []
+        for row in String(decoding: bytes[cursor...], as: UTF8.self).split(separator: "\n") {
+            let fields = row.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+            guard fields.count == 4, let size = Int64(fields[0]), let inode = UInt64(fields[2]) else { return nil }
+            outputs.append(OutputStamp(path: String(fields[3]), size: size, modified: String(fields[1]), inode: inode))
+        }
+        return Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs)
+    }
+}

@@ -1,0 +1,121 @@
+import Diagnostics
+import Foundation
+import Generators
+
+/// The blueprints one command run reads: files and folders as given, read and analysed on every
+/// core, each answered from the `AnalysisCache` when it can be. One process for a whole fleet.
+public enum BlueprintSet {
+    /// The files named by `arguments`: a file as itself, a folder as every `*.yaml`/`*.yml` file
+    /// directly inside it (hidden ones aside), sorted, so `meridian lint Blueprints/` is the same
+    /// set as `meridian lint Blueprints/*.yaml`. A folder with no blueprint is unreadable input.
+    public static func expand(_ arguments: [String]) -> (files: [String], unreadable: [UnreadableInput]) {
+        var files: [String] = []
+        var unreadable: [UnreadableInput] = []
+        for argument in arguments {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue else {
+                files.append(argument)
+                continue
+            }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: argument) else {
+                unreadable.append(UnreadableInput(path: argument, reason: "is a folder that cannot be listed"))
+                continue
+            }
+            let blueprints = names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.sorted()
+            if blueprints.isEmpty {
+                unreadable.append(UnreadableInput(path: argument, reason: "is a folder with no *.yaml or *.yml blueprint in it"))
+            }
+            let prefix = argument.hasSuffix("/") ? argument : argument + "/"
+            files += blueprints.map { prefix + $0 }
+        }
+        return (files, unreadable)
+    }
+
+    static func read(_ file: String) -> Result<[UInt8], UnreadableInput> {
+        do throws(UnreadableInput) {
+            return .success(try SourceLoader.load(file))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// What one file came to.
+    public enum Outcome: Sendable {
+        case unreadable(UnreadableInput)
+        /// Answered by the cache: the findings, and for compile the output it stamped.
+        case remembered(AnalysisCache.Entry, source: [UInt8])
+        case analysed(Analysis, source: [UInt8])
+
+        public var diagnostics: [Diagnostic] {
+            switch self {
+            case .unreadable: []
+            case .remembered(let entry, _): entry.diagnostics
+            case .analysed(let analysis, _): analysis.diagnostics
+            }
+        }
+    }
+
+    /// Reads every file and analyses those the cache cannot answer, in parallel, in input order.
+    /// `remembered` decides whether an entry still answers (compile checks its output is intact).
+    public static func analyse(
+        _ files: [String], cache: AnalysisCache?, context: String,
+        remembered: @Sendable (AnalysisCache.Entry) -> Bool = { _ in true }
+    ) -> [Outcome] {
+        Parallel.map(files.count) { index in
+            let file = files[index]
+            let source: [UInt8]
+            switch read(file) {
+            case .success(let bytes): source = bytes
+            case .failure(let error): return .unreadable(error)
+            }
+            if let entry = cache?.lookup(file: file, context: context, source: source), remembered(entry) {
+                return .remembered(entry, source: source)
+            }
+            return .analysed(PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
+                Pipeline.analyze(file: file, bytes: source)
+            }, source: source)
+        }
+    }
+
+    /// lint's findings for every file: from the cache, or analysed (then remembered) with the
+    /// findings `extra` adds for a decoded blueprint. Analyses are dropped as soon as their
+    /// findings are known, so memory stays flat in the number of blueprints.
+    public static func lint(
+        _ files: [String], cache: AnalysisCache?, extra: @Sendable (Analysis) -> [Diagnostic] = { _ in [] }
+    ) -> [Result<[Diagnostic], UnreadableInput>] {
+        let context = "lint"
+        return Parallel.map(files.count) { index in
+            let file = files[index]
+            let source: [UInt8]
+            switch read(file) {
+            case .success(let bytes): source = bytes
+            case .failure(let error): return .failure(error)
+            }
+            if let entry = cache?.lookup(file: file, context: context, source: source) {
+                return .success(entry.diagnostics)
+            }
+            let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
+                Pipeline.analyze(file: file, bytes: source)
+            }
+            let diagnostics = analysis.diagnostics + extra(analysis)
+            cache?.store(.init(blueprint: analysis.blueprint?.name, diagnostics: diagnostics), file: file, context: context, source: source)
+            return .success(diagnostics)
+        }
+    }
+
+    /// True when every file stamped in `entry` is still, by size, modification time and inode,
+    /// the file compile wrote into `folder`.
+    public static func outputIntact(_ entry: AnalysisCache.Entry, in folder: String) -> Bool {
+        !entry.outputs.isEmpty && entry.outputs.allSatisfy { AnalysisCache.OutputStamp.of($0.path, in: folder) == $0 }
+    }
+
+    /// The stamps of `files` as they are now in `folder`; nil when one is missing.
+    public static func stamps(of files: [GeneratedFile], in folder: String) -> [AnalysisCache.OutputStamp]? {
+        var stamps: [AnalysisCache.OutputStamp] = []
+        for file in files {
+            guard let stamp = AnalysisCache.OutputStamp.of(file.path, in: folder) else { return nil }
+            stamps.append(stamp)
+        }
+        return stamps
+    }
+}
