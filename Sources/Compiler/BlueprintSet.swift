@@ -106,16 +106,21 @@ public enum BlueprintSet {
     /// True when every file stamped in `entry` is still, by size, modification time and inode,
     /// the file compile wrote into `folder`.
     public static func outputIntact(_ entry: AnalysisCache.Entry, in folder: String) -> Bool {
-        !entry.outputs.isEmpty && entry.outputs.allSatisfy { AnalysisCache.OutputStamp.of($0.path, in: folder) == $0 }
+        guard !entry.outputs.isEmpty else { return false }
+        return AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
+            entry.outputs.allSatisfy { AnalysisCache.OutputStamp.of($0.path, in: descriptor) == $0 }
+        } ?? false
     }
 
     /// The stamps of `files` as they are now in `folder`; nil when one is missing.
     public static func stamps(of files: [GeneratedFile], in folder: String) -> [AnalysisCache.OutputStamp]? {
-        var stamps: [AnalysisCache.OutputStamp] = []
-        for file in files {
-            guard let stamp = AnalysisCache.OutputStamp.of(file.path, in: folder) else { return nil }
-            stamps.append(stamp)
+        AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
+            var stamps: [AnalysisCache.OutputStamp] = []
+            for file in files {
+                guard let stamp = AnalysisCache.OutputStamp.of(file.path, in: descriptor) else { return nil }
+                stamps.append(stamp)
+            }
+            return stamps
         }
-        return stamps
     }
 }

@@ -74,13 +74,15 @@ public struct OutputWriter {
     }
 
     /// Replaces the output with `files`, keeping the user's entries. Takes the output root's lock
-    /// unless the caller holds it already (`lock`).
+    /// unless the caller holds it already (`lock`). `rootRecovered`: the caller ran
+    /// `OutputRoot.recoverInterrupted(root:)` under that lock, so this blueprint's leftovers are
+    /// gone — listing the root again for each of thousands of blueprints would be quadratic.
     @discardableResult
-    public func write(_ files: [GeneratedFile], lock: OutputLock? = nil) throws -> Summary {
+    public func write(_ files: [GeneratedFile], lock: OutputLock? = nil, rootRecovered: Bool = false) throws -> Summary {
         let held = try lock ?? OutputLock.exclusive(root: rootPath)
         defer { withExtendedLifetime(held) {} }
         var summary = Summary()
-        summary.notes = OutputRoot.recoverInterrupted(root: rootPath, blueprint: blueprint)
+        if !(rootRecovered && lock != nil) { summary.notes = OutputRoot.recoverInterrupted(root: rootPath, blueprint: blueprint) }
         let survey: Survey
         do {
             survey = try self.survey(files)

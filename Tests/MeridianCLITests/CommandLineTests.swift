@@ -104,10 +104,11 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
         try Data([0x62, 0x3a, 0x00, 0x01]).write(to: binary)
         let huge = work.appendingPathComponent("huge.yaml")
         try Data(repeating: 0x23, count: 16 * 1024 * 1024 + 1).write(to: huge)
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("empty"), withIntermediateDirectories: true)
 
         let cases: [(String, String)] = [
             (work.appendingPathComponent("missing.yaml").path, "no such file"),
-            (work.path, "is a directory, not a blueprint file"),
+            (work.appendingPathComponent("empty").path, "is a folder with no *.yaml or *.yml blueprint in it"),
             (binary.path, "is a binary file (it contains NUL bytes), not a YAML blueprint"),
             (huge.path, "blueprints are limited to 16777216 bytes (16 MiB)"),
         ]

@@ -95,7 +95,9 @@ struct Compile: ParsableCommand {
             }
             owners[name] = item.file
         }
-        let wholeSet = prune ?? Self.areEveryBlueprintOfTheirFolders(files)
+        // A folder given is its whole set by definition; only listed files need the look at their folders.
+        let onlyFolders = inputs.files.allSatisfy { var folder: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &folder) && folder.boolValue }
+        let wholeSet = prune ?? (onlyFolders || Self.areEveryBlueprintOfTheirFolders(files))
         if check {
             try checkOutput(blueprints, wholeSet: wholeSet)
         } else {
@@ -143,7 +145,7 @@ struct Compile: ParsableCommand {
                 written.stderr += generated.notices
                 let summary: OutputWriter.Summary
                 do {
-                    summary = try PhaseTimings.measure("write output") { try writer.write(generated.files, lock: lock) }
+                    summary = try PhaseTimings.measure("write output") { try writer.write(generated.files, lock: lock, rootRecovered: true) }
                 } catch {
                     written.stderr.append("compile: error: \(error)")
                     written.failed = true
