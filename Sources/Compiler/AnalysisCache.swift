@@ -62,6 +62,8 @@ public struct AnalysisCache: Sendable {
         public var diagnostics: [Diagnostic]
         /// compile only: the files it wrote into the blueprint's output folder, as stamped then.
         public var outputs: [OutputStamp]
+        /// When the entry was stored (seconds; its file's modification time), set by `lookup`.
+        public var storedAt: Int = 0
 
         public init(blueprint: String?, diagnostics: [Diagnostic], outputs: [OutputStamp] = []) {
             self.blueprint = blueprint
@@ -76,6 +78,14 @@ public struct AnalysisCache: Sendable {
         public var size: Int64
         public var modified: String
         public var inode: UInt64
+
+        /// Whole seconds of the modification time.
+        var modifiedSeconds: Int { Int(modified.prefix { $0 != "." }) ?? .max }
+
+        /// A file modified less than a second before its stamp was stored may be modified again
+        /// within the same clock tick without changing its stamp (file times are coarse): such a
+        /// stamp proves nothing, as git's "racily clean" entries.
+        func isRacy(storedAt: Int) -> Bool { modifiedSeconds >= storedAt - 1 }
 
         /// The stamp of `path` inside the open folder `directory` now; nil when it is not a regular file.
         public static func of(_ path: String, in directory: Int32) -> OutputStamp? {
@@ -97,8 +107,12 @@ public struct AnalysisCache: Sendable {
     /// The entry for `file` in `context`, when it was made by this binary, today, from exactly `source`.
     public func lookup(file: String, context: String, source: [UInt8]) -> Entry? {
         guard !file.contains("\n") else { return nil }
-        guard let data = FileManager.default.contents(atPath: entryPath(file: file, context: context)) else { return nil }
-        return Self.decode([UInt8](data), expecting: header(file: file, context: context), source: source)
+        let path = entryPath(file: file, context: context)
+        var info = stat()
+        guard stat(path, &info) == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
+        var entry = Self.decode([UInt8](data), expecting: header(file: file, context: context), source: source)
+        entry?.storedAt = info.st_mtim.tv_sec
+        return entry
     }
 
     /// Remembers `entry`; written beside and renamed into place, so a reader never sees half of one.

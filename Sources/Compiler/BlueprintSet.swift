@@ -104,11 +104,11 @@ public enum BlueprintSet {
     }
 
     /// True when every file stamped in `entry` is still, by size, modification time and inode,
-    /// the file compile wrote into `folder`.
+    /// the file compile wrote into `folder`, and each was older than the entry by a clock tick.
     public static func outputIntact(_ entry: AnalysisCache.Entry, in folder: String) -> Bool {
         guard !entry.outputs.isEmpty else { return false }
         return AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
-            entry.outputs.allSatisfy { AnalysisCache.OutputStamp.of($0.path, in: descriptor) == $0 }
+            entry.outputs.allSatisfy { !$0.isRacy(storedAt: entry.storedAt) && AnalysisCache.OutputStamp.of($0.path, in: descriptor) == $0 }
         } ?? false
     }
 

@@ -21,7 +21,9 @@ import Testing
         let entry = AnalysisCache.Entry(blueprint: "bank", diagnostics: [finding], outputs: [stamp])
         cache(directory).store(entry, file: "bp.yaml", context: "lint", source: source)
 
-        #expect(cache(directory).lookup(file: "bp.yaml", context: "lint", source: source) == entry)
+        let found = try #require(cache(directory).lookup(file: "bp.yaml", context: "lint", source: source))
+        #expect(found.blueprint == entry.blueprint && found.diagnostics == entry.diagnostics && found.outputs == entry.outputs)
+        #expect(abs(found.storedAt - Int(Date().timeIntervalSince1970)) < 60)
         // Each input the answer depends on, changed alone, is a miss.
         #expect(cache(directory).lookup(file: "bp.yaml", context: "lint", source: source + [10]) == nil)
         #expect(cache(directory).lookup(file: "bp.yaml", context: "lint", source: Array("blueprint: bamk\n".utf8)) == nil)
@@ -29,6 +31,15 @@ import Testing
         #expect(cache(directory).lookup(file: "bp.yaml", context: "compile", source: source) == nil)
         #expect(cache(directory, tool: "binary-2").lookup(file: "bp.yaml", context: "lint", source: source) == nil)
         #expect(cache(directory, today: "2026-12-03").lookup(file: "bp.yaml", context: "lint", source: source) == nil)
+    }
+
+    @Test func aStampTakenWithinAClockTickOfTheEntryProvesNothing() throws {
+        // File times are coarse: a file rewritten in the same tick, at the same size and inode,
+        // keeps its stamp. Only stamps at least a second older than the entry are trusted.
+        let stamp = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "1000.999999999", inode: 1)
+        #expect(stamp.isRacy(storedAt: 1000))
+        #expect(stamp.isRacy(storedAt: 1001))
+        #expect(!stamp.isRacy(storedAt: 1002))
     }
 
     @Test func aDamagedEntryIsAMiss() throws {
