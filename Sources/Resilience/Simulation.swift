@@ -215,26 +215,57 @@ public struct Simulation: Sendable {
         return changes
     }
 
-    /// Every single-region and single-zone outage of a blueprint, worst first.
-    public static func allSingle(_ topology: Topology) -> [Simulation] {
+    /// What `--all-single` keeps of one outage: its table row, not the whole simulation, so
+    /// memory stays flat in the number of scenarios.
+    public struct Summary: Sendable {
+        public struct Unserved: Sendable, Hashable {
+            public var service: String
+            public var zone: String
+        }
+
+        public var outage: Outage
+        public var holds: Bool
+        public var unserved: [Unserved]
+        /// Services and datastores whose objective the outage misses.
+        public var missed: Int
+        /// The slowest recovery, nil when unbounded.
+        public var worstRecovery: Duration?
+
+        /// Lower is worse: unserved services first, then missed objectives, then the slowest recovery.
+        var severity: (Int, Int, Int) {
+            (-unserved.count, -missed, worstRecovery.map { -$0.milliseconds } ?? Int.min)
+        }
+    }
+
+    public var summary: Summary {
+        Summary(outage: outage, holds: holds,
+                unserved: services.filter { !$0.served }.map { Summary.Unserved(service: $0.service, zone: $0.residencyZone) },
+                missed: services.filter { !$0.withinObjective }.count + datastores.filter { !$0.withinObjective }.count,
+                worstRecovery: worstRecovery)
+    }
+
+    /// Every single-region and single-zone outage of a blueprint, in declaration order.
+    public static func singleOutages(_ topology: Topology) -> [Outage] {
         var outages: [Outage] = []
         for region in topology.blueprint.regions {
             outages.append(Outage(regions: [region.name]))
             for zone in region.zones { outages.append(Outage(zones: [zone])) }
         }
-        let simulations = outages.map { Simulation(topology, outage: $0) }
-        return simulations.enumerated().sorted { a, b in
+        return outages
+    }
+
+    /// Worst first; ties keep declaration order.
+    public static func worstFirst(_ summaries: [Summary]) -> [Summary] {
+        summaries.enumerated().sorted { a, b in
             let (x, y) = (a.element.severity, b.element.severity)
             return (x.0, x.1, x.2, a.offset) < (y.0, y.1, y.2, b.offset)
         }.map(\.element)
     }
 
-    /// Lower is worse: unserved services first, then missed objectives, then the slowest recovery.
-    var severity: (Int, Int, Int) {
-        let unserved = services.filter { !$0.served }.count
-        let missed = services.filter { !$0.withinObjective }.count + datastores.filter { !$0.withinObjective }.count
-        let slowest = services.flatMap(\.recovery).map { $0.unbounded == nil ? $0.total.milliseconds : Int.max }.max() ?? 0
-        return (-unserved, -missed, slowest == Int.max ? Int.min : -slowest)
+    /// Every single-region and single-zone outage, worst first (one thread; the CLI spreads the
+    /// outages over the cores).
+    public static func allSingle(_ topology: Topology) -> [Summary] {
+        worstFirst(singleOutages(topology).map { Simulation(topology, outage: $0).summary })
     }
 
     /// The slowest recovery this outage sets off, nil when unbounded; zero when nothing recovers.

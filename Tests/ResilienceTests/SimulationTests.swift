@@ -21,9 +21,12 @@ import Testing
     func everySingleOutageAgreesWithExplain(_ name: String) throws {
         let (topology, explanation) = try load(Self.root.appendingPathComponent("Blueprints/\(name).yaml").path)
         let blueprint = topology.blueprint
-        let simulations = Simulation.allSingle(topology)
-        // One simulation per region and per zone.
-        #expect(simulations.count == blueprint.regions.count + blueprint.regions.map(\.zones.count).reduce(0, +))
+        let outages = Simulation.singleOutages(topology)
+        // One simulation per region and per zone; --all-single keeps one row of each, worst first.
+        #expect(outages.count == blueprint.regions.count + blueprint.regions.map(\.zones.count).reduce(0, +))
+        let summaries = Simulation.allSingle(topology)
+        #expect(Set(summaries.map(\.outage)) == Set(outages))
+        let simulations = outages.map { Simulation(topology, outage: $0) }
         var compared = 0
         for row in explanation.rto {
             let region = try #require(blueprint.region(row.result.event.region))

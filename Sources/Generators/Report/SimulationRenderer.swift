@@ -62,19 +62,18 @@ public enum SimulationRenderer {
     }
 
     /// The failure-mode table: every single-region and single-zone outage, worst first.
-    public static func renderAll(_ simulations: [Simulation], blueprint: String, format: Format) -> String {
-        let rows = simulations.map { s -> [String] in
-            let unserved = s.services.filter { !$0.served }.map { "\($0.service)/\($0.residencyZone)" }
-            let missed = s.services.filter { !$0.withinObjective }.count + s.datastores.filter { !$0.withinObjective }.count
+    public static func renderAll(_ summaries: [Simulation.Summary], blueprint: String, format: Format) -> String {
+        let rows = summaries.map { s -> [String] in
+            let unserved = s.unserved.map { "\($0.service)/\($0.zone)" }
             return [s.outage.label, s.outage.regions.isEmpty ? "zone" : "region", unserved.isEmpty ? "none" : unserved.joined(separator: ", "),
-                    s.worstRecovery.map(\.description) ?? "unbounded", String(missed), s.holds ? "ok" : "MISSED"]
+                    s.worstRecovery.map(\.description) ?? "unbounded", String(s.missed), s.holds ? "ok" : "MISSED"]
         }
         let table = Table(headers: ["outage", "kind", "unserved", "worst RTO", "objectives missed", "check"], rows: rows)
         switch format {
         case .json:
-            let object = simulations.map { s -> [String: Any] in
+            let object = summaries.map { s -> [String: Any] in
                 ["outage": s.outage.label, "holds": s.holds, "worstRTOSeconds": s.worstRecovery.map { Double($0.milliseconds) / 1000 } ?? NSNull(),
-                 "unserved": s.services.filter { !$0.served }.map { ["service": $0.service, "zone": $0.residencyZone] }]
+                 "unserved": s.unserved.map { ["service": $0.service, "zone": $0.zone] }]
             }
             return encode(["blueprint": blueprint, "outages": object])
         case .markdown:
