@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way:
-// MeridianCLI -> Review (diff) -> Compiler -> {Validation, Generators} -> Resilience -> BlueprintModel -> BlueprintYAML -> CYAML
+// MeridianCLI -> Review (diff) -> Compiler -> {Validation, Generators} -> Cost (prices, optimize) -> Resilience -> BlueprintModel -> BlueprintYAML -> CYAML
 // Diagnostics is the shared vocabulary of located findings, used from BlueprintYAML upwards.
 let package = Package(
     name: "Meridian",
@@ -24,19 +24,21 @@ let package = Package(
         .target(name: "BlueprintYAML", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "BlueprintModel", dependencies: ["BlueprintYAML", "Diagnostics"]),
         .target(name: "Resilience", dependencies: ["BlueprintModel"]),
-        .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics"]),
-        .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML", "Diagnostics"]),
-        .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics"]),
+        .target(name: "Cost", dependencies: ["BlueprintModel", "Resilience"]),
+        .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics", "Cost"]),
+        .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML", "Diagnostics", "Cost"]),
+        .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics", "Cost"]),
         .target(name: "Review", dependencies: ["Compiler", "Generators", "Resilience", "BlueprintYAML", "Diagnostics"]),
         .executableTarget(
             name: "MeridianCLI",
-            dependencies: ["Compiler", "Review", "Diagnostics", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Compiler", "Review", "Diagnostics", "Cost", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "BlueprintYAMLTests", dependencies: ["BlueprintYAML"]),
         .testTarget(name: "BlueprintModelTests", dependencies: ["BlueprintModel", "Compiler"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Compiler"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
+        .testTarget(name: "CostTests", dependencies: ["Cost", "Compiler", "Generators"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Compiler", "Validation"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"], exclude: ["Fixtures"]),
         // Depends on the executable so `swift test` builds the `meridian` binary it runs.

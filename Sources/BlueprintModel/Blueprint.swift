@@ -23,6 +23,8 @@ public struct Blueprint: Sendable {
     /// Whether each region's namespace gets a default-deny NetworkPolicy with the allows the
     /// topology implies (docs/delivery.md, "Network policy").
     public var networkPolicy = NetworkPolicyMode.defaultDeny
+    /// Inputs of the cost model (`cost:`), defaults where the blueprint says nothing.
+    public var cost = CostInputs()
 
     // Name lookups, built once: validation and generation ask them per service and region.
     private let regionIndex: [String: Int]
@@ -133,6 +135,7 @@ public struct Blueprint: Sendable {
             traffic: traffic, waivers: waivers, sourceMap: sourceMap)
         sound.rejected = rejected
         sound.networkPolicy = networkPolicy
+        sound.cost = cost
         return sound
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Compiler
+import Cost
 import BlueprintModel
 import Diagnostics
 import Resilience
@@ -66,5 +67,16 @@ struct AnalysedBlueprint {
         guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
         self.blueprint = blueprint
         topology = analysis.topology ?? Topology(blueprint)
+    }
+}
+
+/// The price catalogue for a blueprint: committed, its `cost.prices` file, then `--prices`. An
+/// unreadable override file is a bad input (exit 2), named.
+func resolvedCatalogue(_ blueprint: Blueprint, flag: String?) throws -> PriceCatalogue {
+    switch PriceCatalogue.resolve(for: blueprint, flag: flag) {
+    case .success(let catalogue): return catalogue
+    case .failure(let error):
+        printError("error: \(error.description)")
+        throw ExitStatus.unreadableInput
     }
 }

@@ -154,6 +154,9 @@ REJECTED = {
     "datastore without primary": (deleter("datastores", "core-ledger", "primary"), "missing-field"),
     "cluster without server": (deleter("regions", "eu-west-1", "cluster", "server"), "missing-field"),
     "replica without mode": (deleter("datastores", "core-ledger", "replicas", 0, "mode"), "missing-field"),
+    # cost inputs
+    "node price not a decimal": (setter("cost", value={"nodes": {"default": {"pricePerVCPUHour": "cheap"}}}), "invalid-value"),
+    "unknown cost key": (setter("cost", value={"pricez": "p.json"}), "unknown-key"),
     # names
     "service name not a label": (renamer("services", "statements", to="Statements_Job"), "invalid-name"),
     "environment variable name": (renamer("services", "accounts-api", "env", "JAVA_OPTS", to="1JAVA"), "invalid-name"),
@@ -180,6 +183,7 @@ ACCEPTED = {
     "quorum as a count": setter("services", "accounts-api", "quorum", value=3),
     "syncQuorum": setter("datastores", "core-ledger", "syncQuorum", value=1),
     "promotion bare": setter("datastores", "core-ledger", "failover", "promotion", value="45s"),
+    "node price as a YAML number": setter("cost", value={"nodes": {"eu-west-1": {"pricePerVCPUHour": 0.048}}}),
     "waiver with a plain date": setter("waivers", value=[{"rule": "rto-exceeded", "at": "services.accounts-api", "reason": "r", "expires": "2099-06-30"}]),
 }
 
@@ -203,6 +207,9 @@ def probe_blueprint():
     blueprint["placement"] = {"zoneAntiAffinity": "spread"}
     blueprint["datastores"]["ledger-us"]["failover"]["writer"] = {"alarm": "probe"}
     blueprint["waivers"] = [{"rule": "rto-exceeded", "at": "services.market-data", "reason": "probe", "expires": "2099-01-01"}]
+    blueprint["cost"] = {"nodes": {"us-east-1": {"family": "m5"}, "default": {"pricePerVCPUHour": "0.05"}},
+                         "traffic": {"averageLoad": "25%", "bytesPerRequest": 2048, "dnsQueriesPerMonth": 5000000},
+                         "datastores": {"ledger-us": {"instanceClass": "db.r6g.large", "storageGiB": 500, "writesPerSecond": 200, "bytesPerWrite": 512}}}
     return blueprint
 
 
@@ -313,7 +320,7 @@ def test_omitting_a_key_means_its_documented_default(schema, tmp_path):
 # --- the schema's keys are the reference page's keys ---------------------------------------------
 
 SECTIONS = {(): "Top level", ("regions",): "Region", ("services",): "Service", ("datastores",): "Datastore",
-            ("traffic",): "Traffic", ("waivers",): "Waiver"}
+            ("traffic",): "Traffic", ("waivers",): "Waiver", ("cost",): "Cost"}
 PARAGRAPHS = {"gitops", "objectives", "assumptions", "rto", "rpo", "promotion", "writer"}
 # Mappings documented once, where they are most used.
 DOCUMENTED_AT = {("placement",): ("services", "placement")}

@@ -16,7 +16,7 @@ public enum BlueprintDecoder {
 
     static let topLevelKeys = ["blueprint", "provider", "namespace", "gitops", "objectives", "assumptions",
                                "residency", "regions", "services", "datastores", "traffic", "waivers", "placement",
-                               "networkPolicy"]
+                               "networkPolicy", "cost"]
 
     public static func decode(_ root: YAMLNode?, file: String) -> Result {
         let context = DecodeContext(file: file)
@@ -73,6 +73,7 @@ private struct Decoder {
         if let mode = top["networkPolicy"].flatMap({ context.choice($0, "networkPolicy", as: NetworkPolicyMode.self) }) {
             blueprint.networkPolicy = mode
         }
+        blueprint.cost = top["cost"].flatMap { CostDecoder(context: context).decode($0) } ?? CostInputs()
         return blueprint
     }
 

@@ -34,6 +34,7 @@ public enum BlueprintValue: Sendable, Equatable {
     case choice([String])
     case environmentName    // letters, digits and `_`, not starting with a digit
     case geoLocation        // a continent, `country:CH`, `country:US-CA` or `default`
+    case price              // US dollars as a decimal, at most six decimals: `0.048`
 }
 
 /// A default: written into the schema when it is a literal value, only described otherwise.
@@ -215,6 +216,30 @@ public enum BlueprintKeys {
                      "URL path prefix -> service behind each region's generated ALB Ingress"),
     ])
 
+    static let cost: BlueprintShape = .object([
+        BlueprintKey("prices", .value(.relativePath), default: .derived("none: the committed catalogue"),
+                     "price override file beside the blueprint, in the catalogue's format (docs/cost.md)"),
+        // Exactly one of the two keys; the decoder says so when both or neither are given.
+        BlueprintKey("nodes", .map(keys: .name, values: .object([
+            BlueprintKey("family", .value(.text), "EC2 instance family of the nodes, e.g. m5"),
+            BlueprintKey("pricePerVCPUHour", .value(.price), "US dollars per vCPU-hour, instead of a family"),
+        ]), limit: Limits.regions + 1), default: .derived("m5, flagged as a default"),
+           "region (or `default`) -> node family or price per vCPU-hour"),
+        BlueprintKey("traffic", .object([
+            BlueprintKey("averageLoad", .value(.percentage), default: .derived("30%, flagged as a default"), "mean load over the month, as a share of peak demand"),
+            BlueprintKey("bytesPerRequest", .value(.integer(1...1_073_741_824)), default: .derived("4096, flagged as a default"),
+                         "bytes a request and its response carry through the load balancer"),
+            BlueprintKey("dnsQueriesPerMonth", .value(.integer(0...1_000_000_000_000)), default: .derived("100000000, flagged as a default"),
+                         "DNS queries Route53 answers for the hostname"),
+        ]), "user traffic behind load balancer, egress and query costs"),
+        BlueprintKey("datastores", .map(keys: .name, values: .object([
+            BlueprintKey("instanceClass", .value(.text), default: .derived("db.r6g.large, flagged as a default"), "instance class of each database instance"),
+            BlueprintKey("storageGiB", .value(.integer(1...1_048_576)), default: .derived("100, flagged as a default"), "stored data, GiB"),
+            BlueprintKey("writesPerSecond", .value(.integer(0...100_000_000)), default: .derived("100, flagged as a default"), "mean writes per second"),
+            BlueprintKey("bytesPerWrite", .value(.integer(1...16_777_216)), default: .derived("1024, flagged as a default"), "bytes one write replicates"),
+        ]), limit: Limits.datastores), "datastore -> its size and write volume"),
+    ])
+
     static let waiver: BlueprintShape = .object([
         BlueprintKey("rule", .value(.text), required: true, "id of the rule whose findings are accepted"),
         BlueprintKey("at", .value(.text), required: true, "blueprint path of the finding, or a parent of it"),
@@ -245,5 +270,6 @@ public enum BlueprintKeys {
                      "default placement policy of every service"),
         BlueprintKey("networkPolicy", .value(.choice(NetworkPolicyMode.allCases.map(\.rawValue))), default: .string("default-deny"),
                      "default-deny: NetworkPolicies that allow only the ALB, datastore and DNS traffic the topology implies; none: no NetworkPolicy"),
+        BlueprintKey("cost", cost, "inputs of the monthly cost (docs/cost.md); every value left out is a flagged default"),
     ])
 }

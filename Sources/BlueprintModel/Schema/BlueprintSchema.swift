@@ -123,6 +123,7 @@ public enum BlueprintSchema {
         case .choice(let options): return ["type": "string", "enum": options]
         case .environmentName: return string(Pattern.environmentName)
         case .geoLocation: return string(Pattern.geoLocation)
+        case .price: return ["type": ["string", "number"], "pattern": #"^[0-9]{1,9}(\.[0-9]{1,6})?$"#]
         }
     }
 }

@@ -1,5 +1,6 @@
 import Diagnostics
 import BlueprintModel
+import Cost
 import Diagnostics
 import Foundation
 import Resilience
@@ -68,31 +69,34 @@ public enum ExplainRenderer {
     }
 
     /// `diagram` is the rendered diagram source and its language; Markdown fences it once, in that language.
-    public static func render(_ e: Explanation, format: Format, diagram: (format: Diagram.Format, source: String)? = nil) -> String {
+    public static func render(_ e: Explanation, format: Format, diagram: (format: Diagram.Format, source: String)? = nil,
+                              cost: CostReport? = nil) -> String {
         switch format {
         case .text:
             var out = "Blueprint \(TerminalText.escaped(e.blueprint))\n"
             for (title, table) in tables(e) { out += "\n\(title)\n\n" + table.text }
+            if let cost { out += CostRenderer.text(cost) }
             if let diagram { out += "\nDiagram\n\n" + diagram.source }
             return out
         case .markdown:
-            return markdown(e, diagram: diagram)
+            return markdown(e, diagram: diagram, cost: cost)
         case .json:
-            return json(e, diagram: diagram?.source)
+            return json(e, diagram: diagram?.source, cost: cost)
         }
     }
 
     /// Markdown with headings; the diagram goes in a code block whose info string names its language.
-    public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?) -> String {
+    public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?, cost: CostReport? = nil) -> String {
         var out = "# \(Markdown.text(e.blueprint)): objectives and capacity\n\n"
         out += "Availability is exact over every region and availability-zone state involved, truncated; "
         out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n"
         if let diagram { out += "\n## Architecture\n\n" + Diagram.fenced(diagram.source, format: diagram.format) }
         for (title, table) in tables(e) { out += "\n## \(title)\n\n" + table.markdown }
+        if let cost { out += CostRenderer.markdown(cost) }
         return out
     }
 
-    static func json(_ e: Explanation, diagram: String?) -> String {
+    static func json(_ e: Explanation, diagram: String?, cost: CostReport? = nil) -> String {
         var object: [String: Any] = [
             "blueprint": e.blueprint,
             "capacity": e.capacity.map { row -> [String: Any] in
@@ -127,6 +131,7 @@ public enum ExplainRenderer {
             },
         ]
         if let diagram { object["diagram"] = diagram }
+        if let cost { object["cost"] = CostRenderer.json(cost) }
         return JSONText.serialize(object)
     }
 }

@@ -1,10 +1,14 @@
+import Cost
 import Resilience
 
 /// `REPORT.md`: objectives against what the topology achieves, with the architecture diagram.
 public enum ReportGenerator {
     public static func file(for topology: Topology, explanation: Explanation) -> GeneratedFile {
         let header = GeneratedHeader.lines(blueprint: topology.blueprint.name).joined(separator: " ")
-        let body = ExplainRenderer.markdown(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)))
+        // An unreadable override file is lint's error (price-override-unreadable); the report then keeps the committed prices.
+        let catalogue = (try? PriceCatalogue.resolve(for: topology.blueprint).get()) ?? .committed
+        let body = ExplainRenderer.markdown(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)),
+                                            cost: CostModel(catalogue: catalogue).report(topology))
         return GeneratedFile(path: "REPORT.md", contents: "<!-- \(header) -->\n\n" + outageBanner(topology) + body)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Compiler
+import Cost
 import Diagnostics
 import Generators
 import Resilience
@@ -32,6 +33,9 @@ struct Explain: ParsableCommand {
     @Option(help: "Add a diagram to the report: mermaid or dot (Graphviz); with --format json it is the \"diagram\" field.")
     var diagram: Diagram.Format?
 
+    @Option(help: "A price override file (the catalogue's JSON format), applied after the blueprint's cost.prices.")
+    var prices: String?
+
     func validate() throws {
         if let only = format.diagramOnly, let diagram, diagram != only {
             throw ValidationError("--format \(format.rawValue) prints a \(only.rawValue) diagram; drop --diagram \(diagram.rawValue)")
@@ -47,6 +51,7 @@ struct Explain: ParsableCommand {
         }
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
-        print(ExplainRenderer.render(analysis.explanation ?? Explanation(topology), format: report, diagram: drawing), terminator: "")
+        let cost = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices)).report(topology)
+        print(ExplainRenderer.render(analysis.explanation ?? Explanation(topology), format: report, diagram: drawing, cost: cost), terminator: "")
     }
 }

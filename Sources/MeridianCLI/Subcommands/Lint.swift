@@ -36,7 +36,8 @@ struct Lint: ParsableCommand {
     func run() throws {
         let (files, unreadable) = inputs.expanded
         let results = BlueprintSet.lint(files, cache: inputs.analysisCache) { analysis in
-            analysis.blueprint.flatMap(Self.nothingProved).map { [$0] } ?? []
+            (analysis.blueprint.flatMap(Self.nothingProved).map { [$0] } ?? [])
+                + (analysis.blueprint.map { Self.priceFindings($0) } ?? [])
         }
         let failures = unreadable + results.compactMap { result -> UnreadableInput? in
             if case .failure(let error) = result { return error } else { return nil }
@@ -51,7 +52,7 @@ struct Lint: ParsableCommand {
         case .sarif:
             let rules = RuleRegistry.descriptors.map {
                 RuleMetadata(id: $0.id, summary: $0.summary, rationale: $0.rationale, severity: $0.severity)
-            } + [Self.noObjectivesRule]
+            } + [Self.noObjectivesRule] + Self.priceRules
             print(SARIFFormatter.format(diagnostics, rules: rules, version: Meridian.version), terminator: "")
         }
         if !failures.isEmpty { throw ExitStatus.unreadableInput }

@@ -1,0 +1,154 @@
+import BlueprintModel
+import Foundation
+
+/// The unit prices the cost model multiplies by, each with its region, source and the date it
+/// was read. The committed catalogue (`PriceCatalogueData.swift`, refreshed by
+/// scripts/refresh-prices.py) works offline; an override file in the same format replaces
+/// entries by id, region and qualifier (discounts, Savings Plans, prices the catalogue lacks).
+public struct PriceCatalogue: Sendable {
+    public struct Entry: Sendable, Hashable {
+        /// What is priced, e.g. `eks.clusterHour`, `ec2.instanceHour`, `transfer.interRegionGB`.
+        public var id: String
+        /// An AWS region, or `global` for services priced the same everywhere (Route53).
+        public var region: String
+        /// Narrows the id: an instance type (`m5.large`), a DB engine and class (`aurora-postgresql/db.r6g.large`).
+        public var qualifier: String?
+        /// nil: the price could not be found; the cost report lists the line as unpriced.
+        public var usd: Decimal?
+        public var unit: String
+        public var source: String
+        public var read: String
+        public var note: String?
+        /// Instance shape, for node families priced per instance.
+        public var vcpus: Int?
+        public var memoryGiB: Int?
+    }
+
+    public var read: String
+    public var entries: [Entry]
+    /// Where an override came from, for the report.
+    public var overriddenBy: String?
+
+    /// A price and how it was found.
+    public struct Lookup: Sendable, Hashable {
+        public var entry: Entry
+        /// The catalogue had no price for the region asked and this is the fallback region's.
+        public var fallbackFrom: String?
+        public var usd: Decimal? { entry.usd }
+    }
+
+    /// The region whose prices stand in for a region the catalogue lacks, flagged on every line that uses one.
+    public static let fallbackRegion = "us-east-1"
+
+    public func lookup(_ id: String, region: String, qualifier: String? = nil) -> Lookup? {
+        func find(_ region: String) -> Entry? {
+            entries.last { $0.id == id && $0.region == region && $0.qualifier == qualifier }
+        }
+        if let entry = find(region) ?? find("global") { return Lookup(entry: entry) }
+        if region != Self.fallbackRegion, let entry = find(Self.fallbackRegion) { return Lookup(entry: entry, fallbackFrom: region) }
+        return nil
+    }
+
+    /// Instance types of a family that the catalogue prices, smallest first.
+    public func instances(ofFamily family: String) -> [Entry] {
+        entries.filter { $0.id == "ec2.instanceHour" && ($0.qualifier?.hasPrefix(family + ".") ?? false) && $0.vcpus != nil }
+            .sorted { ($0.vcpus ?? 0) < ($1.vcpus ?? 0) }
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case malformed(String)
+        public var description: String {
+            switch self { case .malformed(let why): why }
+        }
+    }
+
+    /// Parses the catalogue format: `{"read": "YYYY-MM-DD", "prices": [{id, region, qualifier?, usd, unit, source, read, note?}]}`.
+    /// `usd` is a string (an exact decimal) or null for a price that could not be found.
+    public static func parse(_ data: Data, origin: String) throws -> PriceCatalogue {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw LoadError.malformed("\(origin): not a JSON object")
+        }
+        guard let list = object["prices"] as? [[String: Any]] else {
+            throw LoadError.malformed("\(origin): missing \"prices\", a list of price entries")
+        }
+        var entries: [Entry] = []
+        for (index, item) in list.enumerated() {
+            let place = "\(origin): prices[\(index)]"
+            guard let id = item["id"] as? String, let region = item["region"] as? String else {
+                throw LoadError.malformed("\(place): needs \"id\" and \"region\"")
+            }
+            var usd: Decimal?
+            switch item["usd"] {
+            case let text as String:
+                guard PriceText.isValid(text), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                    throw LoadError.malformed("\(place): usd '\(text)' is not a decimal like \"0.096\"")
+                }
+                usd = value
+            case is NSNull, nil:
+                usd = nil
+            default:
+                throw LoadError.malformed("\(place): usd must be a string like \"0.096\" (exact decimal) or null")
+            }
+            entries.append(Entry(
+                id: id, region: region, qualifier: item["qualifier"] as? String, usd: usd,
+                unit: item["unit"] as? String ?? "", source: item["source"] as? String ?? origin,
+                read: item["read"] as? String ?? (object["read"] as? String ?? ""), note: item["note"] as? String,
+                vcpus: item["vcpus"] as? Int, memoryGiB: item["memoryGiB"] as? Int))
+        }
+        return PriceCatalogue(read: object["read"] as? String ?? "", entries: entries)
+    }
+
+    /// The committed catalogue.
+    public static let committed: PriceCatalogue = {
+        // The embedded text is checked by the tests; a broken one is a build defect, not user input.
+        try! parse(Data(embeddedJSON.utf8), origin: "the committed price catalogue")
+    }()
+
+    /// This catalogue with `override`'s entries in front (they win on id, region and qualifier).
+    public func overridden(by override: PriceCatalogue, origin: String) -> PriceCatalogue {
+        var result = self
+        result.entries += override.entries
+        result.overriddenBy = origin
+        return result
+    }
+
+    /// Days between the catalogue's read date and `today` (both YYYY-MM-DD); nil when unreadable.
+    public func age(today: Date = Date()) -> Int? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard let date = formatter.date(from: read) else { return nil }
+        return Int(today.timeIntervalSince(date) / 86_400)
+    }
+
+    public static let staleAfterDays = 90
+}
+
+extension PriceCatalogue {
+    /// The committed catalogue with the blueprint's override file (`cost.prices`, beside the
+    /// blueprint) and then `flag` (a `--prices` file) applied. A file that cannot be read or parsed
+    /// is an error naming it.
+    public static func resolve(for blueprint: Blueprint, flag: String? = nil) -> Result<PriceCatalogue, LoadError> {
+        var catalogue = committed
+        var files: [String] = []
+        if let relative = blueprint.cost.prices {
+            let folder = (blueprint.file as NSString).deletingLastPathComponent
+            files.append(folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative))
+        }
+        if let flag { files.append(flag) }
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                return .failure(.malformed("\(file): cannot read the price override file"))
+            }
+            do {
+                catalogue = catalogue.overridden(by: try parse(data, origin: file), origin: file)
+            } catch let error as LoadError {
+                return .failure(error)
+            } catch {
+                return .failure(.malformed("\(file): \(error)"))
+            }
+        }
+        return .success(catalogue)
+    }
+}

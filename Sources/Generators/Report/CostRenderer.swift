@@ -1,0 +1,78 @@
+import Cost
+import Diagnostics
+import Foundation
+
+/// The cost section of `explain`, REPORT.md, `simulate` and `optimize`: the bill line by line with
+/// its arithmetic, the standby's share and the cost of resilience (docs/cost.md).
+public enum CostRenderer {
+    static func summary(_ report: CostReport) -> Table {
+        var rows: [[String]] = [
+            ["monthly total", Money.dollars(report.total)],
+            ["standby's share", Money.dollars(report.standbyShare)],
+            ["single-region, single-copy baseline" + (report.baselineRegion.map { " (\($0))" } ?? ""), Money.dollars(report.baseline)],
+            ["cost of resilience (total − baseline)", Money.dollars(report.costOfResilience)],
+        ]
+        if !report.unpriced.isEmpty { rows.append(["unpriced lines (left out of the total)", String(report.unpriced.count)]) }
+        rows.append(["price catalogue read", report.catalogueRead + (report.overriddenBy.map { ", overridden by \($0)" } ?? "")])
+        if !report.down.isEmpty { rows.append(["outage mode: regions down", report.down.joined(separator: ", ")]) }
+        return Table(headers: ["figure", "USD/month"], rows: rows)
+    }
+
+    static func regions(_ report: CostReport) -> Table {
+        Table(headers: ["region", "USD/month"], rows: report.perRegion.map { [$0.region, Money.dollars($0.monthly)] })
+    }
+
+    static func lines(_ report: CostReport) -> Table {
+        Table(headers: ["category", "region", "item", "arithmetic", "quantity", "unit price", "USD/month", "price note"],
+              rows: report.lines.map { line in
+                  [line.category.rawValue + (line.standby ? " (standby)" : ""), line.region, line.item, line.arithmetic,
+                   "\(Money.number(line.quantity)) \(line.unit)", line.unitPrice.map(Money.price) ?? "unpriced",
+                   line.monthly.map(Money.dollars) ?? "-", line.priceNote ?? ""]
+              })
+    }
+
+    static func defaults(_ report: CostReport) -> String {
+        guard !report.defaults.isEmpty else { return "" }
+        return "Defaults used (set them under `cost:` in the blueprint): " + report.defaults.joined(separator: "; ") + "\n"
+    }
+
+    public static func text(_ report: CostReport) -> String {
+        var out = "\nMonthly cost (USD, on-demand list prices)\n\n" + summary(report).text
+        out += "\nPer region\n\n" + regions(report).text
+        out += "\nLines\n\n" + lines(report).text
+        let notes = defaults(report)
+        if !notes.isEmpty { out += "\n" + notes }
+        return out
+    }
+
+    public static func markdown(_ report: CostReport, heading: String = "##") -> String {
+        var out = "\n\(heading) Monthly cost\n\n"
+        out += "On-demand list prices from the committed catalogue (docs/prices/aws.json); formulas in docs/cost.md.\n\n"
+        out += summary(report).markdown + "\n" + regions(report).markdown + "\n" + lines(report).markdown
+        let notes = defaults(report)
+        if !notes.isEmpty { out += "\n" + notes }
+        return out
+    }
+
+    static func number(_ value: Decimal) -> Double { Money.double(Money.rounded(value, scale: 6)) }
+
+    public static func json(_ report: CostReport) -> [String: Any] {
+        [
+            "currency": "USD",
+            "monthlyTotal": number(report.total),
+            "standbyShare": number(report.standbyShare),
+            "baseline": ["region": report.baselineRegion ?? NSNull(), "monthly": number(report.baseline)] as [String: Any],
+            "costOfResilience": number(report.costOfResilience),
+            "catalogueRead": report.catalogueRead,
+            "overriddenBy": report.overriddenBy ?? NSNull(),
+            "down": report.down,
+            "defaults": report.defaults,
+            "perRegion": report.perRegion.map { ["region": $0.region, "monthly": number($0.monthly)] as [String: Any] },
+            "lines": report.lines.map { line -> [String: Any] in
+                ["category": line.category.rawValue, "region": line.region, "item": line.item, "arithmetic": line.arithmetic,
+                 "quantity": number(line.quantity), "unit": line.unit, "unitPrice": line.unitPrice.map(number) ?? NSNull(),
+                 "monthly": line.monthly.map(number) ?? NSNull(), "priceNote": line.priceNote ?? NSNull(), "standby": line.standby]
+            },
+        ]
+    }
+}

@@ -1,0 +1,120 @@
+import BlueprintModel
+import Compiler
+import Cost
+import Foundation
+import Resilience
+import Testing
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func analysed(_ name: String) throws -> (Blueprint, Topology, Analysis) {
+    let path = repositoryRoot.appendingPathComponent("Blueprints/\(name).yaml").path
+    let analysis = Pipeline.analyze(file: path, bytes: try SourceLoader.load(path), today: "2026-12-02")
+    let blueprint = try #require(analysis.blueprint)
+    return (blueprint, analysis.topology ?? Topology(blueprint), analysis)
+}
+
+func decimal(_ text: String) -> Decimal { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))! }
+
+/// To the micro-dollar: a third of a request per second (shop's weighted shares) is no finite decimal.
+func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
+
+@Suite struct CatalogueTests {
+    @Test func embeddedCatalogueIsTheCommittedJSONFile() throws {
+        let file = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/prices/aws.json"), encoding: .utf8)
+        let embedded = try String(contentsOf: repositoryRoot.appendingPathComponent("Sources/Cost/PriceCatalogueData.swift"), encoding: .utf8)
+        #expect(embedded.contains(file.trimmingCharacters(in: .newlines)), "run scripts/refresh-prices.py --embed")
+        #expect(PriceCatalogue.committed.entries.count > 20)
+    }
+
+    @Test func everyEntryNamesItsSourceAndDateAndEveryMissingPriceSaysWhy() {
+        for entry in PriceCatalogue.committed.entries {
+            #expect(entry.source.contains("https://"), "\(entry.id) \(entry.region) has no source page")
+            #expect(entry.read.count == 10, "\(entry.id) has no read date")
+            if entry.usd == nil { #expect(entry.note?.hasPrefix("not found") == true, "\(entry.id) is null without saying it was not found") }
+        }
+    }
+
+    @Test func overrideWinsAndUnknownRegionsFallBackFlagged() throws {
+        let override = try PriceCatalogue.parse(Data(#"{"read": "2026-12-01", "prices": [{"id": "eks.clusterHour", "region": "eu-west-1", "usd": "0.05", "unit": "cluster-hour", "source": "https://example.com/negotiated"}]}"#.utf8), origin: "o.json")
+        let catalogue = PriceCatalogue.committed.overridden(by: override, origin: "o.json")
+        #expect(catalogue.lookup("eks.clusterHour", region: "eu-west-1")?.usd == decimal("0.05"))
+        #expect(catalogue.lookup("eks.clusterHour", region: "eu-north-1")?.usd == decimal("0.10"))
+        let fallback = try #require(catalogue.lookup("alb.hour", region: "ap-southeast-2"))
+        #expect(fallback.fallbackFrom == "ap-southeast-2" && fallback.usd == decimal("0.0225"))
+        #expect(throws: PriceCatalogue.LoadError.self) { try PriceCatalogue.parse(Data(#"{"prices": [{"id": "x", "region": "y", "usd": 0.1}]}"#.utf8), origin: "bad.json") }
+    }
+
+    @Test func catalogueAgeIsCountedInDays() throws {
+        var catalogue = PriceCatalogue.committed
+        catalogue.read = "2026-09-01"
+        let today = try #require(ISO8601DateFormatter().date(from: "2026-12-02T00:00:00Z"))
+        #expect(catalogue.age(today: today) == 92)
+    }
+}
+
+/// The three examples priced by hand from docs/prices/aws.json (us-east-1 prices stand in for every
+/// other region, as the report flags), 730 h a month, the defaults of docs/cost.md: m5 nodes at
+/// $0.096 / 2 vCPU = $0.048 per vCPU-hour with 4 GiB per vCPU, 30% mean load, 4,096 B a request,
+/// 100,000,000 DNS queries, per datastore 100 GiB, 100 writes/s of 1,024 B, db.r6g.large.
+/// Pods are the replica counts `explain` prints. Shared figures:
+///   cluster 730 × $0.10 = $73; ALB 730 × $0.0225 = $16.425; health check $0.50 + 3 features × $1
+///   (HTTPS, latency measurement, 10s interval) = $3.50; hosted zone $0.50; geo queries 100 × $0.70 = $70.
+///   writes a month 100 × 2,628,000 = 262,800,000 → Aurora I/O 262.8 × $0.20 = $52.56; replicated
+///   bytes 262,800,000 × 1,024 B = 269.1072 GB → inter-region transfer × $0.02 = $5.382144;
+///   backup copy 100 GB × $0.021 = $2.10; Aurora storage 100 × $0.10 = $10 per region.
+///   Traffic: Σ demand × 0.3 × 4,096 B × 3,600 s ÷ 10⁹ = GB/h, × 730 h, × $0.008 (LCU) and × $0.09 (egress).
+@Suite struct ExampleTotalTests {
+    /// neobank: vCPU per pod accounts 1, payments max(1, 1.5 GiB/4) = 1, statements max(0.5, 2/4) = 0.5;
+    /// pods 21+21, 15+15, 6+6 → (42 + 30 + 6) vCPU × 730 × $0.048 = $2,733.12; 2 clusters $146;
+    /// 2 ALBs $32.85; traffic 5,700 rps → 25.214976 GB/h × 730 = 18,406.93248 GB → LCU $147.25545984,
+    /// egress $1,656.6239232; DNS $70.50; checks 2 × $3.50 + writer alarm check $0.50 = $7.50;
+    /// core-ledger 3 instances × 730 × $0.30 = $657, storage $20, I/O $52.56, replication $5.382144,
+    /// backup $2.10 + $5.382144; payment-events (MSK unpriced) transfers 2 × $5.382144.
+    /// Total $5,547.03795904.
+    @Test func neobank() throws {
+        let (_, topology, _) = try analysed("neobank-active-standby")
+        let report = CostModel().report(topology)
+        #expect(micro(report.total) == decimal("5547.037959"))
+        #expect(report.unpriced.count == 6)
+        #expect(report.standbyShare > 0 && report.costOfResilience == report.total - report.baseline)
+    }
+
+    /// trading: vCPU trading-api 194 × 1, market-data 76 × 0.5, order-router 152 × 2, sequencer 18 × 2
+    /// = 572 vCPU × 730 × $0.048 = $20,042.88; 6 clusters $438; 6 ALBs $98.55; traffic 215,000 rps →
+    /// 951.0912 GB/h × 730 = 694,296.576 GB → LCU $5,554.372608, egress $62,486.69184; DNS $70.50;
+    /// checks 6 × $3.50 = $21; each ledger 3 × 730 × $0.30 = $657 + $20 + $52.56 + $5.382144 + $2.10
+    /// + $5.382144 = $742.424288, three of them $2,227.272864. Total $90,939.267312.
+    @Test func tradingPlatform() throws {
+        let (_, topology, _) = try analysed("trading-platform")
+        #expect(micro(CostModel().report(topology).total) == decimal("90939.267312"))
+    }
+
+    /// shop: vCPU storefront 118 × 0.75, cart 45 × 0.5, checkout 61 × 1, search 60 × 2 = 292 × 730 ×
+    /// $0.048 = $10,231.68; 8 clusters $584; 8 ALBs $131.40; traffic 86,800 rps → 280,302.05952 GB →
+    /// LCU $2,242.41647616, egress $25,227.1853568; DNS $70.50; checks 8 × $3.50 = $28;
+    /// orders-na (aurora-mysql $0.29) 4 instances $846.80 + 3 × $10 + $52.56 + 2 × $5.382144 + $2.10
+    /// + $5.382144; orders-eu and orders-apac each 3 × 730 × $0.29 = $635.10 + $20 + $52.56 + $5.382144
+    /// + $2.10 + $5.382144; catalog (DynamoDB) 3 × (262.8 × $0.625 + 100 × $0.25) + 3 × $5.382144.
+    /// Total $41,487.73327296.
+    @Test func shopGeoSharded() throws {
+        let (_, topology, _) = try analysed("shop-geo-sharded")
+        #expect(micro(CostModel().report(topology).total) == decimal("41487.733273"))
+    }
+
+    /// Outage mode prices what an outage-mode compile emits: the survivors at their raised sizing,
+    /// the lost region's resources marked, the writer moved to the survivor.
+    @Test func outageModePricesTheRaisedSurvivors() throws {
+        let (blueprint, topology, _) = try analysed("trading-platform")
+        let normal = CostModel().report(topology)
+        let outage = CostModel().report(Topology(blueprint, assumingDown: ["us-east-1"]))
+        #expect(outage.down == ["us-east-1"])
+        #expect(outage.lines.filter { $0.region == "us-east-1" }.allSatisfy { $0.priceNote?.hasPrefix("region assumed down") == true })
+        // us-west-2 now carries all of us: its elastic market-data scales from 18 pods to the region-loss share.
+        let pods = { (report: CostReport) in report.lines.first { $0.region == "us-west-2" && $0.item == "market-data" }!.quantity }
+        #expect(pods(outage) > pods(normal))
+        #expect(outage.total > normal.total)
+        // The US ledger's writer is now us-west-2: its write I/O line moved there.
+        #expect(outage.lines.contains { $0.item == "ledger-us write I/O" && $0.region == "us-west-2" })
+    }
+}
