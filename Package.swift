@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics", "Cost"]),
         .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML", "Diagnostics", "Cost"]),
         .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics", "Cost"]),
-        .target(name: "Review", dependencies: ["Compiler", "Generators", "Resilience", "BlueprintYAML", "Diagnostics"]),
+        .target(name: "Review", dependencies: ["Compiler", "Generators", "Resilience", "BlueprintYAML", "Diagnostics", "Cost"]),
         .executableTarget(
             name: "MeridianCLI",
             dependencies: ["Compiler", "Review", "Diagnostics", "Cost", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Compiler"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
-        .testTarget(name: "CostTests", dependencies: ["Cost", "Compiler", "Generators"]),
+        .testTarget(name: "CostTests", dependencies: ["Cost", "Compiler", "Generators", "Review"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Compiler", "Validation"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"], exclude: ["Fixtures"]),
         // Depends on the executable so `swift test` builds the `meridian` binary it runs.

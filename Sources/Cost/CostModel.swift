@@ -230,9 +230,10 @@ struct Pricer {
 
     mutating func loadBalancerLines(_ topology: Topology, region: String) -> [CostLine] {
         let standby = isStandby(region)
-        var rps = normalLoad(topology, region: region)
+        // No user reaches a region assumed down; its survivors carry its users.
+        var rps = down.contains(region) ? 0 : normalLoad(topology, region: region)
         // In outage mode the survivors carry the lost region's users.
-        if !down.isEmpty {
+        if !down.isEmpty && !down.contains(region) {
             rps = topology.placements(inRegion: region).reduce(Decimal(0)) { sum, placement in
                 let share = placement.sizing.provisionedShare
                 let carried = topology.blueprint.residencyZone(placement.residencyZone).map { zone in

@@ -1,3 +1,5 @@
+import Cost
+import Foundation
 import BlueprintModel
 import Compiler
 import Diagnostics
@@ -48,6 +50,8 @@ public struct BlueprintDiff: Sendable {
     public var findings: [FindingChange]
     /// Why a side could not be compiled (errors), shown instead of a resource diff.
     public var notes: [String]
+    /// Monthly totals before and after (docs/cost.md); nil for a side that is absent or has no blueprint.
+    public var cost: (old: Decimal?, new: Decimal?) = (nil, nil)
 
     public var isEmpty: Bool { resources.isEmpty && objectives.isEmpty && findings.isEmpty }
 
@@ -61,6 +65,8 @@ public struct BlueprintDiff: Sendable {
         public var explanation: Explanation?
         /// False when the blueprint exists but has errors: its resources are unknown, not absent.
         public var compiled = true
+        /// The monthly total, with the blueprint's own price overrides when they can be read.
+        public var monthlyCost: Decimal?
 
         public init(file: String, bytes: [UInt8]?, today: String) {
             guard let bytes else { return }
@@ -73,6 +79,8 @@ public struct BlueprintDiff: Sendable {
             let topology = analysis.topology ?? Topology(blueprint)
             // The promises are computed even when there are findings: that is usually why they changed.
             explanation = analysis.explanation ?? Explanation(topology)
+            let catalogue = (try? PriceCatalogue.resolve(for: blueprint).get()) ?? .committed
+            monthlyCost = CostModel(catalogue: catalogue).report(topology).total
             guard !analysis.hasErrors else {
                 compiled = false
                 return
@@ -109,6 +117,7 @@ public struct BlueprintDiff: Sendable {
             resources = []
         }
         objectives = Self.compare(old.explanation, new.explanation)
+        cost = (old.monthlyCost, new.monthlyCost)
         findings = Self.compare(old.analysis?.diagnostics ?? [], new.analysis?.diagnostics ?? [])
     }
 

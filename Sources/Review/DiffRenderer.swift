@@ -1,3 +1,4 @@
+import Cost
 import Diagnostics
 import Foundation
 
@@ -23,11 +24,22 @@ public enum DiffRenderer {
 
     static func value(_ text: String?) -> String { text ?? "(none)" }
 
+    /// `+$465.29/month ($5,547.04 → $6,012.33)`; nil when unchanged or unknown.
+    static func costLine(_ diff: BlueprintDiff) -> String? {
+        guard let old = diff.cost.old, let new = diff.cost.new, Money.rounded(old, scale: 2) != Money.rounded(new, scale: 2) else {
+            if diff.cost.old == nil, let new = diff.cost.new { return "\(Money.dollars(new))/month (new)" }
+            return nil
+        }
+        // Short, so it always fits the comment's head; the objective deltas it buys are the table beside it.
+        return "\(Money.signedDollars(new - old))/month (\(Money.dollars(old)) → \(Money.dollars(new)))"
+    }
+
     // MARK: Text
 
     static func text(_ diff: BlueprintDiff, color: Bool) -> String {
         let paint = { (code: String, text: String) in color ? "\u{1B}[\(code)m\(TerminalText.escaped(text))\u{1B}[0m" : TerminalText.escaped(text) }
         var out = paint("1", "\(diff.label): resources \(summary(diff))") + "\n"
+        if let cost = costLine(diff) { out += "Monthly cost: \(TerminalText.escaped(cost))\n" }
         for note in diff.notes { out += "  note: \(TerminalText.escaped(note))\n" }
         if diff.isEmpty { return out + "  no changes\n" }
         for change in diff.resources {
@@ -71,6 +83,7 @@ public enum DiffRenderer {
         for note in diff.notes { head += "> **Note:** \(cell(note))\n\n" }
         if diff.isEmpty { return (head + "No changes to generated resources, objectives or findings.\n", []) }
         head += "**Resources:** \(summary(diff)).\n"
+        if let cost = costLine(diff) { head += "\n**Monthly cost:** \(cell(cost))\n" }
         var sections: [MarkdownSection] = []
         if !diff.objectives.isEmpty {
             sections.append(MarkdownSection(
@@ -132,6 +145,8 @@ public enum DiffRenderer {
             [
                 "blueprint": diff.label,
                 "notes": diff.notes,
+                "cost": ["oldMonthly": diff.cost.old.map { Money.double(Money.rounded($0, scale: 6)) } ?? NSNull(),
+                         "newMonthly": diff.cost.new.map { Money.double(Money.rounded($0, scale: 6)) } ?? NSNull()] as [String: Any],
                 "resources": diff.resources.map { change -> [String: Any] in
                     [
                         "change": change.kind.rawValue, "origin": change.resource.origin.rawValue, "kind": change.resource.kind,

@@ -54,6 +54,16 @@ public enum CostRenderer {
         return out
     }
 
+    /// `$6,012.33 a month in this outage, +$465.29 over normal ($5,547.04); the survivors run their region-loss share.`
+    public static func outageLine(_ outage: CostReport, normal: CostReport) -> String {
+        var text = "\(Money.dollars(outage.total)) a month while \(outage.down.isEmpty ? "only zones are" : outage.down.joined(separator: ", ") + (outage.down.count == 1 ? " is" : " are")) down, "
+        text += "\(Money.signedDollars(outage.total - normal.total)) over normal (\(Money.dollars(normal.total))): "
+        text += outage.down.isEmpty
+            ? "a zone loss changes no sizing, so nothing is added."
+            : "the survivors run their region-loss share and carry the lost region's traffic; the lost region's resources are still counted while they exist (`explain` on an outage-mode compile lists every line)."
+        return text
+    }
+
     static func number(_ value: Decimal) -> Double { Money.double(Money.rounded(value, scale: 6)) }
 
     public static func json(_ report: CostReport) -> [String: Any] {

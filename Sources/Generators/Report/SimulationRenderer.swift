@@ -1,5 +1,6 @@
 import Diagnostics
 import BlueprintModel
+import Cost
 import Diagnostics
 import Foundation
 import Resilience
@@ -45,18 +46,22 @@ public enum SimulationRenderer {
         return [("Services", services), ("Datastores", datastores), ("Recovery timeline", recovery), ("Routing", routing)]
     }
 
-    public static func render(_ s: Simulation, blueprint: String, format: Format) -> String {
+    /// `cost`: the outage-mode bill (docs/cost.md, "Outage mode") and the normal one it is compared with.
+    public static func render(_ s: Simulation, blueprint: String, format: Format,
+                              cost: (outage: CostReport, normal: CostReport)? = nil) -> String {
         let verdict = s.holds ? "every objective holds" : "an objective does not hold"
         switch format {
         case .json:
-            return json(s, blueprint: blueprint)
+            return json(s, blueprint: blueprint, cost: cost)
         case .markdown:
             var out = "## Outage of \(Markdown.text(s.outage.label)) — \(Markdown.text(blueprint))\n\n**Result:** \(verdict).\n\n"
             for (title, table) in tables(s) where !table.rows.isEmpty { out += "### \(title)\n\n\(table.markdown)\n" }
+            if let cost { out += "### Cost in outage mode\n\n\(CostRenderer.outageLine(cost.outage, normal: cost.normal))\n" }
             return out
         case .text:
             var out = "Outage of \(TerminalText.escaped(s.outage.label)) in \(TerminalText.escaped(blueprint)): \(verdict)\n"
             for (title, table) in tables(s) where !table.rows.isEmpty { out += "\n\(title)\n\(table.text)" }
+            if let cost { out += "\nCost in outage mode\n\(CostRenderer.outageLine(cost.outage, normal: cost.normal))\n" }
             return out
         }
     }
@@ -83,9 +88,9 @@ public enum SimulationRenderer {
         }
     }
 
-    static func json(_ s: Simulation, blueprint: String) -> String {
+    static func json(_ s: Simulation, blueprint: String, cost: (outage: CostReport, normal: CostReport)? = nil) -> String {
         let seconds = { (d: Duration) in Double(d.milliseconds) / 1000 }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "blueprint": blueprint,
             "outage": ["regions": s.outage.regions.sorted(), "zones": s.outage.zones.sorted()],
             "holds": s.holds,
@@ -106,6 +111,12 @@ public enum SimulationRenderer {
             },
             "routing": s.routing.map { ["zone": $0.residencyZone, "change": $0.change] },
         ]
+        if let cost {
+            var outage = CostRenderer.json(cost.outage)
+            outage["normalMonthlyTotal"] = CostRenderer.number(cost.normal.total)
+            outage["deltaMonthly"] = CostRenderer.number(cost.outage.total - cost.normal.total)
+            object["cost"] = outage
+        }
         return encode(object)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlueprintModel
+import Cost
 import Compiler
 import Diagnostics
 import Generators
@@ -27,6 +28,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "text, markdown or json.")
     var format: SimulationRenderer.Format = .text
 
+    @Option(help: "A price override file for the outage-mode cost (docs/cost.md).")
+    var prices: String?
+
     func validate() throws {
         if down.isEmpty == !allSingle { throw ValidationError("give --down REGION|ZONE[,…] or --all-single") }
     }
@@ -52,7 +56,9 @@ struct Simulate: ParsableCommand {
             throw ExitStatus.unreadableInput
         }
         let simulation = Simulation(topology, outage: outage)
-        print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format), terminator: "")
+        let model = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices))
+        let cost = (outage: model.report(Topology(topology.blueprint, assumingDown: outage.regions)), normal: model.report(topology))
+        print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format, cost: cost), terminator: "")
         if !simulation.holds { throw ExitStatus.errorsFound }
     }
 }
