@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "BlueprintYAML", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "BlueprintModel", dependencies: ["BlueprintYAML", "Diagnostics"]),
         .target(name: "Resilience", dependencies: ["BlueprintModel"]),
-        .target(name: "Cost", dependencies: ["BlueprintModel", "Resilience"]),
+        .target(name: "Cost", dependencies: ["BlueprintModel", "Resilience", "Diagnostics"]),
         .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics", "Cost"]),
         .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML", "Diagnostics", "Cost"]),
         .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics", "Cost"]),

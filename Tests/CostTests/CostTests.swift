@@ -118,3 +118,26 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
         #expect(outage.lines.contains { $0.item == "ledger-us write I/O" && $0.region == "us-west-2" })
     }
 }
+
+@Suite struct PriceFindingTests {
+    func blueprint(_ extra: String, file: String = "/nonexistent/b.yaml") throws -> BlueprintModel.Blueprint {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Blueprints/neobank-active-standby.yaml"), encoding: .utf8) + extra
+        let analysis = Pipeline.analyze(file: file, bytes: Array(text.utf8), today: "2026-12-02")
+        return try #require(analysis.blueprint)
+    }
+
+    @Test func aCatalogueOlderThan90DaysIsNoted() throws {
+        let clean = try blueprint("")
+        let day = { (text: String) in ISO8601DateFormatter().date(from: text + "T12:00:00Z")! }
+        // Read 2026-12-02: 90 days later is still fresh, 91 days later is not.
+        #expect(PriceFindings.of(clean, today: day("2027-03-02")).isEmpty)
+        let stale = PriceFindings.of(clean, today: day("2027-03-03"))
+        #expect(stale.map(\.rule) == ["price-catalogue-stale"] && stale.first?.severity == .note)
+    }
+
+    @Test func anUnreadableOverrideAndUnknownNamesAreErrors() throws {
+        let broken = try blueprint("cost:\n  prices: missing.json\n  nodes: { eu-west-9: { family: m5 } }\n  datastores: { ledgr: { storageGiB: 10 } }\n")
+        let rules = PriceFindings.of(broken, today: ISO8601DateFormatter().date(from: "2026-12-03T00:00:00Z")!).map(\.rule)
+        #expect(rules == ["price-override-unreadable", "undefined-reference", "undefined-reference"])
+    }
+}
