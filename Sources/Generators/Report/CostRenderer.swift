@@ -2,7 +2,7 @@ import Cost
 import Diagnostics
 import Foundation
 
-/// The cost section of `explain`, REPORT.md, `simulate` and `optimize`: the bill line by line with
+/// The cost section of `explain`, REPORT.md and `simulate`: the bill line by line with
 /// its arithmetic, the standby's share and the cost of resilience (docs/cost.md).
 public enum CostRenderer {
     static func summary(_ report: CostReport) -> Table {
