@@ -224,6 +224,9 @@ public struct Region: Sendable, Hashable {
     public var endpoint: Endpoint?
     public var role: RegionRole
     public var wave: Int
+    /// Whether `wave` was written in the blueprint; when no region states one, the rollout
+    /// order is derived from the topology (RolloutPlan).
+    public var waveStated: Bool = true
 
     public struct Cluster: Sendable, Hashable {
         public var name: String

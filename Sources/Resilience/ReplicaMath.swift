@@ -65,6 +65,13 @@ public enum ReplicaMath {
         policy == .required ? min(replicas, zones) : replicas
     }
 
+    /// Pods a Deployment's rolling update takes out of service at once (its strategy's
+    /// `maxUnavailable`): with one pod per zone there is no free zone for a surge pod, so pods
+    /// are replaced in place one at a time; otherwise Meridian surges first and takes none.
+    public static func rolloutUnavailable(_ policy: PlacementPolicy.ZoneAntiAffinity) -> Int {
+        policy == .required ? 1 : 0
+    }
+
     /// Pods left in a region with `downZones` of its `zones` lost, in the worst case.
     public static func survivingPods(replicas: Int, zones: Int, downZones: Int, policy: PlacementPolicy.ZoneAntiAffinity = .spread) -> Int {
         guard zones > 0 else { return 0 }

@@ -63,6 +63,8 @@ public struct BlueprintDiff: Sendable {
         var blueprintName = ""
         var topology: Topology?
         public var explanation: Explanation?
+        /// The rollout waves and each wave's proof.
+        public var rollout: RolloutReport?
         /// False when the blueprint exists but has errors: its resources are unknown, not absent.
         public var compiled = true
         /// The monthly total, with the blueprint's own price overrides when they can be read.
@@ -78,7 +80,9 @@ public struct BlueprintDiff: Sendable {
             }
             let topology = analysis.topology ?? Topology(blueprint)
             // The promises are computed even when there are findings: that is usually why they changed.
-            explanation = analysis.explanation ?? Explanation(topology)
+            let explanation = analysis.explanation ?? Explanation(topology)
+            self.explanation = explanation
+            rollout = RolloutReport(topology: topology, explanation: explanation)
             let catalogue = (try? PriceCatalogue.resolve(for: blueprint).get()) ?? .committed
             monthlyCost = CostModel(catalogue: catalogue).report(topology).total
             guard !analysis.hasErrors else {
@@ -116,7 +120,7 @@ public struct BlueprintDiff: Sendable {
         } else {
             resources = []
         }
-        objectives = Self.compare(old.explanation, new.explanation)
+        objectives = Self.compare(old.explanation, new.explanation) + Self.compare(old.rollout, new.rollout)
         cost = (old.monthlyCost, new.monthlyCost)
         findings = Self.compare(old.analysis?.diagnostics ?? [], new.analysis?.diagnostics ?? [])
     }
@@ -183,6 +187,31 @@ public struct BlueprintDiff: Sendable {
             let worse = (now ?? nil).map { n in (was ?? nil).map { n > $0 } ?? false } ?? true
             changes.append(ObjectiveChange(measure: "RPO", subject: key, old: duration(was), new: duration(now), worse: worse,
                                            objective: (newRPO[key] ?? oldRPO[key])?.objective?.description ?? missing))
+        }
+        return changes
+    }
+
+    /// A region moved to another wave, and each wave's worst case when it changed.
+    static func compare(_ old: RolloutReport?, _ new: RolloutReport?) -> [ObjectiveChange] {
+        guard old != nil || new != nil else { return [] }
+        var changes: [ObjectiveChange] = []
+        let regions = Set((old?.plan.waves ?? []).flatMap(\.regions)).union((new?.plan.waves ?? []).flatMap(\.regions)).sorted()
+        for region in regions {
+            let was = old?.plan.wave(of: region).map(String.init) ?? "-", now = new?.plan.wave(of: region).map(String.init) ?? "-"
+            guard was != now else { continue }
+            changes.append(ObjectiveChange(measure: "rollout wave", subject: region, old: was, new: now, worse: false, objective: "-"))
+        }
+        func proofs(_ report: RolloutReport?) -> [Int: WaveProof] {
+            Dictionary((report?.proofs ?? []).map { ($0.wave.number, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        let before = proofs(old), after = proofs(new)
+        func own(_ proof: WaveProof?) -> Int { proof?.breaches.filter { $0.reportedBy == nil }.count ?? 0 }
+        for number in Set(before.keys).union(after.keys).sorted() {
+            let was = before[number].map { "\($0.wave.regions.joined(separator: ", ")): " + RolloutReport.verdict($0) } ?? "-"
+            let now = after[number].map { "\($0.wave.regions.joined(separator: ", ")): " + RolloutReport.verdict($0) } ?? "-"
+            guard was != now else { continue }
+            changes.append(ObjectiveChange(measure: "rollout worst case", subject: "wave \(number)", old: was, new: now,
+                                           worse: own(after[number]) > own(before[number]), objective: "no wave breaks an objective"))
         }
         return changes
     }

@@ -21,6 +21,7 @@ public enum RuleRegistry {
         SingleZoneRegion.self,
         ImageNotPinned.self,
         RolloutWaveCoversZone.self,
+        RolloutWaveBreaksObjective.self,
         // Capacity
         ZoneLossCapacity.self,
         RegionLossCapacity.self,

@@ -11,6 +11,8 @@ private let delivery = twoZoneBlueprint
 
         """)
     .replacingOccurrences(of: "cluster: { name: c, server: \"https://c\" } }", with: "cluster: { name: c, server: \"https://c\" }, wave: 2, endpoint: { dnsName: use1.lb.example.com, zoneId: ZUSE1 } }")
+    // One region of eu per wave: a wave holding both would be refused (rollout-wave-breaks-objective).
+    .replacingOccurrences(of: "server: \"https://b\" }, role: standby }", with: "server: \"https://b\" }, role: standby, wave: 2 }")
     + """
     traffic:
       hostname: api.example.com
@@ -78,7 +80,7 @@ private let delivery = twoZoneBlueprint
         let steps = appset.components(separatedBy: "- matchExpressions:").count - 1
         #expect(steps == 2)
         #expect(appset.range(of: "- \"1\"")!.lowerBound < appset.range(of: "- \"2\"")!.lowerBound)
-        #expect(appset.contains("Waves: 1 = eu-central-1, eu-west-1, us-west-2; 2 = us-east-1"))
+        #expect(appset.contains("Waves: 1 = eu-west-1, us-west-2; 2 = eu-central-1, us-east-1"))
         #expect(appset.contains("preserveResourcesOnDeletion: true"))
         #expect(appset.contains("- RespectIgnoreDifferences=true"))
     }

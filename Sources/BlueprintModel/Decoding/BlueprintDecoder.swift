@@ -180,7 +180,7 @@ private struct Decoder {
             let role = map["role"].flatMap { context.choice($0, map.path("role"), as: RegionRole.self) } ?? .active
             let wave = map["wave"].flatMap { context.int($0, map.path("wave"), in: 1...1000) } ?? 1
             return Region(name: entry.name, zones: zones, cluster: cluster ?? .init(name: "", server: ""),
-                          endpoint: endpoint, role: role, wave: wave)
+                          endpoint: endpoint, role: role, wave: wave, waveStated: map["wave"] != nil)
         }
     }
 

@@ -14,7 +14,10 @@ public enum ApplicationSetGenerator {
         // every Application it matches to be healthy, so an unreachable cluster would stall the
         // later waves. preserveResourcesOnDeletion keeps its workloads when the Application goes.
         let regions = topology.servingRegions.filter { !topology.assumedDown.contains($0) }.compactMap { blueprint.region($0) }
-        let waves = Set(regions.map(\.wave)).sorted()
+        // The blueprint's waves, or the order derived from the topology when it states none.
+        let plan = RolloutPlan(blueprint)
+        let waveOf = Dictionary(uniqueKeysWithValues: regions.map { ($0.name, plan.wave(of: $0.name) ?? $0.wave) })
+        let waves = Set(waveOf.values).sorted()
 
         let elements: [YAMLValue] = regions.map { region in
             .mapping([
@@ -23,7 +26,7 @@ public enum ApplicationSetGenerator {
                 ("clusterName", .string(region.cluster.name)),
                 ("server", .string(region.cluster.server)),
                 // Label values are strings; the step selectors match on the same text.
-                ("wave", .string(String(region.wave))),
+                ("wave", .string(String(waveOf[region.name]!))),
             ])
         }
         let steps: [YAMLValue] = waves.map { wave in
@@ -74,7 +77,8 @@ public enum ApplicationSetGenerator {
             "Health: an Application is Healthy only when its HorizontalPodAutoscalers are; Argo CD reports an",
             "HPA that cannot read CPU metrics (ScalingActive=False, FailedGetResourceMetric) as Degraded, so",
             "metrics-server (or another metrics.k8s.io provider) must run in every cluster or the waves stall.",
-            "Waves: " + waves.map { wave in "\(wave) = " + regions.filter { $0.wave == wave }.map(\.name).joined(separator: ", ") }
+            (plan.derived ? "Waves (derived from the topology, see REPORT.md): " : "Waves: ")
+                + waves.map { wave in "\(wave) = " + regions.filter { waveOf[$0.name] == wave }.map(\.name).joined(separator: ", ") }
                 .joined(separator: "; "),
         ]
         let header = GeneratedHeader.lines(blueprint: blueprint.name) + notes

@@ -1,5 +1,6 @@
 import BlueprintModel
 import BlueprintYAML
+import Resilience
 
 /// The pod anti-affinity a service's placement policy asks for, and what it changes in the
 /// Deployment around it.
@@ -47,8 +48,9 @@ enum PlacementAffinity {
     /// With one pod per zone there is no free zone for a surge pod: replace in place, one at a
     /// time (losing one pod is what the zone-tolerant count already absorbs).
     static func rollingUpdate(_ w: WorkloadContext) -> YAMLValue {
-        if w.service.placement.zoneAntiAffinity == .required {
-            return .mapping([("maxUnavailable", .int(1)), ("maxSurge", .int(0))])
+        let unavailable = ReplicaMath.rolloutUnavailable(w.service.placement.zoneAntiAffinity)
+        if unavailable > 0 {
+            return .mapping([("maxUnavailable", .int(unavailable)), ("maxSurge", .int(0))])
         }
         // Surge first, never take a serving pod away before its replacement is Ready.
         return .mapping([("maxUnavailable", .int(0)), ("maxSurge", .string("25%"))])

@@ -70,33 +70,36 @@ public enum ExplainRenderer {
 
     /// `diagram` is the rendered diagram source and its language; Markdown fences it once, in that language.
     public static func render(_ e: Explanation, format: Format, diagram: (format: Diagram.Format, source: String)? = nil,
-                              cost: CostReport? = nil) -> String {
+                              cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {
         switch format {
         case .text:
             var out = "Blueprint \(TerminalText.escaped(e.blueprint))\n"
             for (title, table) in tables(e) { out += "\n\(title)\n\n" + table.text }
             if let cost { out += CostRenderer.text(cost) }
+            if let rollout { out += RolloutRenderer.text(rollout) }
             if let diagram { out += "\nDiagram\n\n" + diagram.source }
             return out
         case .markdown:
-            return markdown(e, diagram: diagram, cost: cost)
+            return markdown(e, diagram: diagram, cost: cost, rollout: rollout)
         case .json:
-            return json(e, diagram: diagram?.source, cost: cost)
+            return json(e, diagram: diagram?.source, cost: cost, rollout: rollout)
         }
     }
 
     /// Markdown with headings; the diagram goes in a code block whose info string names its language.
-    public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?, cost: CostReport? = nil) -> String {
+    public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?, cost: CostReport? = nil,
+                                rollout: RolloutReport? = nil) -> String {
         var out = "# \(Markdown.text(e.blueprint)): objectives and capacity\n\n"
         out += "Availability is exact over every region and availability-zone state involved, truncated; "
         out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n"
         if let diagram { out += "\n## Architecture\n\n" + Diagram.fenced(diagram.source, format: diagram.format) }
         for (title, table) in tables(e) { out += "\n## \(title)\n\n" + table.markdown }
         if let cost { out += CostRenderer.markdown(cost) }
+        if let rollout { out += RolloutRenderer.markdown(rollout) }
         return out
     }
 
-    static func json(_ e: Explanation, diagram: String?, cost: CostReport? = nil) -> String {
+    static func json(_ e: Explanation, diagram: String?, cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {
         var object: [String: Any] = [
             "blueprint": e.blueprint,
             "capacity": e.capacity.map { row -> [String: Any] in
@@ -132,6 +135,7 @@ public enum ExplainRenderer {
         ]
         if let diagram { object["diagram"] = diagram }
         if let cost { object["cost"] = CostRenderer.json(cost) }
+        if let rollout { object["rollout"] = RolloutRenderer.json(rollout) }
         return JSONText.serialize(object)
     }
 }

@@ -8,7 +8,8 @@ public enum ReportGenerator {
         // An unreadable override file is lint's error (price-override-unreadable); the report then keeps the committed prices.
         let catalogue = (try? PriceCatalogue.resolve(for: topology.blueprint).get()) ?? .committed
         let body = ExplainRenderer.markdown(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)),
-                                            cost: CostModel(catalogue: catalogue).report(topology))
+                                            cost: CostModel(catalogue: catalogue).report(topology),
+                                            rollout: RolloutReport(topology: topology, explanation: explanation))
         return GeneratedFile(path: "REPORT.md", contents: "<!-- \(header) -->\n\n" + outageBanner(topology) + body)
     }
 

@@ -52,6 +52,8 @@ struct Explain: ParsableCommand {
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
         let cost = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices)).report(topology)
-        print(ExplainRenderer.render(analysis.explanation ?? Explanation(topology), format: report, diagram: drawing, cost: cost), terminator: "")
+        let explanation = analysis.explanation ?? Explanation(topology)
+        print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost,
+                                     rollout: RolloutReport(topology: topology, explanation: explanation)), terminator: "")
     }
 }

@@ -7,8 +7,8 @@ public struct WaiverExpired: Rule {
         so is the question it answered: re-review it, then renew or remove it.
         """
     public static let examples: [RuleExample] = [
-        .triggering(("    wave: 2\n", ""), ("traffic:\n", "waivers:\n  - ↓{ rule: rollout-wave-covers-zone, at: residency.eu, reason: one wave during migration, expires: 2020-01-31 }\ntraffic:\n")),
-        .clean(("    wave: 2\n", ""), ("traffic:\n", "waivers:\n  - { rule: rollout-wave-covers-zone, at: residency.eu, reason: one wave during migration, expires: 2099-01-31 }\ntraffic:\n")),
+        .triggering(("    wave: 2\n", ""), ("  eu-west-1:\n", "  eu-west-1:\n    wave: 1\n"), ("traffic:\n", "waivers:\n  - ↓{ rule: rollout-wave-covers-zone, at: residency.eu, reason: one wave during migration, expires: 2020-01-31 }\ntraffic:\n")),
+        .clean(("    wave: 2\n", ""), ("  eu-west-1:\n", "  eu-west-1:\n    wave: 1\n"), ("traffic:\n", "waivers:\n  - { rule: rollout-wave-covers-zone, at: residency.eu, reason: one wave during migration, expires: 2099-01-31 }\ntraffic:\n")),
     ]
 
     public init() {}

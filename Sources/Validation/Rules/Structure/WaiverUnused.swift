@@ -8,7 +8,7 @@ public struct WaiverUnused: Rule {
         """
     public static let examples: [RuleExample] = [
         .triggering(("traffic:\n", "waivers:\n  - ↓{ rule: image-not-pinned, at: services.api, reason: pinned by the registry, expires: 2099-01-31 }\ntraffic:\n")),
-        .clean(("    wave: 2\n", ""), ("traffic:\n", "waivers:\n  - { rule: rollout-wave-covers-zone, at: residency.eu, reason: one wave during migration, expires: 2099-01-31 }\ntraffic:\n")),
+        .clean(("    wave: 2\n", ""), ("  eu-west-1:\n", "  eu-west-1:\n    wave: 1\n"), ("traffic:\n", "waivers:\n  - { rule: rollout-wave-covers-zone, at: residency.eu, reason: one wave during migration, expires: 2099-01-31 }\ntraffic:\n")),
     ]
 
     public init() {}

@@ -11,14 +11,16 @@ public struct RolloutWaveCoversZone: Rule {
         there is no healthy region left to fail over to.
         """
     public static let examples: [RuleExample] = [
-        .triggering(("    wave: 2\n", ""), ("  eu: [eu-west-1", "  ↓eu: [eu-west-1")),
+        .triggering(("    wave: 2\n", ""), ("  eu-west-1:\n", "  eu-west-1:\n    wave: 1\n"), ("  eu: [eu-west-1", "  ↓eu: [eu-west-1")),
         .clean(),
     ]
 
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {
-        context.blueprint.residency.compactMap { zone in
+        // Derived waves (no region states one) never hold a whole zone: RolloutPlan.conflict.
+        guard context.blueprint.regions.contains(where: \.waveStated) else { return [] }
+        return context.blueprint.residency.compactMap { zone in
             let regions = zone.regions.compactMap { context.blueprint.region($0) }
             guard regions.count >= 2, let wave = regions.first?.wave, regions.allSatisfy({ $0.wave == wave }) else { return nil }
             return Finding(at: "residency.\(zone.name)",

@@ -1,0 +1,76 @@
+import Diagnostics
+import Foundation
+import Resilience
+
+/// The rollout plan and each wave's proof, as `explain`, REPORT.md and `explain --format json`
+/// show them (docs/delivery.md, "Rollout waves").
+enum RolloutRenderer {
+    static let title = "Rollout waves"
+
+    static func table(_ r: RolloutReport) -> Table {
+        Table(
+            headers: ["wave", "regions", "rolling: tightest Deployment (pods left / needed)", "bad release: states", "worst state", "verdict"],
+            rows: r.proofs.map { proof in
+                let margin = proof.rollingMargin.map { "\($0.service) in \($0.region): \($0.left) / \($0.need)" } ?? "-"
+                let worst = proof.unservedInWorst > 0
+                    ? "\(proof.worstOutage): \(proof.unservedInWorst) unserved"
+                    : "\(proof.worstOutage): recovery \(proof.worstRecovery.map { "\($0)" } ?? "unbounded")"
+                return [String(proof.wave.number), proof.wave.regions.joined(separator: ", "), margin, String(proof.statesChecked),
+                        worst, RolloutReport.verdict(proof).components(separatedBy: ";").first ?? ""]
+            })
+    }
+
+    /// How the plan came about, then what breaks, one line each.
+    static func lines(_ r: RolloutReport) -> [String] {
+        var lines = [r.plan.derived
+            ? "No region states a `wave`: the order is derived from the topology."
+            : "Waves as the blueprint states them."]
+        lines += r.plan.reasons
+        lines.append("Argo CD starts a wave as soon as every Application of the previous one is Healthy; there is no bake time between waves (docs/delivery.md): watching a wave before the next is the operator's.")
+        let single = Set(r.proofs.flatMap(\.singleRegionZones)).sorted()
+        if !single.isEmpty {
+            lines.append("not provable by waves: \(single.joined(separator: ", ")) has a single region, so a bad release there reaches all its users")
+        }
+        for proof in r.proofs {
+            for breach in proof.breaches {
+                lines.append("wave \(proof.wave.number), \(breach.level.rawValue) (\(breach.outage)): \(breach.message)"
+                             + (breach.reportedBy.map { " (not the wave's own: \($0))" } ?? ""))
+            }
+        }
+        return lines
+    }
+
+    static func markdown(_ r: RolloutReport) -> String {
+        var out = "\n## \(title)\n\n"
+        out += "Each wave is proved at two levels, each with any one availability zone outside the wave lost: rolling "
+        out += "(each Deployment of the wave's regions has its rolling update's maxUnavailable pods out) and bad release "
+        out += "(the wave's regions lost whole).\n\n"
+        out += table(r).markdown + "\n"
+        out += lines(r).map { "- " + Markdown.text($0) + "\n" }.joined()
+        return out
+    }
+
+    static func text(_ r: RolloutReport) -> String {
+        "\n\(title)\n\n" + table(r).text + lines(r).map { "  " + TerminalText.escaped($0) + "\n" }.joined()
+    }
+
+    static func json(_ r: RolloutReport) -> [String: Any] {
+        [
+            "derived": r.plan.derived,
+            "reasons": r.plan.reasons,
+            "waves": r.proofs.map { proof -> [String: Any] in
+                [
+                    "wave": proof.wave.number, "regions": proof.wave.regions, "holds": proof.breaches.allSatisfy { $0.reportedBy != nil },
+                    "statesChecked": proof.statesChecked, "worstOutage": proof.worstOutage,
+                    "worstRecoverySeconds": proof.worstRecovery.map { Double($0.milliseconds) / 1000 } ?? NSNull(),
+                    "unservedInWorst": proof.unservedInWorst,
+                    "rollingMargin": proof.rollingMargin.map { ["service": $0.service, "region": $0.region, "podsLeft": $0.left, "need": $0.need] as [String: Any] } ?? NSNull(),
+                    "breaches": proof.breaches.map { breach -> [String: Any] in
+                        ["level": breach.level.rawValue, "outage": breach.outage, "message": breach.message,
+                         "arithmetic": breach.arithmetic, "reportedBy": breach.reportedBy ?? NSNull()]
+                    },
+                ]
+            },
+        ]
+    }
+}
