@@ -357,6 +357,8 @@ public struct Datastore: Sendable {
     /// How many of the sync replicas outside the primary's region must acknowledge a commit
     /// ("any N of them"); nil: all of them.
     public var syncQuorum: Int? = nil
+    /// The TCP port clients connect to, when not the engine's default (the NetworkPolicy opens it).
+    public var port: Int? = nil
 
     public struct Replica: Sendable, Hashable {
         public var region: String

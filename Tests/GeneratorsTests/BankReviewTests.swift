@@ -75,6 +75,15 @@ import Testing
         #expect(worker.contains("      port: 9092\n") && worker.contains("      port: 9098\n"))
     }
 
+    @Test func aStatedPortReplacesTheEnginesDefault() throws {
+        let text = routed
+            .replacingOccurrences(of: "db-eu: { residency: eu, primary: eu-west-1 }", with: "db-eu: { residency: eu, primary: eu-west-1, engine: postgres, port: 6432 }")
+            .replacingOccurrences(of: "catalog: { primary: us-east-1 }", with: "catalog: { primary: us-east-1, engine: sqlserver-ee }")
+        let api = try #require(try generatedFiles(text)["clusters/eu-west-1/api.yaml"])
+        // RDS for SQL Server's default 1433, and the stated 6432 instead of PostgreSQL's 5432.
+        #expect(api.contains("  egress:\n  - ports:\n    - protocol: TCP\n      port: 1433\n    - protocol: TCP\n      port: 6432\n"))
+    }
+
     @Test func networkPolicyNoneOptsOut() throws {
         let files = try generatedFiles("networkPolicy: none\n" + routed)
         #expect(files.values.allSatisfy { !$0.contains("kind: NetworkPolicy") })

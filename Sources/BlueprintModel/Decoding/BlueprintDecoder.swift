@@ -395,7 +395,7 @@ private struct Decoder {
     func datastore(_ name: String, _ keyNode: YAMLNode, _ node: YAMLNode, defaultLag: Duration) -> Datastore? {
         let path = "datastores.\(name)"
         guard context.checkName(name, at: keyNode.mark, path: path, what: "datastore"),
-              let map = MappingReader(node, path, context, keys: ["engine", "residency", "primary", "replicas", "failover", "backups", "syncQuorum"])
+              let map = MappingReader(node, path, context, keys: ["engine", "residency", "primary", "replicas", "failover", "backups", "syncQuorum", "port"])
         else { return nil }
         let engine = map["engine"].flatMap { context.nonEmptyString($0, map.path("engine")) }
         let residency = map["residency"].flatMap { context.name($0, map.path("residency"), what: "residency zone") }
@@ -432,6 +432,7 @@ private struct Decoder {
         var datastore = Datastore(name: name, engine: engine, residency: residency, primary: primary, replicas: replicas,
                                   failover: failover, backups: backups)
         datastore.syncQuorum = map["syncQuorum"].flatMap { context.int($0, map.path("syncQuorum"), in: 1...64) }
+        datastore.port = map["port"].flatMap { context.int($0, map.path("port"), in: 1...65535) }
         datastore.failover.writer = engineWriter(datastore, path: map.path("failover"))
         checkEngineReplication(datastore, remotePaths: remote)
         return datastore

@@ -171,6 +171,8 @@ public enum BlueprintKeys {
             BlueprintKey("mode", .value(.choice(ReplicationMode.allCases.map(\.rawValue))), required: true, "sync or async replication"),
             BlueprintKey("lag", .value(.duration), default: .derived("assumptions.replicationLag"), "replication lag of an async replica"),
         ]), count: 0...Limits.replicasPerDatastore), "copies of the data; in-region replicas take the zones after the primary's"),
+        BlueprintKey("port", .value(.integer(1...65535)), default: .derived("the engine's default port"),
+                     "TCP port clients connect to; the generated NetworkPolicy allows it (docs/delivery.md)"),
         BlueprintKey("syncQuorum", .value(.integer(1...64)), default: .derived("all of them"),
                      "how many sync replicas outside the primary's region must acknowledge a commit"),
         BlueprintKey("failover", .object([

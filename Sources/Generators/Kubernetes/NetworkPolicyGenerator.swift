@@ -77,30 +77,39 @@ enum NetworkPolicyGenerator {
     }
 }
 
-/// The TCP ports clients use to reach a datastore, by `engine`, from the engines' documentation:
-/// PostgreSQL 5432 and MySQL/MariaDB 3306 (RDS and Aurora defaults; Aurora DSQL speaks the
-/// PostgreSQL protocol on 5432), Amazon MSK brokers 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM and
-/// 9098 IAM from inside AWS (MSK Developer Guide, "Port information"), DynamoDB's HTTPS endpoint
-/// 443, ElastiCache Redis OSS/Valkey 6379, DocumentDB 27017.
+/// The TCP ports clients use to reach a datastore, by the row of the engine table
+/// (FailoverEngine) its `engine` names — the switch is exhaustive, so a new row must say its ports.
+/// RDS and Aurora: the RDS API's default `Port` per engine (CreateDBInstance/CreateDBCluster:
+/// PostgreSQL 5432, MySQL and MariaDB 3306, Oracle 1521, SQL Server 1433, Db2 50000); Aurora DSQL
+/// speaks the PostgreSQL protocol on 5432; Amazon MSK brokers 9092 plaintext, 9094 TLS, 9096
+/// SASL/SCRAM and 9098 IAM from inside AWS (MSK Developer Guide, "Port information"); DynamoDB's
+/// HTTPS endpoint 443; ElastiCache Valkey / Redis OSS 6379.
 enum DatastorePorts {
-    static let byEngine: [String: [Int]] = {
-        var table: [String: [Int]] = [:]
-        for engine in ["aurora-postgresql", "rds-postgresql", "postgresql", "postgres", "aurora-dsql"] { table[engine] = [5432] }
-        for engine in ["aurora-mysql", "rds-mysql", "mysql", "rds-mariadb", "mariadb"] { table[engine] = [3306] }
-        for engine in ["msk-kafka", "msk", "kafka"] { table[engine] = [9092, 9094, 9096, 9098] }
-        for engine in ["dynamodb", "dynamodb-global-table"] { table[engine] = [443] }
-        for engine in ["elasticache-redis", "elasticache-valkey", "redis", "valkey"] { table[engine] = [6379] }
-        for engine in ["documentdb", "docdb"] { table[engine] = [27017] }
-        return table
-    }()
-
-    /// The sorted union of the datastores' ports; nil when one has no engine or one outside the table.
-    static func ports(of datastores: [Datastore]) -> [Int]? {
-        var ports: Set<Int> = []
-        for datastore in datastores {
-            guard let engine = datastore.engine, let known = byEngine[engine.lowercased()] else { return nil }
-            ports.formUnion(known)
+    /// nil: a generic engine (or none), or an RDS engine name without a known default.
+    static func ports(engine: String?) -> [Int]? {
+        guard let row = FailoverEngine.named(engine), let name = engine?.lowercased() else { return nil }
+        switch row {
+        case .auroraGlobalDatabase, .rdsMultiAZInstance, .rdsMultiAZCluster:
+            let defaults: [(prefix: String, port: Int)] = [
+                ("aurora-postgresql", 5432), ("postgres", 5432), ("aurora-mysql", 3306), ("mysql", 3306), ("mariadb", 3306),
+                ("oracle", 1521), ("sqlserver", 1433), ("db2", 50000),
+            ]
+            return defaults.first { name.hasPrefix($0.prefix) }.map { [$0.port] }
+        case .auroraDSQL: return [5432]
+        case .msk: return [9092, 9094, 9096, 9098]
+        case .dynamoDBGlobalTable, .dynamoDBGlobalTableStrong: return [443]
+        case .elastiCacheGlobalDatastore: return [6379]
         }
-        return ports.sorted()
+    }
+
+    /// The sorted union of the datastores' ports (`port:` where the blueprint states one); nil
+    /// when one of them has none known.
+    static func ports(of datastores: [Datastore]) -> [Int]? {
+        var union: Set<Int> = []
+        for datastore in datastores {
+            guard let known = datastore.port.map({ [$0] }) ?? ports(engine: datastore.engine) else { return nil }
+            union.formUnion(known)
+        }
+        return union.sorted()
     }
 }
