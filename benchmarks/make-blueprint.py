@@ -38,7 +38,7 @@ for i, zone in enumerate(zones):
     out.append(f"    residency: {zone}")
     out.append(f"    primary: {region_names[2 * i]}")
     out.append(f"    replicas: [{{ region: {region_names[2 * i]}, mode: sync }}, {{ region: {region_names[2 * i + 1]}, mode: async, lag: 500ms }}]")
-    out.append("    failover: { automatic: true, promotion: { zone: 30s, region: 2m } }")
+    out.append("    failover: { automatic: true, promotion: { zone: 30s, region: 2m }, automation: \"Lambda global-failover\" }")
 out += ["traffic:", "  hostname: api.bench.example", "  hostedZoneId: ZBENCH",
         "  healthCheck: { interval: 10s, failureThreshold: 3 }",
         # Every zone receives a location (rule residency-zone-without-location): continents, then countries.
