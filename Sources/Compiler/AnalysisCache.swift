@@ -62,13 +62,27 @@ public struct AnalysisCache: Sendable {
         public var diagnostics: [Diagnostic]
         /// compile only: the files it wrote into the blueprint's output folder, as stamped then.
         public var outputs: [OutputStamp]
+        /// Other files the answer read (a `cost.prices` override), with their bytes then (nil: absent).
+        public var dependencies: [Dependency] = []
         /// When the entry was stored (seconds; its file's modification time), set by `lookup`.
         public var storedAt: Int = 0
 
-        public init(blueprint: String?, diagnostics: [Diagnostic], outputs: [OutputStamp] = []) {
+        public init(blueprint: String?, diagnostics: [Diagnostic], outputs: [OutputStamp] = [], dependencies: [Dependency] = []) {
             self.blueprint = blueprint
             self.diagnostics = diagnostics
             self.outputs = outputs
+            self.dependencies = dependencies
+        }
+    }
+
+    /// A file besides the blueprint that an answer depends on, kept in full and compared like the blueprint.
+    public struct Dependency: Sendable, Equatable, Codable {
+        public var path: String
+        public var contents: Data?
+
+        /// The file as it is now.
+        public static func current(_ path: String) -> Dependency {
+            Dependency(path: path, contents: (try? SourceLoader.load(path)).map { Data($0) })
         }
     }
 
@@ -104,14 +118,16 @@ public struct AnalysisCache: Sendable {
         }
     }
 
-    /// The entry for `file` in `context`, when it was made by this binary, today, from exactly `source`.
+    /// The entry for `file` in `context`, when it was made by this binary, today, from exactly
+    /// `source` and exactly the files it depended on.
     public func lookup(file: String, context: String, source: [UInt8]) -> Entry? {
         guard !file.contains("\n") else { return nil }
         let path = entryPath(file: file, context: context)
         var info = stat()
         guard stat(path, &info) == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
-        var entry = Self.decode([UInt8](data), expecting: header(file: file, context: context), source: source)
-        entry?.storedAt = info.st_mtim.tv_sec
+        guard var entry = Self.decode([UInt8](data), expecting: header(file: file, context: context), source: source),
+              entry.dependencies.allSatisfy({ $0 == .current($0.path) }) else { return nil }
+        entry.storedAt = info.st_mtim.tv_sec
         return entry
     }
 
@@ -151,7 +167,7 @@ public struct AnalysisCache: Sendable {
     func header(file: String, context: String) -> String {
         // Both the path as given (findings name the file so) and where it is from here.
         let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-        return ["meridian-analysis-cache 1", tool, today, context, file, absolute].joined(separator: "\n") + "\n"
+        return ["meridian-analysis-cache 2", tool, today, context, file, absolute].joined(separator: "\n") + "\n"
     }
 
     func entryPath(file: String, context: String) -> String {
@@ -179,8 +195,9 @@ public struct AnalysisCache: Sendable {
             guard !stamp.path.contains("\n") else { return nil }
             outputs += "\(stamp.size) \(stamp.modified) \(stamp.inode) \(stamp.path)\n"
         }
-        let lengths = "\(entry.blueprint ?? "")\n\(source.count) \(diagnostics.count) \(outputs.utf8.count)\n"
-        return Array(header.utf8) + Array(lengths.utf8) + source + [UInt8](diagnostics) + Array(outputs.utf8)
+        let dependencies = entry.dependencies.isEmpty ? Data("[]".utf8) : (try? JSONEncoder().encode(entry.dependencies)) ?? Data()
+        let lengths = "\(entry.blueprint ?? "")\n\(source.count) \(diagnostics.count) \(dependencies.count) \(outputs.utf8.count)\n"
+        return Array(header.utf8) + Array(lengths.utf8) + source + [UInt8](diagnostics) + [UInt8](dependencies) + Array(outputs.utf8)
     }
 
     static func decode(_ bytes: [UInt8], expecting header: String, source: [UInt8]) -> Entry? {
@@ -194,8 +211,8 @@ public struct AnalysisCache: Sendable {
         }
         guard let name = line(), let counts = line() else { return nil }
         let lengths = counts.split(separator: " ").compactMap { Int($0) }
-        guard lengths.count == 3, lengths.allSatisfy({ $0 >= 0 }), lengths[0] == source.count,
-              bytes.count - cursor == lengths[0] + lengths[1] + lengths[2] else { return nil }
+        guard lengths.count == 4, lengths.allSatisfy({ $0 >= 0 }), lengths[0] == source.count,
+              bytes.count - cursor == lengths.reduce(0, +) else { return nil }
         guard bytes[cursor..<(cursor + lengths[0])].elementsEqual(source) else { return nil }
         cursor += lengths[0]
         let diagnosticBytes = bytes[cursor..<(cursor + lengths[1])]
@@ -206,6 +223,13 @@ public struct AnalysisCache: Sendable {
         } else {
             guard let decoded = try? JSONDecoder().decode([Diagnostic].self, from: Data(diagnosticBytes)) else { return nil }
             diagnostics = decoded
+        }
+        let dependencyBytes = bytes[cursor..<(cursor + lengths[2])]
+        cursor += lengths[2]
+        var dependencies: [Dependency] = []
+        if !dependencyBytes.elementsEqual("[]".utf8) {
+            guard let decoded = try? JSONDecoder().decode([Dependency].self, from: Data(dependencyBytes)) else { return nil }
+            dependencies = decoded
         }
         // By bytes: splitting a String by Characters cost a third of a warm fleet compile.
         var outputs: [OutputStamp] = []
@@ -219,6 +243,6 @@ public struct AnalysisCache: Sendable {
                   let inode = field().flatMap({ UInt64(Substring($0)) }), let path = line() else { return nil }
             outputs.append(OutputStamp(path: path, size: size, modified: String(Substring(modified)), inode: inode))
         }
-        return Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs)
+        return Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs, dependencies: dependencies)
     }
 }

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Cost
 import Generators
 
 /// The blueprints one command run reads: files and folders as given, read and analysed on every
@@ -98,9 +99,16 @@ public enum BlueprintSet {
                 Pipeline.analyze(file: file, bytes: source)
             }
             let diagnostics = analysis.diagnostics + extra(analysis)
-            cache?.store(.init(blueprint: analysis.blueprint?.name, diagnostics: diagnostics), file: file, context: context, source: source)
+            cache?.store(.init(blueprint: analysis.blueprint?.name, diagnostics: diagnostics, dependencies: dependencies(of: analysis)),
+                         file: file, context: context, source: source)
             return .success(diagnostics)
         }
+    }
+
+    /// The files besides the blueprint that its findings and output read, as they are now.
+    public static func dependencies(of analysis: Analysis) -> [AnalysisCache.Dependency] {
+        guard let blueprint = analysis.blueprint, let prices = PriceCatalogue.overrideFile(of: blueprint) else { return [] }
+        return [.current(prices)]
     }
 
     /// True when every file stamped in `entry` is still, by size, modification time and inode,

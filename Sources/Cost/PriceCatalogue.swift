@@ -126,17 +126,20 @@ public struct PriceCatalogue: Sendable {
 }
 
 extension PriceCatalogue {
+    /// The file `cost.prices` names, beside the blueprint: an input of every cost figure, so the
+    /// analysis cache compares its bytes too.
+    public static func overrideFile(of blueprint: Blueprint) -> String? {
+        guard let relative = blueprint.cost.prices else { return nil }
+        let folder = (blueprint.file as NSString).deletingLastPathComponent
+        return folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
+    }
+
     /// The committed catalogue with the blueprint's override file (`cost.prices`, beside the
     /// blueprint) and then `flag` (a `--prices` file) applied. A file that cannot be read or parsed
     /// is an error naming it.
     public static func resolve(for blueprint: Blueprint, flag: String? = nil) -> Result<PriceCatalogue, LoadError> {
         var catalogue = committed
-        var files: [String] = []
-        if let relative = blueprint.cost.prices {
-            let folder = (blueprint.file as NSString).deletingLastPathComponent
-            files.append(folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative))
-        }
-        if let flag { files.append(flag) }
+        let files = [overrideFile(of: blueprint), flag].compactMap { $0 }
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 return .failure(.malformed("\(file): cannot read the price override file"))

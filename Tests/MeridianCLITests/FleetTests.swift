@@ -79,4 +79,27 @@ private func fleet(_ count: Int, in work: URL) throws -> URL {
         let entries = try FileManager.default.subpathsOfDirectory(atPath: work.appendingPathComponent("cache").path)
         #expect(entries.filter { $0.split(separator: "/").count == 3 }.count == 2, "one entry per blueprint: \(entries)")
     }
+
+    @Test func aPriceOverrideFileIsAnInputOfTheCachedAnswer() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let folder = try fleet(1, in: work)
+        let file = folder.appendingPathComponent("bank-0.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try (text + "\ncost: { prices: prices.json }\n").write(to: file, atomically: true, encoding: .utf8)
+        let prices = folder.appendingPathComponent("prices.json")
+        try "not json".write(to: prices, atomically: true, encoding: .utf8)
+        let environment = ["MERIDIAN_CACHE_DIR": work.appendingPathComponent("cache").path]
+        let broken = try meridian(["lint", "Blueprints/bank-0.yaml"], in: work, environment: environment)
+        #expect(broken.status == 1 && broken.stdout.contains("price-override-unreadable"), "\(broken.stdout)")
+        // The blueprint did not change, the file it names did: the cached findings no longer answer.
+        try #"{"read": "2026-12-01", "prices": []}"#.write(to: prices, atomically: true, encoding: .utf8)
+        let fixed = try meridian(["lint", "Blueprints/bank-0.yaml"], in: work, environment: environment)
+        let fresh = try meridian(["lint", "--no-cache", "Blueprints/bank-0.yaml"], in: work)
+        #expect(fixed.stdout == fresh.stdout && fixed.status == fresh.status, "\(fixed.stdout)")
+        #expect(!fixed.stdout.contains("price-override-unreadable"))
+        try FileManager.default.removeItem(at: prices)
+        let gone = try meridian(["lint", "Blueprints/bank-0.yaml"], in: work, environment: environment)
+        #expect(gone.stdout.contains("price-override-unreadable"), "\(gone.stdout)")
+    }
 }

@@ -154,7 +154,8 @@ struct Compile: ParsableCommand {
                 written.stderr += summary.notes.map { "compile: note: \($0)" }
                 written.stdout.append(Self.describe(summary, of: generated.files.count, in: writer.displayPath))
                 if let cache, let stamps = BlueprintSet.stamps(of: generated.files, in: writer.displayPath) {
-                    cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps),
+                    cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps,
+                                      dependencies: BlueprintSet.dependencies(of: analysis)),
                                 file: item.file, context: cacheContext, source: source)
                 }
                 return written
@@ -223,7 +224,8 @@ struct Compile: ParsableCommand {
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
             let changes = PhaseTimings.measure("compare with output") { writer.changes(generated.files) }
             if changes.isEmpty, let cache, let stamps = BlueprintSet.stamps(of: generated.files, in: writer.displayPath) {
-                cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps),
+                cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps,
+                                      dependencies: BlueprintSet.dependencies(of: analysis)),
                             file: items[index].file, context: cacheContext, source: source)
             }
             return changes.map { change in
