@@ -112,21 +112,30 @@ public struct Blueprint: Sendable {
             }
         }
         let regionOK = { (name: String) in region(name) != nil && !badRegions.contains(name) }
-        let keptDatastores = datastores.filter { datastore in
-            !everything && !rejected.contains("datastores", datastore.name)
-                && datastore.residency.map { residencyZone($0) != nil && !badZones.contains($0) } ?? true
-                && regionOK(datastore.primary)
-                && datastore.replicas.allSatisfy { regionOK($0.region) }
-                && (datastore.backups?.regions ?? []).allSatisfy(regionOK)
+        // A refused replica or backup region drops that copy, not the datastore: its other
+        // checks still run, and FigureDependencies withholds the figures that needed the copy.
+        var keptDatastores: [Datastore] = []
+        for datastore in datastores where !everything {
+            guard !rejected.refuses("datastores.\(datastore.name)", except: ["replicas", "backups"]),
+                  datastore.residency.map({ residencyZone($0) != nil && !badZones.contains($0) }) ?? true,
+                  regionOK(datastore.primary) else { continue }
+            var kept = datastore
+            kept.replicas = datastore.replicas.filter { regionOK($0.region) }
+            kept.backups?.regions = datastore.backups?.regions.filter(regionOK) ?? []
+            keptDatastores.append(kept)
         }
-        let datastoreOK = Set(keptDatastores.map(\.name))
+        // A service whose datastore was left out keeps its capacity checks; the figures that
+        // need the datastore are withheld (FigureDependencies). A refused objective of its own
+        // withholds only the verdicts against it.
         let keptServices = services.filter { service in
-            !everything && !rejected.contains("services", service.name)
+            !everything && !rejected.refuses("services.\(service.name)", except: ["objectives"])
                 && service.demand.allSatisfy { $0.rps == 0 || (residencyZone($0.zone) != nil && !badZones.contains($0.zone)) }
-                && service.uses.allSatisfy(datastoreOK.contains)
                 && (Array(service.replicaPins.keys) + Array(service.maxReplicaPins.keys)).allSatisfy { region($0) == nil || regionOK($0) }
         }
-        guard keptServices.count != services.count || keptDatastores.count != datastores.count
+        let copiesChanged = keptDatastores.contains { kept in
+            datastore(kept.name).map { $0.replicas.count != kept.replicas.count || $0.backups?.regions.count != kept.backups?.regions.count } ?? false
+        }
+        guard keptServices.count != services.count || keptDatastores.count != datastores.count || copiesChanged
                 || !badRegions.isEmpty || !badZones.isEmpty else { return self }
         var sound = Blueprint(
             file: file, name: name, provider: provider, namespace: namespace, gitops: gitops, objectives: objectives,
@@ -178,12 +187,14 @@ public struct PerDisruption<Value: Sendable & Hashable>: Sendable, Hashable {
     }
 }
 
+/// What a blueprint (or one service) promises. `rto` and `rpo` name each disruption they
+/// promise; a side left out (`rto: { zone: 5m }`) is not promised, and explain says so.
 public struct Objectives: Sendable, Hashable {
     public var availability: Percentage?
-    public var rto: PerDisruption<Duration>?
-    public var rpo: PerDisruption<Duration>?
+    public var rto: PerDisruption<Duration?>?
+    public var rpo: PerDisruption<Duration?>?
 
-    public init(availability: Percentage? = nil, rto: PerDisruption<Duration>? = nil, rpo: PerDisruption<Duration>? = nil) {
+    public init(availability: Percentage? = nil, rto: PerDisruption<Duration?>? = nil, rpo: PerDisruption<Duration?>? = nil) {
         self.availability = availability
         self.rto = rto
         self.rpo = rpo

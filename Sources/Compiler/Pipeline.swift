@@ -15,6 +15,9 @@ public struct Analysis: Sendable {
     /// What validation computed, reused by generation so nothing is evaluated twice.
     public var topology: Topology?
     public var explanation: Explanation?
+    /// Checks not made because a value they read was refused; each is a `check-withheld` note
+    /// (past the per-rule cap, counted in its "… and N more").
+    public var withheldChecks: Int { explanation?.withheld.count ?? 0 }
 
     public var hasErrors: Bool { diagnostics.hasErrors }
 }

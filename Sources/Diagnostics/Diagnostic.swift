@@ -72,12 +72,13 @@ extension Array where Element == Diagnostic {
     public var errorCount: Int { filter { $0.severity == .error }.count }
     public var warningCount: Int { filter { $0.severity == .warning }.count }
     public var hasErrors: Bool { contains { $0.severity == .error } }
-
     /// File, then position, then rule: the order a reader walks the source in.
     public func sortedBySource() -> [Diagnostic] {
         sorted { a, b in
             if a.file != b.file { return a.file < b.file }
             if a.mark != b.mark { return a.mark < b.mark }
+            // An error before the notes of the checks it withheld.
+            if (a.severity == .note) != (b.severity == .note) { return b.severity == .note }
             if a.rule != b.rule { return a.rule < b.rule }
             return a.message < b.message
         }

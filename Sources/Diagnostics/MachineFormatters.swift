@@ -19,9 +19,27 @@ private func json(_ value: Any) -> String {
     return JSONText.serialize(value)
 }
 
-/// `{"diagnostics": [...], "summary": {"errors": N, "warnings": N}}`
+/// What lint counted over all its files: the closing summary of every format.
+public struct LintTotals: Sendable {
+    public var errors: Int
+    public var warnings: Int
+    /// Checks not made because a value they read was refused.
+    public var withheld: Int
+    public var files: Int
+
+    public init(diagnostics: [Diagnostic], withheld: Int, files: Int) {
+        errors = diagnostics.errorCount
+        warnings = diagnostics.warningCount
+        self.withheld = withheld
+        self.files = files
+    }
+
+    var object: [String: Int] { ["errors": errors, "warnings": warnings, "withheld": withheld, "files": files] }
+}
+
+/// `{"diagnostics": [...], "summary": {"errors": N, "warnings": N, "withheld": N, "files": N}}`
 public enum JSONFormatter {
-    public static func format(_ diagnostics: [Diagnostic]) -> String {
+    public static func format(_ diagnostics: [Diagnostic], totals: LintTotals? = nil) -> String {
         let items: [[String: Any]] = diagnostics.map { d in
             var item: [String: Any] = [
                 "file": d.file, "line": d.mark.line, "column": d.mark.column, "severity": d.severity.rawValue,
@@ -35,13 +53,14 @@ public enum JSONFormatter {
             if let fix = d.fix { item["fix"] = fix }
             return item
         }
-        return json(["diagnostics": items, "summary": ["errors": diagnostics.errorCount, "warnings": diagnostics.warningCount]])
+        let summary = totals?.object ?? ["errors": diagnostics.errorCount, "warnings": diagnostics.warningCount]
+        return json(["diagnostics": items, "summary": summary])
     }
 }
 
 /// SARIF 2.1.0, as GitHub code scanning ingests it.
 public enum SARIFFormatter {
-    public static func format(_ diagnostics: [Diagnostic], rules: [RuleMetadata], version: String) -> String {
+    public static func format(_ diagnostics: [Diagnostic], rules: [RuleMetadata], version: String, totals: LintTotals? = nil) -> String {
         let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         let level = { (s: Severity) in s == .error ? "error" : s == .warning ? "warning" : "note" }
         let driverRules: [[String: Any]] = rules.map { rule in
@@ -81,16 +100,19 @@ public enum SARIFFormatter {
             if !related.isEmpty { result["relatedLocations"] = related }
             return result
         }
+        var run: [String: Any] = [
+            "tool": ["driver": [
+                "name": "meridian", "version": version,
+                "informationUri": "https://github.com/meridian-dev/meridian", "rules": driverRules,
+            ]],
+            "results": results,
+        ]
+        // lint's summary (errors, warnings, checks withheld, files) as a run property bag (SARIF 2.1.0 §3.8).
+        if let totals { run["properties"] = ["summary": totals.object] }
         return json([
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [[
-                "tool": ["driver": [
-                    "name": "meridian", "version": version,
-                    "informationUri": "https://github.com/meridian-dev/meridian", "rules": driverRules,
-                ]],
-                "results": results,
-            ]],
+            "runs": [run],
         ])
     }
 }

@@ -26,4 +26,9 @@ public enum TextFormatter {
         let e = diagnostics.errorCount, w = diagnostics.warningCount
         return "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s")"
     }
+
+    /// lint's closing line: `3 errors, 1 warning, 2 checks withheld in 1 file`.
+    public static func summary(_ diagnostics: [Diagnostic], withheld: Int, files: Int) -> String {
+        return summary(diagnostics) + ", \(withheld) check\(withheld == 1 ? "" : "s") withheld in \(files) file\(files == 1 ? "" : "s")"
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compiler
 import Cost
+import Generators
 import BlueprintModel
 import Diagnostics
 import Resilience
@@ -67,6 +68,18 @@ struct AnalysedBlueprint {
         guard let blueprint = analysis.blueprint else { throw ExitStatus.errorsFound }
         self.blueprint = blueprint
         topology = analysis.topology ?? Topology(blueprint)
+    }
+
+    /// The checks withheld because a value they read has an error, after the tables (text or
+    /// Markdown), so an empty or short table is never mistaken for a complete one.
+    func withheldSection(markdown: Bool) -> String {
+        ExplainRenderer.withheldSection(analysis.explanation?.withheld ?? [], markdown: markdown)
+    }
+
+    /// Exit 1 once the output is printed when the blueprint has errors: what was printed is
+    /// what could be computed, not a clean bill.
+    func failIfErrors() throws {
+        if analysis.hasErrors { throw ExitStatus.errorsFound }
     }
 }
 

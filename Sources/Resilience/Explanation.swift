@@ -29,19 +29,26 @@ public struct Explanation: Sendable {
         public var objective: Percentage?
         /// The regions whose states were enumerated.
         public var regions: [String]
+        /// Set when the figure or its objective reads a refused value (FigureDependencies).
+        public var withheld: Withholding? = nil
 
         public var downtimeMinutesPerYear: Double { (1 - availability) * 525_600 }
-        public var meetsObjective: Bool { objective.map { availability >= $0.fraction } ?? true }
+        /// True too when the verdict is withheld: no finding, the check is announced instead.
+        public var meetsObjective: Bool { withheld != nil || objective.map { availability >= $0.fraction } ?? true }
     }
 
     public struct RTORow: Sendable {
         public var result: RTOResult
         public var objective: Duration?
+        public var withheld: Withholding? = nil
+        /// The service states an RTO, but not for this disruption (`rto: { zone: 5m }`).
+        public var notPromised = false
 
         /// nil when unbounded.
         public var total: Duration? { result.unbounded == nil ? result.total : nil }
+        /// True too when the verdict is withheld: no finding, the check is announced instead.
         public var meetsObjective: Bool {
-            guard let objective else { return true }
+            guard let objective, withheld == nil else { return true }
             return total.map { $0 <= objective } ?? false
         }
     }
@@ -49,9 +56,13 @@ public struct Explanation: Sendable {
     public struct RPORow: Sendable {
         public var result: RPOResult
         public var objective: Duration?
+        public var withheld: Withholding? = nil
+        /// Its users state RPOs, none for this disruption (`rpo: { zone: 0s }`).
+        public var notPromised = false
 
+        /// True too when the verdict is withheld: no finding, the check is announced instead.
         public var meetsObjective: Bool {
-            guard let objective else { return true }
+            guard let objective, withheld == nil else { return true }
             return result.loss.map { $0 <= objective } ?? false
         }
     }
@@ -62,6 +73,8 @@ public struct Explanation: Sendable {
     public var rto: [RTORow]
     public var rpo: [RPORow]
     public var waivers: [Waiver]
+    /// Checks not made because a value they read was refused, each once (FigureDependencies).
+    public var withheld: [WithheldCheck] = []
 
     /// Which geolocation locations reach which residency zone's record set.
     public struct RoutingRow: Sendable, Hashable {
@@ -112,7 +125,8 @@ public struct Explanation: Sendable {
                     service: service.name, residencyZone: zone, availability: result.availability, compute: result.compute,
                     data: result.data, objective: objectives.availability, regions: result.regions))
                 rto += RecoveryModel.rto(service: service, zone: zone, topology: topology).map {
-                    RTORow(result: $0, objective: objectives.rto?[$0.event.disruption])
+                    RTORow(result: $0, objective: objectives.rto?[$0.event.disruption],
+                           notPromised: objectives.rto != nil && objectives.rto?[$0.event.disruption] == nil)
                 }
             }
         }
@@ -122,7 +136,8 @@ public struct Explanation: Sendable {
         rpo = blueprint.datastores.sorted(by: { $0.name < $1.name }).flatMap { datastore in
             Disruption.allCases.map { disruption in
                 RPORow(result: RecoveryModel.rpo(datastore, disruption: disruption, blueprint: blueprint),
-                       objective: strictestRPO[datastore.name]?[disruption])
+                       objective: strictestRPO[datastore.name]?[disruption],
+                       notPromised: strictestRPO[datastore.name] != nil && strictestRPO[datastore.name]?[disruption] == nil)
             }
         }
         waivers = blueprint.waivers
@@ -131,15 +146,18 @@ public struct Explanation: Sendable {
     }
 
     /// Per datastore, the strictest RPO objective of the services that need it.
-    public static func strictestRPO(_ topology: Topology) -> [String: PerDisruption<Duration>] {
+    public static func strictestRPO(_ topology: Topology) -> [String: PerDisruption<Duration?>] {
         let blueprint = topology.blueprint
-        var strictest: [String: PerDisruption<Duration>] = [:]
+        var strictest: [String: PerDisruption<Duration?>] = [:]
+        // A disruption a service does not promise (nil) leaves the others' objectives standing.
+        let stricter = { (a: Duration?, b: Duration?) in [a, b].compactMap { $0 }.min() }
         for service in blueprint.services {
             guard let objective = service.objectives.over(blueprint.objectives).rpo else { continue }
             for zone in service.servedZones where blueprint.residencyZone(zone) != nil {
                 for datastore in topology.dependencies(of: service, serving: zone) {
                     let current = strictest[datastore.name] ?? objective
-                    strictest[datastore.name] = PerDisruption(zone: min(current.zone, objective.zone), region: min(current.region, objective.region))
+                    strictest[datastore.name] = PerDisruption(zone: stricter(current.zone, objective.zone),
+                                                              region: stricter(current.region, objective.region))
                 }
             }
         }

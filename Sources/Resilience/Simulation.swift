@@ -66,7 +66,7 @@ public struct Simulation: Sendable {
         public var carriers: [Carrier]
         /// The recovery events this outage triggers for the service, from `RecoveryModel.rto`.
         public var recovery: [RTOResult]
-        public var rtoObjective: PerDisruption<Duration>?
+        public var rtoObjective: PerDisruption<Duration?>?
         public var withinObjective: Bool
     }
 

@@ -44,14 +44,14 @@ public struct ValidationContext: Sendable {
         self.today = today
     }
 
-    /// A context for the model rules over a sound part; without figures (an empty explanation)
-    /// when what every figure is computed from was rejected.
-    init(soundPart blueprint: Blueprint, withFigures: Bool, today: String) {
+    /// A context for the model rules over a sound part, its figures and verdicts withheld
+    /// where they read a refused value (`dependencies`), so no rule judges them.
+    init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String) {
         self.blueprint = blueprint
         let topology = Topology(blueprint)
         self.topology = topology
         self.explanation = PhaseTimings.measure("availability, RTO, RPO") {
-            withFigures ? Explanation(topology) : Explanation(Topology(Self.nothing(like: blueprint)))
+            dependencies.apply(to: Explanation(topology), sound: blueprint)
         }
         self.today = today
     }

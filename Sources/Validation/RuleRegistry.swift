@@ -85,6 +85,17 @@ public enum RuleRegistry {
         UndefinedReference.id, RegionInTwoResidencies.id, Route53HealthInterval.id, Route53FailureThreshold.id,
     ]
 
+    /// How a withheld check names a value one of the `modelInputs` rules refused.
+    static func refusal(_ rule: String) -> String {
+        switch rule {
+        case UndefinedReference.id: "names something not declared"
+        case RegionInTwoResidencies.id: "puts a region in two residency zones"
+        case Route53HealthInterval.id: "is not an interval Route53 offers"
+        case Route53FailureThreshold.id: "is not a threshold Route53 accepts"
+        default: "is invalid"
+        }
+    }
+
     public static func rule(id: String) -> (any Rule.Type)? {
         all.first { $0.id == id }
     }

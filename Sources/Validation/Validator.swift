@@ -1,5 +1,6 @@
 import BlueprintModel
 import Diagnostics
+import Resilience
 
 /// Runs every rule over a decoded blueprint, locates the findings in its source, and applies
 /// the blueprint's waivers.
@@ -25,10 +26,12 @@ public enum Validator {
         var diagnostics = run(RuleRegistry.structural, ValidationContext(structureOf: blueprint, today: today), file: blueprint)
         var rejected = blueprint.rejected
         for finding in diagnostics where finding.severity == .error && RuleRegistry.modelInputs.contains(finding.rule) {
-            rejected.reject(path: finding.path)
+            rejected.reject(path: finding.path, reason: RuleRegistry.refusal(finding.rule), at: finding.mark)
         }
-        let context = ValidationContext(soundPart: blueprint.soundPart(excluding: rejected), withFigures: !rejected.spoilsFigures, today: today)
+        let context = ValidationContext(soundPart: blueprint.soundPart(excluding: rejected),
+                                        dependencies: FigureDependencies(whole: blueprint, rejected: rejected), today: today)
         diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint)
+        diagnostics += withheldNotes(context.explanation.withheld, in: blueprint)
         // Structural rules saw the whole blueprint, so only waivers of the others can be left out.
         let leftOut = { (waiver: Waiver) in
             !structural.contains(waiver.rule) && isLeftOut(waiver.at, of: blueprint, in: context.blueprint, rejected: rejected)
@@ -37,9 +40,20 @@ public enum Validator {
                        context: context)
     }
 
+    /// The rule id of the note that announces a check not made because a value it reads was refused.
+    public static let withheldRule = "check-withheld"
+
+    /// One located note per withheld check, at the value that blocked it.
+    static func withheldNotes(_ checks: [WithheldCheck], in blueprint: Blueprint) -> [Diagnostic] {
+        checks.map { check in
+            Diagnostic(.note, rule: withheldRule, message: check.message, file: blueprint.file,
+                       mark: check.cause.mark ?? blueprint.sourceMap.mark(for: check.cause.path), path: check.cause.path)
+        }
+    }
+
     /// Whether the part at `path` is missing from the sound part, so its rules never ran.
     static func isLeftOut(_ path: String, of whole: Blueprint, in sound: Blueprint, rejected: RejectedParts) -> Bool {
-        if rejected.spoilsFigures || rejected.covers(path: path) { return true }
+        if rejected.spoilsModel || rejected.covers(path: path) { return true }
         let parts = RejectedParts.entity(of: path).split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return false }
         switch parts[0] {

@@ -244,6 +244,8 @@ def test_text_diagnostics_are_one_line_each(hostile_blueprint):
     text = lint(hostile_blueprint, "text")
     lines = text.split("\n")
     assert lines.pop() == ""
+    # lint closes with one summary line ("1 error, 0 warnings, 0 checks withheld in 1 file").
+    assert re.fullmatch(r"\d+ errors?, \d+ warnings?, \d+ checks? withheld in \d+ files?", lines.pop())
     heads = [line for line in lines if not line.startswith("    ")]
     assert len(heads) == len(findings)
     assert all(re.match(re.escape(relative) + r":\d+:\d+: (error|warning|note): ", line) for line in heads), heads

@@ -105,8 +105,8 @@ private struct Decoder {
         guard let map = MappingReader(node, path, context, keys: ["availability", "rto", "rpo"]) else { return nil }
         return Objectives(
             availability: map["availability"].flatMap { context.percentage($0, map.path("availability")) },
-            rto: map["rto"].flatMap { context.perDisruption($0, map.path("rto"), read: context.duration) },
-            rpo: map["rpo"].flatMap { context.perDisruption($0, map.path("rpo"), read: context.duration) })
+            rto: map["rto"].flatMap { context.promise($0, map.path("rto")) },
+            rpo: map["rpo"].flatMap { context.promise($0, map.path("rpo")) })
     }
 
     func assumptions(_ node: YAMLNode) -> Assumptions? {
@@ -553,8 +553,10 @@ private struct Decoder {
                 return context.name(entry.value, entryPath, what: "service").map { (entry.name, $0) }
             }
         }
-        guard let hostname, let zoneId else { return nil }
-        return Traffic(hostname: hostname, hostedZoneId: zoneId, ttl: ttl, healthCheck: check,
+        // A bad hostname or zone id is reported and blocks the Route53 output (compile writes
+        // nothing with errors), but routing, TTL and health check stay as declared: the model
+        // and the figures they feed are still the blueprint's own (`.invalid` is reserved, RFC 6761).
+        return Traffic(hostname: hostname ?? "hostname.invalid", hostedZoneId: zoneId ?? "INVALID", ttl: ttl, healthCheck: check,
                        geolocation: geolocation, within: within, routes: routes)
     }
 

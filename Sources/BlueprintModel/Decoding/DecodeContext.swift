@@ -15,10 +15,21 @@ final class DecodeContext {
     init(file: String) { self.file = file }
 
     func error(_ rule: String, _ message: @autoclosure () -> String, at mark: SourceMark, path: String,
-               notes: [Note] = [], fix: @autoclosure () -> String? = nil) {
-        rejected.reject(path: path)
+               notes: [Note] = [], fix: @autoclosure () -> String? = nil, rejecting: Bool = true) {
+        if rejecting { rejected.reject(path: path, reason: Self.reason(rule), at: mark) }
         guard budget.admit(rule, .error, file: file, mark: mark, path: path) else { return }
         diagnostics.append(Diagnostic(.error, rule: rule, message: message(), file: file, mark: mark, path: path, notes: notes, fix: fix()))
+    }
+
+    /// How a withheld check names the value that blocked it: `objectives.availability is invalid`.
+    static func reason(_ rule: String) -> String {
+        switch rule {
+        case "unknown-key": "is not a known key"
+        case "missing-field": "is missing"
+        case "duplicate-key": "is repeated"
+        case "invalid-name": "is not a valid name"
+        default: "is invalid"
+        }
     }
 
     func invalid(_ node: YAMLNode, _ path: String, expected: String, fix: @autoclosure () -> String? = nil) {
@@ -81,8 +92,9 @@ final class DecodeContext {
         for item in items {
             guard let name = read(item.node, item.path) else { continue }
             if let first = seen[name] {
+                // The repeat is dropped and the list is what was meant: nothing downstream is withheld.
                 error("duplicate-key", "\(what) '\(name)' is listed twice (first at \(first))", at: item.node.mark, path: item.path,
-                      fix: "remove this entry")
+                      fix: "remove this entry", rejecting: false)
             } else {
                 seen[name] = item.path
                 names.append(name)
@@ -234,6 +246,22 @@ final class DecodeContext {
         return read(node, path).map { PerDisruption(both: $0) }
     }
 
+    /// An objective given bare (both disruptions) or as `{ zone: …, region: … }` with either
+    /// side left out: a disruption it leaves out is not promised. A side that is invalid is
+    /// reported and left out too, so the other side is still checked (and the withheld one announced).
+    func promise(_ node: YAMLNode, _ path: String) -> PerDisruption<Duration?>? {
+        guard case .mapping = node.content else { return duration(node, path).map { PerDisruption(both: $0) } }
+        guard let map = MappingReader(node, path, self, keys: ["zone", "region"]) else { return nil }
+        guard map["zone"] != nil || map["region"] != nil else {
+            error("missing-field", "\(path) promises nothing; give 'zone', 'region' or both", at: node.mark, path: path,
+                  fix: "add 'zone:' and/or 'region:', or remove '\(path)'")
+            return nil
+        }
+        let zone = map["zone"].flatMap { duration($0, map.path("zone")) }
+        let region = map["region"].flatMap { duration($0, map.path("region")) }
+        return PerDisruption(zone: zone, region: region)
+    }
+
     private func isQuoted(_ node: YAMLNode) -> Bool {
         if case .scalar(_, .plain) = node.content { return false }
         return true
@@ -273,6 +301,13 @@ struct MappingReader {
             } else {
                 let fullPath = DecodeContext.join(path, entry.name)
                 let place = path.isEmpty ? "at the top level" : "in \(path)"
+                // A misspelt key leaves the value it meant at its default: what reads that value is
+                // withheld too, located at the misspelling.
+                if !path.isEmpty, context.rejected.values(of: RejectedParts.entity(of: fullPath)).count < 8,
+                   let meant = Suggestion.closest(to: entry.name, among: keys) {
+                    context.rejected.reject(path: DecodeContext.join(path, meant), reason: "is not set ('\(entry.name)' is not a known key)",
+                                            at: entry.key.mark)
+                }
                 // Autoclosures: past the finding budget neither message nor suggestion is computed.
                 context.error("unknown-key", "unknown key '\(entry.name)' \(place)", at: entry.key.mark, path: fullPath,
                               fix: Suggestion.closest(to: entry.name, among: keys).map { "did you mean '\($0)'?" }
@@ -290,9 +325,9 @@ struct MappingReader {
         let place = basePath.isEmpty ? "the blueprint" : basePath
         // Reported at the mapping, recorded as the part it would have held: a missing
         // `regions:` leaves the regions out, a missing `blueprint:` nothing.
-        context.rejected.reject(path: DecodeContext.join(basePath, key))
+        context.rejected.reject(path: DecodeContext.join(basePath, key), reason: "is missing", at: mark)
         context.error("missing-field", "\(place) is missing the required key '\(key)'", at: mark, path: basePath,
-                      fix: "add '\(key):'")
+                      fix: "add '\(key):'", rejecting: basePath.isEmpty)
         return nil
     }
 }

@@ -85,10 +85,21 @@ public enum BlueprintKeys {
         ])
     }
 
+    /// An objective: bare (both disruptions), or a mapping naming the disruptions it promises.
+    private static func promise(_ value: BlueprintValue) -> BlueprintShape {
+        .either([
+            .value(value),
+            .object([
+                BlueprintKey("zone", .value(value), "after the loss of one availability zone; left out: not promised"),
+                BlueprintKey("region", .value(value), "after the loss of a whole region; left out: not promised"),
+            ]),
+        ])
+    }
+
     static let objectives: BlueprintShape = .object([
         BlueprintKey("availability", .value(.percentage), "share of time each residency zone is served, e.g. 99.99%"),
-        BlueprintKey("rto", perDisruption(.duration), "longest outage after a disruption; a bare duration means the same for zone and region loss"),
-        BlueprintKey("rpo", perDisruption(.duration), "most data that may be lost; a bare duration means the same for zone and region loss"),
+        BlueprintKey("rto", promise(.duration), "longest outage after a disruption; a bare duration means the same for zone and region loss, a mapping promises only the disruptions it names"),
+        BlueprintKey("rpo", promise(.duration), "most data that may be lost; a bare duration means the same for zone and region loss, a mapping promises only the disruptions it names"),
     ])
 
     static let assumptions: BlueprintShape = .object([

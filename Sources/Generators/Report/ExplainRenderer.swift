@@ -12,6 +12,31 @@ public enum ExplainRenderer {
     /// The verdict column: empty when there is no objective to meet.
     static func check(_ ok: Bool) -> String { ok ? "ok" : "MISSED" }
 
+    /// `objectives.availability is invalid (line 3)`: why a row carries no verdict.
+    public static func cause(_ value: RejectedValue) -> String {
+        value.description + (value.mark.map { " (line \($0.line))" } ?? "")
+    }
+
+    /// The verdict cell: withheld (with its cause), empty without an objective, else ok or MISSED.
+    static func verdict(_ withheld: Withholding?, objective: Bool, ok: Bool) -> String {
+        if let withheld { return "withheld: " + cause(withheld.cause) }
+        return objective ? check(ok) : ""
+    }
+
+    /// The withheld checks as a section of their own, for views without an explain table
+    /// (simulate, drill plan); empty when none was withheld.
+    public static func withheldSection(_ checks: [WithheldCheck], markdown: Bool) -> String {
+        guard !checks.isEmpty else { return "" }
+        let table = Table(headers: ["check", "because"], rows: checks.map { [$0.subject, cause($0.cause)] })
+        return markdown ? "\n### Checks withheld (a value they read has an error)\n\n" + table.markdown
+            : "\nChecks withheld (a value they read has an error)\n" + table.text
+    }
+
+    /// A figure that read a refused value was computed from a default: not shown.
+    static func figure(_ withheld: Withholding?, _ text: String) -> String {
+        withheld?.kind == .figure ? "withheld" : text
+    }
+
     /// `EU, AF; default: addresses Route53 cannot place and locations not listed`.
     static func reach(_ row: Explanation.RoutingRow) -> String {
         guard !row.locations.isEmpty || row.receivesUnplaced else { return "no location (its users are answered by another zone's record)" }
@@ -30,28 +55,34 @@ public enum ExplainRenderer {
         let availability = Table(
             headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", "verdict"],
             rows: e.availability.map { row in
-                [row.service, row.residencyZone, AvailabilityModel.percent(row.availability),
-                 AvailabilityModel.minutes(row.downtimeMinutesPerYear), row.objective?.text ?? "-",
-                 AvailabilityModel.percent(row.compute), AvailabilityModel.percent(row.data),
-                 row.objective == nil ? "" : check(row.meetsObjective)]
+                [row.service, row.residencyZone, figure(row.withheld, AvailabilityModel.percent(row.availability)),
+                 figure(row.withheld, AvailabilityModel.minutes(row.downtimeMinutesPerYear)), row.objective?.text ?? "-",
+                 figure(row.withheld, AvailabilityModel.percent(row.compute)), figure(row.withheld, AvailabilityModel.percent(row.data)),
+                 verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
             })
         let rto = Table(
             headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", "verdict"],
             rows: e.rto.map { row in
                 let arithmetic = row.result.unbounded.map { "unbounded: \($0)" }
                     ?? row.result.terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
-                return [row.result.service, row.result.residencyZone, row.result.event.label, arithmetic,
-                        row.total?.description ?? "unbounded", row.objective?.description ?? "-",
-                        row.objective == nil ? "" : check(row.meetsObjective)]
+                return [row.result.service, row.result.residencyZone, row.result.event.label, figure(row.withheld, arithmetic),
+                        figure(row.withheld, row.total?.description ?? "unbounded"),
+                        row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
+                        verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
             })
         let rpo = Table(
             headers: ["datastore", "disruption", "data loss", "because", "objective", "verdict"],
             rows: e.rpo.map { row in
-                [row.result.datastore, row.result.disruption.rawValue, row.result.loss?.description ?? "unbounded", row.result.reason,
-                 row.objective?.description ?? "-", row.objective == nil ? "" : check(row.meetsObjective)]
+                [row.result.datastore, row.result.disruption.rawValue, figure(row.withheld, row.result.loss?.description ?? "unbounded"),
+                 figure(row.withheld, row.result.reason), row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
+                 verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
             })
         var result = [("Capacity per region", capacity), ("Availability per service and residency zone", availability),
                       ("Recovery time (RTO)", rto), ("Data loss (RPO)", rpo)]
+        if !e.withheld.isEmpty {
+            result.append(("Checks withheld (a value they read has an error)",
+                           Table(headers: ["check", "because"], rows: e.withheld.map { [$0.subject, cause($0.cause)] })))
+        }
         if !e.routing.isEmpty {
             result.append(("Who reaches which residency zone (Route53 geolocation)",
                            Table(headers: ["zone", "users"], rows: e.routing.map { [$0.residencyZone, reach($0)] })))
@@ -111,7 +142,7 @@ public enum ExplainRenderer {
             "availability": e.availability.map { row -> [String: Any] in
                 ["service": row.service, "zone": row.residencyZone, "availability": AvailabilityModel.percent(row.availability),
                  "value": row.availability, "downtimeMinutesPerYear": (row.downtimeMinutesPerYear * 10).rounded() / 10,
-                 "objective": row.objective?.text ?? NSNull(), "meetsObjective": row.meetsObjective]
+                 "objective": row.objective?.text ?? NSNull(), "meetsObjective": row.meetsObjective, "withheld": withheld(row.withheld)]
             },
             "rto": e.rto.map { row -> [String: Any] in
                 ["service": row.result.service, "zone": row.result.residencyZone, "event": row.result.event.label,
@@ -119,13 +150,16 @@ public enum ExplainRenderer {
                  "terms": row.result.terms.map { ["name": $0.name, "seconds": Double($0.duration.milliseconds) / 1000, "detail": $0.detail ?? NSNull()] as [String: Any] },
                  "totalSeconds": row.total.map { Double($0.milliseconds) / 1000 } ?? NSNull(),
                  "unbounded": row.result.unbounded ?? NSNull(),
-                 "objectiveSeconds": row.objective.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "meetsObjective": row.meetsObjective]
+                 "objectiveSeconds": row.objective.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "meetsObjective": row.meetsObjective,
+                 "notPromised": row.notPromised, "withheld": withheld(row.withheld)]
             },
             "rpo": e.rpo.map { row -> [String: Any] in
                 ["datastore": row.result.datastore, "disruption": row.result.disruption.rawValue,
                  "lossSeconds": row.result.loss.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "because": row.result.reason,
-                 "objectiveSeconds": row.objective.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "meetsObjective": row.meetsObjective]
+                 "objectiveSeconds": row.objective.map { Double($0.milliseconds) / 1000 } ?? NSNull(), "meetsObjective": row.meetsObjective,
+                 "notPromised": row.notPromised, "withheld": withheld(row.withheld)]
             },
+            "withheld": e.withheld.map { ["check": $0.subject, "path": $0.cause.path, "because": cause($0.cause)] },
             "waivers": e.waivers.map { ["rule": $0.rule, "at": $0.at, "expires": $0.expires, "reason": $0.reason] },
             "routing": e.routing.map { ["zone": $0.residencyZone, "locations": $0.locations, "receivesUnplaced": $0.receivesUnplaced] as [String: Any] },
             "zoneLoss": e.zoneLoss.map { row -> [String: Any] in
@@ -137,5 +171,9 @@ public enum ExplainRenderer {
         if let cost { object["cost"] = CostRenderer.json(cost) }
         if let rollout { object["rollout"] = RolloutRenderer.json(rollout) }
         return JSONText.serialize(object)
+    }
+
+    static func withheld(_ withholding: Withholding?) -> Any {
+        withholding.map { cause($0.cause) } ?? NSNull()
     }
 }

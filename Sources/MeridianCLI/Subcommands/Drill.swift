@@ -14,20 +14,20 @@ struct Drill: ParsableCommand {
         subcommands: [Plan.self, Grade.self])
 
     /// The blueprint, analysed, with its topology: what both subcommands start from.
-    static func load(_ file: String) throws -> (Blueprint, Topology, Explanation?) {
-        let loaded = try AnalysedBlueprint(file)
-        return (loaded.blueprint, loaded.topology, loaded.analysis.explanation)
+    static func plan(_ file: String, down: [String]) throws -> DrillPlan {
+        try planned(file, down: down).plan
     }
 
-    static func plan(_ file: String, down: [String]) throws -> DrillPlan {
-        let (blueprint, topology, _) = try load(file)
+    static func planned(_ file: String, down: [String]) throws -> (plan: DrillPlan, loaded: AnalysedBlueprint) {
+        let loaded = try AnalysedBlueprint(file)
+        let (blueprint, topology) = (loaded.blueprint, loaded.topology)
         let (outage, unknown) = Outage.parse(down, in: blueprint)
         guard unknown.isEmpty, !(outage.regions.isEmpty && outage.zones.isEmpty) else {
             printError("meridian drill: " + (unknown.isEmpty ? "name the failed regions or zones with --down"
                                              : unknown.map { "'\($0)' is neither a region nor a zone of \(blueprint.name)" }.joined(separator: "\n")))
             throw ExitStatus.unreadableInput
         }
-        return DrillPlan(Simulation(topology, outage: outage), blueprint: blueprint)
+        return (DrillPlan(Simulation(topology, outage: outage), blueprint: blueprint), loaded)
     }
 
     struct Plan: ParsableCommand {
@@ -68,7 +68,7 @@ struct Drill: ParsableCommand {
         }
 
         func run() throws {
-            let plan = try Drill.plan(file, down: down)
+            let (plan, loaded) = try Drill.planned(file, down: down)
             let affected = Set(plan.experiments.map(\.region))
             for alarm in stopAlarmArns {
                 let region = DrillRenderer.FISInputs.region(ofAlarm: alarm) ?? ""
@@ -79,6 +79,9 @@ struct Drill: ParsableCommand {
             }
             print(DrillRenderer.plan(plan, format: format, fis: DrillRenderer.FISInputs(roleArn: fisRoleArn, stopAlarmArns: stopAlarmArns)),
                   terminator: "")
+            // A plan from a blueprint with errors leaves out what they withheld: say so, and fail.
+            if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }
+            try loaded.failIfErrors()
         }
     }
 

@@ -19,7 +19,9 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the arithmetic: capacity, availability, RTO and RPO, and an architecture diagram.",
         discussion: """
-            Works on blueprints with findings too (they are printed on stderr), so you can see why a promise fails. \
+            Works on blueprints with findings too (they are printed on stderr), so you can see why a promise fails; \
+            with errors it prints every table that can still be computed, each withheld row with the value that \
+            blocked it, and exits 1. \
             `--format dot` and `--format mermaid` print only the diagram: \
             `meridian explain FILE --format dot | dot -Tsvg > architecture.svg`.
             """)
@@ -47,7 +49,7 @@ struct Explain: ParsableCommand {
         let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
         if let only = format.diagramOnly {
             print(Diagram.render(topology, format: only), terminator: "")
-            return
+            return try loaded.failIfErrors()
         }
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
@@ -55,5 +57,6 @@ struct Explain: ParsableCommand {
         let explanation = analysis.explanation ?? Explanation(topology)
         print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost,
                                      rollout: RolloutReport(topology: topology, explanation: explanation)), terminator: "")
+        try loaded.failIfErrors()
     }
 }

@@ -45,15 +45,19 @@ struct Lint: ParsableCommand {
         failures.forEach { printError($0.description) }
         let diagnostics = results.flatMap { (try? $0.get()) ?? [] }
         let unproved = diagnostics.filter { $0.rule == Self.noObjectivesRule.id }
+        let totals = LintTotals(diagnostics: diagnostics, withheld: Self.withheldCount(diagnostics),
+                                files: results.count - results.filter { if case .failure = $0 { true } else { false } }.count)
         switch format {
-        case .text: print(TextFormatter.format(diagnostics), terminator: "")
-        case .json: print(JSONFormatter.format(diagnostics), terminator: "")
+        case .text:
+            print(TextFormatter.format(diagnostics), terminator: "")
+            print(TextFormatter.summary(diagnostics, withheld: totals.withheld, files: totals.files))
+        case .json: print(JSONFormatter.format(diagnostics, totals: totals), terminator: "")
         case .github: try annotate(diagnostics)
         case .sarif:
             let rules = RuleRegistry.descriptors.map {
                 RuleMetadata(id: $0.id, summary: $0.summary, rationale: $0.rationale, severity: $0.severity)
-            } + [Self.noObjectivesRule] + Self.priceRules
-            print(SARIFFormatter.format(diagnostics, rules: rules, version: Meridian.version), terminator: "")
+            } + [Self.noObjectivesRule, Self.withheldRule] + Self.priceRules
+            print(SARIFFormatter.format(diagnostics, rules: rules, version: Meridian.version, totals: totals), terminator: "")
         }
         if !failures.isEmpty { throw ExitStatus.unreadableInput }
         if diagnostics.hasErrors || (strict && (diagnostics.warningCount > 0 || !unproved.isEmpty)) { throw ExitStatus.errorsFound }
@@ -64,6 +68,21 @@ struct Lint: ParsableCommand {
         id: "no-objectives", summary: "A blueprint with no objectives proves nothing about availability, RTO or RPO.",
         rationale: "Every objective rule passes vacuously when there is no objective to check; lint --strict fails such a blueprint.",
         severity: .note)
+
+    /// Described for SARIF: the note that announces a check not made.
+    static let withheldRule = RuleMetadata(
+        id: Validator.withheldRule, summary: "A check was not made because a value it reads was refused.",
+        rationale: "Figures and verdicts that read a rejected value are withheld rather than computed from a guess; each is announced once, at the value that blocked it, so a short list of findings never looks complete when it is not.",
+        severity: .note)
+
+    /// Checks withheld: one `check-withheld` note each, and past the per-rule cap the count its
+    /// closing "… and N more" note carries (FindingBudget), so a cached analysis counts the same.
+    static func withheldCount(_ diagnostics: [Diagnostic]) -> Int {
+        diagnostics.filter { $0.rule == Validator.withheldRule }.reduce(0) { total, note in
+            let hidden = note.message.hasPrefix("… and ") ? Int(note.message.dropFirst("… and ".count).prefix { $0.isNumber }) : nil
+            return total + (hidden ?? 1)
+        }
+    }
 
     /// A blueprint without objectives passes every objective rule vacuously; say so rather than look proved.
     static func nothingProved(_ blueprint: Blueprint) -> Diagnostic? {

@@ -13,7 +13,8 @@ struct Simulate: ParsableCommand {
         abstract: "What if a region or zone is down? Who is served, which copy writes, how long recovery takes.",
         discussion: """
             Exit 0 when every objective holds in the scenario, 1 when one does not (so it can gate a \
-            pipeline), 2 for unreadable input or unknown names. The figures are explain's, for that disruption.
+            pipeline) or the blueprint has errors (the tables that can be computed are printed, withheld checks \
+            listed with their cause), 2 for unreadable input or unknown names. The figures are explain's, for that disruption.
             """)
 
     @Argument(help: "A blueprint file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -43,6 +44,8 @@ struct Simulate: ParsableCommand {
             let outages = Simulation.singleOutages(topology)
             let summaries = Simulation.worstFirst(Parallel.map(outages.count) { Simulation(topology, outage: outages[$0]).summary })
             print(SimulationRenderer.renderAll(summaries, blueprint: blueprint.name, format: format), terminator: "")
+            if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }
+            try loaded.failIfErrors()
             if !summaries.allSatisfy(\.holds) { throw ExitStatus.errorsFound }
             return
         }
@@ -59,6 +62,8 @@ struct Simulate: ParsableCommand {
         let model = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices))
         let cost = (outage: model.report(Topology(topology.blueprint, assumingDown: outage.regions)), normal: model.report(topology))
         print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format, cost: cost), terminator: "")
+        if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }
+        try loaded.failIfErrors()
         if !simulation.holds { throw ExitStatus.errorsFound }
     }
 }

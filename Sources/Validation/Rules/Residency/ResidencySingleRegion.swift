@@ -19,8 +19,9 @@ public struct ResidencySingleRegion: Rule {
 
     public func check(_ context: ValidationContext) -> [Finding] {
         // Only zones served by a service that promises a region-failure RTO: a zone whose services
-        // promise nothing about region failures may well be a single-region zone by design.
-        let promised = Set(context.servedPairs.filter { context.objectives(of: $0.service).rto != nil }.map(\.zone))
+        // promise nothing about region failures (no RTO, or `rto: { zone: … }` alone, which
+        // leaves region failure not promised) may well be a single-region zone by design.
+        let promised = Set(context.servedPairs.filter { (context.objectives(of: $0.service).rto?.region ?? nil) != nil }.map(\.zone))
         return context.blueprint.residency.filter { promised.contains($0.name) && $0.regions.count == 1 }.map { zone in
             Finding(at: "residency.\(zone.name)",
                     "residency zone \(zone.name) has a single region (\(zone.regions[0])); a region failure cannot recover inside the zone",
