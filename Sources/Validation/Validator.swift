@@ -33,8 +33,11 @@ public enum Validator {
         diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint)
         diagnostics += withheldNotes(context.explanation.withheld, in: blueprint)
         // Structural rules saw the whole blueprint, so only waivers of the others can be left out.
+        // A waiver of a finding whose verdict was withheld may well match once the error is fixed.
+        let withheld = withheldParts(context.explanation)
         let leftOut = { (waiver: Waiver) in
-            !structural.contains(waiver.rule) && isLeftOut(waiver.at, of: blueprint, in: context.blueprint, rejected: rejected)
+            !structural.contains(waiver.rule) && (isLeftOut(waiver.at, of: blueprint, in: context.blueprint, rejected: rejected)
+                || withheld.contains { part in [(waiver.at, part), (part, waiver.at)].contains { $0 == $1 || $0.hasPrefix($1 + ".") } })
         }
         return Outcome(diagnostics: applyWaivers(blueprint.waivers, to: diagnostics, blueprint: blueprint, today: today, leftOut: leftOut),
                        context: context)
@@ -42,6 +45,13 @@ public enum Validator {
 
     /// The rule id of the note that announces a check not made because a value it reads was refused.
     public static let withheldRule = "check-withheld"
+
+    /// The services and datastores with a withheld figure or verdict.
+    static func withheldParts(_ explanation: Explanation) -> Set<String> {
+        Set(explanation.availability.filter { $0.withheld != nil }.map { "services.\($0.service)" }
+            + explanation.rto.filter { $0.withheld != nil }.map { "services.\($0.result.service)" }
+            + explanation.rpo.filter { $0.withheld != nil }.map { "datastores.\($0.result.datastore)" })
+    }
 
     /// One located note per withheld check, at the value that blocked it.
     static func withheldNotes(_ checks: [WithheldCheck], in blueprint: Blueprint) -> [Diagnostic] {

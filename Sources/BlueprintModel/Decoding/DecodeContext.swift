@@ -92,9 +92,8 @@ final class DecodeContext {
         for item in items {
             guard let name = read(item.node, item.path) else { continue }
             if let first = seen[name] {
-                // The repeat is dropped and the list is what was meant: nothing downstream is withheld.
                 error("duplicate-key", "\(what) '\(name)' is listed twice (first at \(first))", at: item.node.mark, path: item.path,
-                      fix: "remove this entry", rejecting: false)
+                      fix: "remove this entry")
             } else {
                 seen[name] = item.path
                 names.append(name)
