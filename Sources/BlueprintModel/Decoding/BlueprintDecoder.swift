@@ -441,7 +441,9 @@ private struct Decoder {
     /// A `sync` copy in another Region of an engine that replicates across Regions asynchronously
     /// promises a zero RPO the engine cannot keep (docs/failover.md): a located error.
     func checkEngineReplication(_ datastore: Datastore, remotePaths: [String: String]) {
-        guard let engine = FailoverEngine.named(datastore.engine), !engine.replicatesAcrossRegionsSynchronously else { return }
+        // Without a primary (refused or missing) no copy is known to be in "another" Region.
+        guard !datastore.primary.isEmpty, let engine = FailoverEngine.named(datastore.engine),
+              !engine.replicatesAcrossRegionsSynchronously else { return }
         for replica in datastore.replicas where replica.region != datastore.primary && replica.mode == .sync {
             guard let itemPath = remotePaths[replica.region] else { continue }
             let modePath = "\(itemPath).mode"
