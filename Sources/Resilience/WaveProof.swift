@@ -70,7 +70,7 @@ public struct WaveProof: Sendable {
         /// order of explain's rows.
         var slowest: [ZoneEvent: Duration?] = [:]
         var events: [ZoneEvent] = []
-        var rpoObjectives: [String: PerDisruption<Duration>] = [:]
+        var rpoObjectives: [String: PerDisruption<Duration?>] = [:]
         var groups: [[(service: Service, zone: String)]] = []
 
         /// Per region of the zone, the most zones it can lose and still carry its normal share,

