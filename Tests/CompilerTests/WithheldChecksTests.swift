@@ -159,6 +159,18 @@ import Testing
         #expect(!found.contains { $0.rule == "check-withheld" })
     }
 
+    /// A region per residency zone can promise zone-failure recovery only: no residency-single-region,
+    /// and the report says region failure is not promised rather than judging it.
+    @Test func aZoneOnlyRTOLintsCleanAndTheReportSaysRegionFailureIsNotPromised() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/withheld/zone-only-rto.yaml")
+        let analysis = Pipeline.analyze(file: url.path, bytes: Array(try String(contentsOf: url, encoding: .utf8).utf8), today: "2026-11-22")
+        #expect(analysis.diagnostics.filter { $0.severity != .note }.isEmpty, "\(analysis.diagnostics.map(\.message))")
+        let report = try #require(Pipeline.generate(analysis)?.files.first { $0.path == "REPORT.md" }?.contents)
+        // shop in eu, region failure of eu-west-1: unbounded, but nothing was promised, so no verdict.
+        #expect(report.contains("| shop | eu | region failure of eu-west-1 | unbounded: residency zone eu has no other region to take its load | unbounded | not promised |  |"))
+        #expect(report.contains("| shop | us | zone failure in us-east-1 |"))
+    }
+
     @Test func thereAreAtLeastFifteenKindsOfMistake() {
         #expect(Self.mistakes.count >= 15)
         let classes: Set<String> = ["unknown-key", "invalid-value", "missing-field", "undefined-reference", "duplicate-key"]
