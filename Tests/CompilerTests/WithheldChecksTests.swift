@@ -1,5 +1,6 @@
 import Compiler
 import Diagnostics
+import Generators
 import Foundation
 import Testing
 
@@ -169,6 +170,19 @@ import Testing
         // shop in eu, region failure of eu-west-1: unbounded, but nothing was promised, so no verdict.
         #expect(report.contains("| shop | eu | region failure of eu-west-1 | unbounded: residency zone eu has no other region to take its load | unbounded | not promised |  |"))
         #expect(report.contains("| shop | us | zone failure in us-east-1 |"))
+    }
+
+    /// explain with one unrelated error: every table that can be computed, the withheld rows with their cause.
+    @Test func explainWithOneErrorPrintsEveryComputableTable() throws {
+        let analysis = Self.lint(Self.base.replacingOccurrences(of: "interval: 10s", with: "interval: 15s"))
+        let text = ExplainRenderer.render(try #require(analysis.explanation), format: .text)
+        for service in ["web", "api", "ledger", "reports"] {
+            #expect(text.contains("\n\(service) "), "capacity and availability of \(service) are still shown")
+        }
+        #expect(text.contains("withheld: traffic.healthCheck.interval is not an interval Route53 offers (line"))
+        #expect(text.contains("Checks withheld (a value they read has an error)"))
+        // Zone-failure RTOs do not read the interval: still judged.
+        #expect(text.contains("zone failure in eu-west-1"))
     }
 
     @Test func thereAreAtLeastFifteenKindsOfMistake() {
