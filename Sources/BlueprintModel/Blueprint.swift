@@ -164,6 +164,9 @@ public struct GitOps: Sendable {
     public var repoURL: String
     public var revision: String
     public var path: String
+    /// How many regions of one rollout wave Argo CD syncs at once (each RollingSync step's
+    /// `maxUpdate`); nil: the whole wave at once.
+    public var maxUpdate: Int? = nil
 }
 
 public enum Disruption: String, Sendable, CaseIterable {

@@ -85,6 +85,15 @@ private let delivery = twoZoneBlueprint
         #expect(appset.contains("- RespectIgnoreDifferences=true"))
     }
 
+    /// gitops.maxUpdate goes into every RollingSync step; without it no step carries one.
+    @Test func maxUpdatePacesEveryStep() throws {
+        let paced = delivery.replacingOccurrences(of: "path: deploy/demo }", with: "path: deploy/demo, maxUpdate: 1 }")
+        let appset = try #require(try generatedFiles(paced)["argocd/applicationset.yaml"])
+        #expect(appset.components(separatedBy: "maxUpdate: 1\n").count - 1 == 2)
+        let unpaced = try #require(try generatedFiles(delivery)["argocd/applicationset.yaml"])
+        #expect(!unpaced.contains("maxUpdate"))
+    }
+
     @Test func noGitopsNoTrafficNoDeliveryFiles() throws {
         let files = try generatedFiles(twoZoneBlueprint)
         #expect(files.keys.filter { !$0.hasPrefix("clusters/") } == ["REPORT.md"])

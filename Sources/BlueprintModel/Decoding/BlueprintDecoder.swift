@@ -78,7 +78,7 @@ private struct Decoder {
     }
 
     func gitOps(_ node: YAMLNode, blueprintName: String) -> GitOps? {
-        guard let map = MappingReader(node, "gitops", context, keys: ["repoURL", "revision", "path"]) else { return nil }
+        guard let map = MappingReader(node, "gitops", context, keys: ["repoURL", "revision", "path", "maxUpdate"]) else { return nil }
         let repoURL = map.required("repoURL").flatMap { context.nonEmptyString($0, map.path("repoURL")) }
         let revision = map["revision"].flatMap { context.nonEmptyString($0, map.path("revision")) } ?? "main"
         var path = "Output/\(blueprintName)"
@@ -97,8 +97,9 @@ private struct Decoder {
                               at: node.mark, path: map.path(key))
             }
         }
+        let maxUpdate = map["maxUpdate"].flatMap { context.int($0, map.path("maxUpdate"), in: 1...1000) }
         guard let repoURL else { return nil }
-        return GitOps(repoURL: repoURL, revision: revision, path: path)
+        return GitOps(repoURL: repoURL, revision: revision, path: path, maxUpdate: maxUpdate)
     }
 
     func objectives(_ node: YAMLNode, _ path: String) -> Objectives? {

@@ -269,6 +269,7 @@ public enum BlueprintKeys {
             BlueprintKey("repoURL", .value(.templateFreeText), required: true, "Git repository Argo CD reads the output from"),
             BlueprintKey("revision", .value(.templateFreeText), default: .string("main"), "branch, tag or commit"),
             BlueprintKey("path", .value(.relativePath), default: .derived("Output/<blueprint>"), "folder of the output inside the repository"),
+            BlueprintKey("maxUpdate", .value(.integer(1...1000)), "regions of one rollout wave synced at once (RollingSync maxUpdate); default: the whole wave"),
         ]), "Argo CD delivery; without it no ApplicationSet is generated"),
         BlueprintKey("objectives", objectives, "what every service promises unless it overrides"),
         BlueprintKey("assumptions", assumptions, "the numbers behind the arithmetic"),

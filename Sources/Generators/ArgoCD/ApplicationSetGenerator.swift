@@ -30,9 +30,13 @@ public enum ApplicationSetGenerator {
             ])
         }
         let steps: [YAMLValue] = waves.map { wave in
-            .mapping([("matchExpressions", .sequence([.mapping([
+            var step: [(String, YAMLValue)] = [("matchExpressions", .sequence([.mapping([
                 ("key", .string(waveLabel)), ("operator", .string("In")), ("values", .sequence([.string(String(wave))])),
-            ])]))])
+            ])]))]
+            // At most this many of the step's Applications Pending or Progressing at once
+            // (argo-cd applicationset/progressivesync/progressive_sync.go, docs/delivery.md).
+            if let maxUpdate = gitops.maxUpdate { step.append(("maxUpdate", .int(maxUpdate))) }
+            return .mapping(step)
         }
         let applicationSet: YAMLValue = .mapping([
             ("apiVersion", .string("argoproj.io/v1alpha1")),
