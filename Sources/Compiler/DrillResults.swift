@@ -27,14 +27,14 @@ public struct DrillResults: Sendable {
     public static func load(_ file: String, bytes: [UInt8]) throws -> DrillResults {
         let root: YAMLNode
         do {
-            guard let parsed = try YAMLParser(file: file).parse(bytes).root else { throw Failure(description: "\(TerminalText.escaped(file)): empty results file") }
+            guard let parsed = try YAMLParser(file: file).parse(bytes).root else { throw Failure(description: "\(TerminalText.path(file)): empty results file") }
             root = parsed
         } catch let diagnostic as Diagnostic {
             throw Failure(description: TextFormatter.format([diagnostic]))
         }
         func fail(_ node: YAMLNode, _ message: String) -> Failure {
             // Messages quote the file's own text: escaped, so a key cannot forge a second line.
-            Failure(description: "\(TerminalText.escaped(file)):\(node.mark.line):\(node.mark.column): error: \(TerminalText.escaped(message))")
+            Failure(description: "\(TerminalText.path(file)):\(node.mark.line):\(node.mark.column): error: \(TerminalText.escaped(message))")
         }
         guard case .mapping(let pairs) = root.content else { throw fail(root, "a drill results file is a mapping with 'outage' and 'steps'") }
         func value(_ key: String) -> YAMLNode? { pairs.first { $0.key.scalar == key }?.value }

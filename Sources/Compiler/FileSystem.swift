@@ -18,6 +18,34 @@ public struct SystemCallError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(path): \(String(cString: strerror(code)))" }
 }
 
+/// A path meridian will not write to or read from: something other than a regular file is there.
+public struct RefusedPath: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    var kind: FileSystem.Kind
+
+    public var description: String {
+        "\(path) is \(kind.noun), not a regular file; meridian does not write through links or into pipes or devices"
+    }
+}
+
+/// Files the user names on the command line that the tool writes (`diff --full-output`, the
+/// GitHub job summary): see `FileSystem.openForWriting`.
+public enum UserFile {
+    /// Replaces the file's contents (creating it).
+    public static func write(_ path: String, _ text: String) throws {
+        let descriptor = try FileSystem.openForWriting(path, append: false)
+        var utf8 = text
+        try utf8.withUTF8 { try FileSystem.writeAll(descriptor, UnsafeRawBufferPointer($0), path: path) }
+    }
+
+    /// Adds to the end of the file (creating it).
+    public static func append(_ path: String, _ text: String) throws {
+        let descriptor = try FileSystem.openForWriting(path, append: true)
+        var utf8 = text
+        try utf8.withUTF8 { try FileSystem.writeAll(descriptor, UnsafeRawBufferPointer($0), path: path) }
+    }
+}
+
 /// The few POSIX file operations the output writer needs, on plain string paths, never following
 /// symbolic links unless said so.
 enum FileSystem {
@@ -57,6 +85,12 @@ enum FileSystem {
         throw SystemCallError(path)
     }
 
+    /// The kind of an open file (what `fstat` says), nil when it cannot tell.
+    static func openedKind(_ descriptor: Int32) -> Kind? {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 ? Kind(mode: status.st_mode) : nil
+    }
+
     static func mode(_ path: String) -> mode_t? {
         var status = stat()
         return lstat(path, &status) == 0 ? status.st_mode & 0o7777 : nil
@@ -93,8 +127,13 @@ enum FileSystem {
     }
 
     static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, mode: mode_t = 0o644) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw SystemCallError(path) }
+        try writeAll(descriptor, bytes, path: path)
+    }
+
+    /// Writes every byte, then closes `descriptor` (also on failure).
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var failure: Int32?
         var offset = 0
         while offset < bytes.count {
@@ -115,11 +154,12 @@ enum FileSystem {
     /// Reads up to `limit` bytes of `path` into `buffer` (reused between calls) and returns the
     /// file's full size, or nil when it cannot be opened.
     static func read(_ path: String, upTo limit: Int, into buffer: inout [UInt8]) -> Int? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        // Non-blocking: a FIFO put there after the directory was listed must not hang the compile.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return nil }
+        guard fstat(descriptor, &status) == 0, Kind(mode: status.st_mode) == .regular else { return nil }
         let size = Int(status.st_size)
         let wanted = min(size, limit)
         if buffer.count < wanted { buffer = [UInt8](repeating: 0, count: max(wanted, buffer.count * 2)) }
@@ -197,6 +237,8 @@ enum FileSystem {
     static func removeTree(_ path: String) throws {
         guard let kind = try kind(path) else { return }
         if kind == .directory {
+            // A read-only folder (an output a team locked down) must still be emptied.
+            if let mode = mode(path), mode & S_IRWXU != S_IRWXU { _ = chmod(path, mode | S_IRWXU) }
             for name in try names(in: path) { try removeTree(path + "/" + name) }
             guard rmdir(path) == 0 || errno == ENOENT else { throw SystemCallError(path) }
         } else {
@@ -208,6 +250,28 @@ enum FileSystem {
     /// contents, mode, owner and mtime are shared, not copied.
     static func hardLink(_ source: String, _ destination: String) throws {
         guard linkat(AT_FDCWD, source, AT_FDCWD, destination, 0) == 0 else { throw SystemCallError(destination) }
+    }
+
+    /// Opens a file the tool creates or rewrites (`--full-output`, the job summary) for writing:
+    /// never through a symbolic link, never blocking on a FIFO, and only when it is a regular file,
+    /// so a link or a pipe an attacker placed there is refused instead of written through.
+    static func openForWriting(_ path: String, append: Bool) throws -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (append ? O_APPEND : 0), 0o644)
+        guard descriptor >= 0 else {
+            if errno == ELOOP, (try? kind(path)) == .symbolicLink { throw RefusedPath(path: path, kind: .symbolicLink) }
+            throw SystemCallError(path)
+        }
+        if let kind = openedKind(descriptor), kind != .regular {
+            close(descriptor)
+            throw RefusedPath(path: path, kind: kind)
+        }
+        // Truncated only now: O_TRUNC would have emptied whatever the path named before the check.
+        if !append && ftruncate(descriptor, 0) != 0 {
+            let code = errno
+            close(descriptor)
+            throw SystemCallError(path, code: code)
+        }
+        return descriptor
     }
 
     static func rename(_ source: String, _ destination: String) throws {

@@ -48,11 +48,17 @@ public final class OutputLock: @unchecked Sendable {
         let path = (root.hasSuffix("/") ? root : root + "/") + fileName
         var announced = false
         while true {
-            let flags = O_CLOEXEC | (mode == .exclusive ? O_RDWR | O_CREAT : O_RDONLY)
+            // Never through a link (git stores symbolic links, so a pull request can put one here,
+            // and following it would truncate its target), never blocking on a FIFO.
+            let flags = O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | (mode == .exclusive ? O_RDWR | O_CREAT : O_RDONLY)
             let descriptor = open(path, flags, 0o644)
             if descriptor < 0 {
                 if mode == .shared && (errno == ENOENT || errno == ENOTDIR) { return nil }
-                throw SystemCallError(path)
+                throw lockError(path, code: errno)
+            }
+            if let kind = FileSystem.openedKind(descriptor), kind != .regular {
+                close(descriptor)
+                throw OutputError(description: "\(path) is \(kind.noun), not meridian's lock file; remove it and compile again")
             }
             let operation = mode == .exclusive ? LOCK_EX : LOCK_SH
             if flock(descriptor, operation | LOCK_NB) != 0 {
@@ -91,10 +97,18 @@ public final class OutputLock: @unchecked Sendable {
         }
     }
 
+    /// A symbolic link is named as such (open says only "Too many levels of symbolic links").
+    private static func lockError(_ path: String, code: Int32) -> Error {
+        if code == ELOOP, (try? FileSystem.kind(path)) == .symbolicLink {
+            return OutputError(description: "\(path) is a symbolic link, not meridian's lock file (meridian never writes through links); remove it and compile again")
+        }
+        return SystemCallError(path, code: code)
+    }
+
     /// Whether someone holds the lock right now; for tests (it takes the lock for an instant).
     public static func isHeld(root: String) -> Bool {
         let path = (root.hasSuffix("/") ? root : root + "/") + fileName
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return false }

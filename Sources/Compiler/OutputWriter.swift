@@ -237,17 +237,24 @@ public struct OutputWriter {
         let staging = sibling("staging")
         do {
             try FileSystem.removeTree(staging)
-            // The new tree takes the old one's permissions (a team may have restricted them).
-            try FileSystem.makeDirectory(staging, mode: FileSystem.mode(targetPath) ?? 0o755)
+            // The new tree takes the old one's permissions (a team may have restricted them, even
+            // to read-only), but only once it is filled: each folder is created writable by us and
+            // given its mode at the end, deepest first.
+            var modes: [(path: String, mode: mode_t)] = [(staging, FileSystem.mode(targetPath) ?? 0o755)]
+            try FileSystem.makeDirectory(staging, mode: 0o700)
             var directories = Set<String>()
             func makeParent(of path: String) throws {
                 guard let slash = path.lastIndex(of: "/") else { return }
                 let parent = String(path[..<slash])
                 guard directories.insert(parent).inserted else { return }
                 try makeParent(of: parent)
-                if mkdir(staging + "/" + parent, FileSystem.mode(targetPath + "/" + parent) ?? 0o755) != 0 && errno != EEXIST {
+                if mkdir(staging + "/" + parent, 0o700) != 0 && errno != EEXIST {
                     throw SystemCallError(staging + "/" + parent)
                 }
+                modes.append((staging + "/" + parent, FileSystem.mode(targetPath + "/" + parent) ?? 0o755))
+            }
+            defer {
+                for (path, mode) in modes.reversed() { _ = chmod(path, mode) }
             }
             for (index, file) in files.enumerated() {
                 try makeParent(of: file.path)

@@ -25,17 +25,18 @@ public struct Analysis: Sendable {
 /// The compiler's stages, each a pure function of its input: parse -> decode -> validate -> generate.
 public enum Pipeline {
     public static func analyze(file: String, bytes: [UInt8], today: String = Pipeline.today()) -> Analysis {
+        let parser = YAMLParser(file: file)
+        let parsing = PhaseTimings.measure("parse") { Result<YAMLParser.Result, Diagnostic> { () throws(Diagnostic) in try parser.parse(bytes) } }
         let parsed: YAMLParser.Result
-        do {
-            parsed = try YAMLParser(file: file).parse(bytes)
-        } catch {
-            return Analysis(file: file, blueprint: nil, diagnostics: [error])
+        switch parsing {
+        case .success(let result): parsed = result
+        case .failure(let error): return Analysis(file: file, blueprint: nil, diagnostics: [error])
         }
-        let decoded = BlueprintDecoder.decode(parsed.root, file: file)
+        let decoded = PhaseTimings.measure("decode") { BlueprintDecoder.decode(parsed.root, file: file) }
         var diagnostics = parsed.diagnostics + decoded.diagnostics
         var context: ValidationContext?
         if let blueprint = decoded.blueprint {
-            let validation = Validator.check(blueprint, today: today)
+            let validation = PhaseTimings.measure("rules") { Validator.check(blueprint, today: today) }
             diagnostics += validation.diagnostics
             context = validation.context
         }

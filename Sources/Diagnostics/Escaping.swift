@@ -11,21 +11,59 @@ public enum TerminalText {
     /// paragraph separators, and the bidirectional overrides that reorder what a reader sees.
     /// A quoted key `"x\nfile.yaml:1:1: error: …"` therefore cannot forge a diagnostic line,
     /// and `ESC [ 3 1 m` cannot colour or erase one.
+    ///
+    /// GitHub's runner also obeys the legacy `##[command]` form anywhere in a log line
+    /// (actions/runner, `ActionCommand.TryParse`: `message.IndexOf("##[")`), so `##[` is shown as
+    /// `#\u{23}[`: a blueprint name cannot stop command processing or forge an annotation.
     public static func escaped(_ text: String) -> String {
         // Fast path: nearly all text is printable ASCII or harmless UTF-8.
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        guard text.unicodeScalars.contains(where: needsEscape) || text.utf8.contains(UInt8(ascii: "#")) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
-        for scalar in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
             switch scalar {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where needsEscape(scalar): out += visible(scalar)
+            case "#" where index > 0 && scalars[index - 1] == "#" && index + 1 < scalars.count && scalars[index + 1] == "[":
+                out += visible(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// A file name that starts a line (`file:line:col: …`): escaped, and never read as a GitHub
+    /// workflow command. The runner takes any log line whose first non-blank characters are `::`
+    /// as a command (`::error::`, `::add-mask::`, `::stop-commands::`), so a blueprint named
+    /// `::error::x.yaml` would forge one; such a name is written `./::error::x.yaml`, the same file
+    /// (a name starting with blanks before `::` is relative too).
+    public static func path(_ path: String) -> String {
+        let text = escaped(path)
+        return lineStart(text) == text ? text : "./" + text
+    }
+
+    /// Every line of `text` safe for a terminal or CI log: each escaped, and none able to start
+    /// a workflow command (`lineStart`). For messages assembled from several parts (stderr).
+    public static func lines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { lineStart(escaped(String($0))) }.joined(separator: "\n")
+    }
+
+    /// An escaped line whose first non-blank characters are `::` gets its first `:` shown as
+    /// `\u{3A}`: the runner trims every Unicode white space before looking for `::`
+    /// (actions/runner, `ActionCommand.TryParseV2`: `message.TrimStart()`).
+    public static func lineStart(_ line: String) -> String {
+        let scalars = line.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              scalars[first] == ":", scalars.index(after: first) < scalars.endIndex,
+              scalars[scalars.index(after: first)] == ":" else { return line }
+        var out = String.UnicodeScalarView(scalars[..<first])
+        out.append(contentsOf: visible(":").unicodeScalars)
+        out.append(contentsOf: scalars[scalars.index(after: first)...])
+        return String(out)
     }
 
     /// `\u{1B}`: Swift's spelling, plain text in Markdown too (`\u` is no Markdown escape).

@@ -6,7 +6,7 @@ public enum TextFormatter {
     public static func format(_ diagnostics: [Diagnostic]) -> String {
         var out = ""
         for d in diagnostics {
-            let file = TerminalText.escaped(d.file)
+            let file = TerminalText.path(d.file)
             out += "\(file):\(d.mark.line):\(d.mark.column): \(d.severity.rawValue): \(TerminalText.escaped(d.message)) [\(TerminalText.escaped(d.rule))]\n"
             for note in d.notes {
                 if let mark = note.mark {

@@ -23,8 +23,13 @@ struct Meridian: ParsableCommand {
             PhaseTimings.report()
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                printError(fullMessage(for: error))
                 Foundation.exit(2)
+            }
+            // ArgumentParser's own messages quote the arguments given: escaped like every other.
+            if code != .success, case let message = fullMessage(for: error), !message.isEmpty {
+                printError(message)
+                Foundation.exit(code.rawValue)
             }
             exit(withError: error)
         }
@@ -37,6 +42,17 @@ enum ExitStatus {
     static let outputStale = ExitCode(3)
 }
 
+/// Standard error, one escaping for every line: messages quote command-line arguments, file
+/// names and drill results, and none of it may drive the terminal or the CI log
+/// (`TerminalText.lines`; already escaped text passes unchanged).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    let safe = TerminalText.lines(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+    FileHandle.standardError.write(Data((safe + "\n").utf8))
+}
+
+/// Text-format results on standard output, through the same escaping as `printError`: every
+/// piece of user text in them is escaped where it is rendered, and this pass guarantees it for
+/// what a renderer missed (JSON, SARIF, Markdown and coloured output carry their own escaping).
+func printText(_ text: String) {
+    print(TerminalText.lines(text), terminator: "")
 }

@@ -13,19 +13,35 @@ public struct GitSource {
         self.directory = directory
     }
 
-    func git(_ arguments: [String]) throws -> (status: Int32, output: Data) {
+    /// Runs git and reads at most `limit` bytes of its output; past that git is stopped and
+    /// `truncated` is set, so a huge base revision costs `limit` bytes of memory, not its size.
+    func git(_ arguments: [String], limit: Int = Int.max) throws -> (status: Int32, output: Data, truncated: Bool) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // Paths with spaces or non-ASCII bytes are printed as they are, not C-quoted.
+        // Paths with non-ASCII bytes are printed as they are; names git would still quote (`"`,
+        // `\`, TAB, newline) are read NUL-separated (`-z`) or unquoted (`Self.unquoted`).
         process.arguments = ["git", "-c", "core.quotePath=false"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { throw Failure(description: "cannot run git: \(error.localizedDescription)") }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        var data = Data()
+        var truncated = false
+        let reader = out.fileHandleForReading
+        while true {
+            let chunk = reader.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { break }
+            guard data.count + chunk.count <= limit else {
+                truncated = true
+                process.terminate()
+                break
+            }
+            data.append(chunk)
+        }
+        try? reader.close()
         process.waitUntilExit()
-        return (process.terminationStatus, data)
+        return (process.terminationStatus, data, truncated)
     }
 
     func text(_ arguments: [String]) throws -> String? {
@@ -57,17 +73,29 @@ public struct GitSource {
         throw Failure(description: "unknown revision '\(revision)': no branch, tag or commit by that name (try `git branch -a`, or origin/<branch>)")
     }
 
-    /// The file's bytes at `revision`, or nil when it did not exist there. `path` is relative to the repository root.
-    public func contents(ofRootRelative path: String, at revision: String) throws -> [UInt8]? {
-        let result = try git(["show", "\(revision):\(path)"])
+    /// The file's bytes at `revision`, or nil when it did not exist there. `path` is relative to
+    /// the repository root. The base side gets the working tree's bounds: a blob over `limit`
+    /// bytes (`git cat-file -s`, then a bounded read) or that is not UTF-8 text is refused.
+    public func contents(ofRootRelative path: String, at revision: String, limit: Int) throws -> [UInt8]? {
+        let object = "\(revision):\(path)"
+        guard let sizeText = try text(["cat-file", "-s", object]) else { return nil }
+        if let size = Int(sizeText), size > limit {
+            throw Failure(description: "\(path) at '\(revision)' is \(size) bytes; blueprints are limited to \(limit) bytes (16 MiB)")
+        }
+        let result = try git(["cat-file", "blob", object], limit: limit)
+        if result.truncated {
+            throw Failure(description: "\(path) at '\(revision)' is larger than \(limit) bytes (16 MiB); blueprints are limited to that")
+        }
         return result.status == 0 ? [UInt8](result.output) : nil
     }
 
     /// Blueprint files in `folder` (relative to the repository root) at `revision`, root-relative.
+    /// NUL-separated (`-z`): without it git quotes a name holding `"`, `\` or TAB, and the quoted
+    /// name matches no file, so a deleted blueprint would vanish from the diff.
     public func files(inRootRelative folder: String, at revision: String) throws -> [String] {
-        let result = try git(["ls-tree", "--name-only", "--full-tree", revision, "\(folder)/"])
+        let result = try git(["ls-tree", "-z", "--name-only", "--full-tree", revision, "\(folder)/"])
         guard result.status == 0 else { return [] }
-        return String(decoding: result.output, as: UTF8.self).split(separator: "\n").map(String.init)
+        return result.output.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
     }
 
@@ -97,7 +125,8 @@ public struct GitSource {
         var current: String?
         for line in unifiedDiff.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("+++ ") {
-                let target = line.dropFirst(4)
+                // The patch format has no `-z`: a name with `"`, `\`, TAB or a newline comes C-quoted.
+                let target = unquoted(line.dropFirst(4))
                 current = target.hasPrefix("b/") ? String(target.dropFirst(2)) : nil   // `/dev/null`: file deleted
             } else if line.hasPrefix("@@ "), let file = current {
                 // @@ -old[,count] +new[,count] @@ — a count of 0 is a pure deletion, nothing to annotate.
@@ -109,5 +138,38 @@ public struct GitSource {
             }
         }
         return lines
+    }
+
+    /// A path as git's `quote_c_style` wrote it (`"b/a\"b\tc.yaml"`, octal `\ooo` for bytes) back
+    /// to its bytes; an unquoted path is returned as it is.
+    static func unquoted(_ text: Substring) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "\""), bytes.last == UInt8(ascii: "\"") else { return String(text) }
+        var out: [UInt8] = []
+        var index = 1
+        while index < bytes.count - 1 {
+            let byte = bytes[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\"), index < bytes.count - 1 else { out.append(byte); continue }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "a"): out.append(0x07)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "v"): out.append(0x0B)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "0")...UInt8(ascii: "3") where index + 1 < bytes.count:
+                // Three octal digits.
+                let digits = [escape, bytes[index], bytes[index + 1]].map { Int($0) - 0x30 }
+                guard digits.allSatisfy({ (0...7).contains($0) }) else { out.append(escape); continue }
+                out.append(UInt8(digits[0] * 64 + digits[1] * 8 + digits[2]))
+                index += 2
+            default: out.append(escape)   // `\"` and `\\`
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

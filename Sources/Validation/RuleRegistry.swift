@@ -28,6 +28,7 @@ public enum RuleRegistry {
         PDBBlocksDrain.self,
         PDBProtectsNothing.self,
         ZoneLossNeedsLaunch.self,
+        ReplicasOutOfRange.self,
         // Placement
         AntiAffinityPending.self,
         QuorumZoneLoss.self,

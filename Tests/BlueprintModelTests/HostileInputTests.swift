@@ -226,6 +226,19 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
         // A 1 MB file, mostly parsing: 0.3 s of CPU in the debug build.
         #expect(seconds < 1.5, "\(seconds)s")
     }
+
+    /// Issue 20: a 12 MB flood still took ~10 s (a debug build under load). It is linear: 3 MB
+    /// took 1.2 s of CPU and 12 MB 4.8 s in the debug build (0.4 s wall in release), and the
+    /// findings stay 50 + 1 whatever the size. The bound below is 3x the debug figure.
+    @Test func aTwelveMegabyteFloodIsBoundedInFindingsAndTime() {
+        let keys = (0..<560_000).map { "unknown\($0): \($0)\n" }.joined()
+        let text = objectiveBlueprint + keys
+        #expect(text.utf8.count > 12_000_000 && text.utf8.count < SourceLoader.maximumBytes)
+        let (analysis, seconds) = timedAnalysis(text)
+        #expect(analysis.diagnostics.count == 51)
+        #expect(analysis.diagnostics.last?.message == "… and 559950 more unknown-key findings not shown (at most 50 per rule)")
+        #expect(seconds < 15, "\(seconds)s of CPU for a 12 MB flood")
+    }
 }
 
 @Suite struct TextSafetyTests {

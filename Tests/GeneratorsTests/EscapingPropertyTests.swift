@@ -42,6 +42,16 @@ enum HostileText {
         return text
     }
 
+    /// Every character HCL writes as an escape (or that is syntax in a quoted string) followed by
+    /// a combining mark, alone and between letters: the seeded samples draw these pairs only by
+    /// chance. A TAB followed by U+030C is the case issue 20 raised: Terraform holds it exactly,
+    /// but `jsonencode` and `terraform console` write `\t` and then NFC-compose `t` + U+030C.
+    static let escapeThenMark: [String] = {
+        let escaped = ["\t", "\n", "\r", "\"", "\\", "${", "%{", "$", "%", "{", " ", "x"]
+        let marks = ["\u{30C}", "\u{301}", "\u{308}", "\u{334}", "\u{20DD}", "\u{FE0F}"]
+        return escaped.flatMap { character in marks.flatMap { mark in [character + mark, "a" + character + mark + "b"] } }
+    }()
+
     static func samples(count: Int, seed: UInt64) -> [String] {
         var random = SeededGenerator(state: seed)
         return (0..<count).map { _ in sample(&random) }
@@ -261,7 +271,7 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
         func json(_ object: Any) throws -> String {
             String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
         }
-        let samples = Self.samples
+        let samples = Self.samples + HostileText.escapeThenMark
         // One resource per sample: the sample as an attribute value, a list element and an object
         // key, laid out by the same HCLBlock code as route53.tf. Labels are identifiers, as the
         // generator's always are (see HCLBlock.init).
@@ -277,6 +287,8 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
         let outputs = samples.enumerated().flatMap { index, text in [
             HCLBlock("output", ["s\(index)"], [.attribute("value", .string(text))]),
             HCLBlock("output", ["k\(index)"], [.attribute("value", .object([(text, .string("key"))]))]),
+            // The value's UTF-8 bytes, as Terraform holds them: no JSON or display step between.
+            HCLBlock("output", ["b\(index)"], [.attribute("value", .expression("base64encode(\(HCL.quoted(text)))"))]),
         ] }
         try FileManager.default.createDirectory(at: root.appendingPathComponent("values"), withIntermediateDirectories: true)
         try write("values/main.tf", HCL.file(header: "# escaping samples as outputs\n", blocks: outputs))

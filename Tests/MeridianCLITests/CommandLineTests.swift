@@ -20,21 +20,9 @@ struct RunResult {
     var stderr: String
 }
 
+/// Runs the binary to its end (a hung command is killed after 10 minutes; see `meridianWithin`).
 func meridian(_ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:]) throws -> RunResult {
-    let process = Process()
-    process.executableURL = meridianBinary
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+    try meridianWithin(600, arguments, in: directory, environment: environment)
 }
 
 func temporaryDirectory() throws -> URL {

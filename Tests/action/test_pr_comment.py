@@ -26,14 +26,18 @@ def payload(name):
 
 
 class FakeGitHub(pr_comment.GitHub):
-    """Answers from recorded payloads; `writes` refuses every write with the recorded 403."""
+    """Answers from recorded payloads; `writes` refuses every write with the recorded 403.
+    `user` is what `GET /user` answers: a workflow's GITHUB_TOKEN gets the recorded 403
+    ("Resource not accessible by integration"), a personal token its user."""
 
-    def __init__(self, pages, writes="allowed"):
+    def __init__(self, pages, writes="allowed", user="get-user-integration.json"):
         super().__init__("token", "acme/infra", API)
-        self.pages, self.writes, self.calls = pages, writes, []
+        self.pages, self.writes, self.user, self.calls = pages, writes, user, []
 
     def send(self, method, url, body=None):
         self.calls.append((method, url, body))
+        if method == "GET" and url == f"{API}/user":
+            return (403 if "integration" in self.user else 200), {}, payload(self.user)
         if method == "GET":
             page, link = self.pages[url]
             return 200, ({"Link": link} if link else {}), page
@@ -84,6 +88,10 @@ def run(workspace, github, *arguments, event=None, diff="changed.json"):
     return status, outputs
 
 
+def reads(github):
+    return [url for method, url, _ in github.calls if method == "GET" and url != f"{API}/user"]
+
+
 def writes(github):
     return [(method, url.replace(API, "")) for method, url, _ in github.calls if method != "GET"]
 
@@ -92,7 +100,7 @@ def test_update_edits_the_newest_marked_comment_across_pages(workspace):
     github = FakeGitHub(two_pages())
     status, outputs = run(workspace, github, "--mode", "update")
     assert status == 0
-    assert [url for method, url, _ in github.calls if method == "GET"] == [LIST, PAGE2]
+    assert reads(github) == [LIST, PAGE2]
     assert writes(github) == [("PATCH", "/repos/acme/infra/issues/comments/2101000009")]
     assert outputs["action"] == "updated" and outputs["comment-id"] == "2101000009"
     body = github.calls[-1][2]["body"]
@@ -101,7 +109,69 @@ def test_update_edits_the_newest_marked_comment_across_pages(workspace):
 
 def test_a_human_quoting_the_marker_is_not_ours():
     comments = payload("list-comments-page1.json") + payload("list-comments-page2.json")
-    assert [c["id"] for c in pr_comment.marked(comments)] == [2101000002, 2101000009]
+    assert [c["id"] for c in pr_comment.marked(comments, "github-actions[bot]")] == [2101000002, 2101000009]
+
+
+def forged():
+    """Our comment (2101000009, github-actions[bot]), then a newer one by mallory-ci that starts
+    with the marker and claims "0 changed… Safe to merge"."""
+    return {LIST: (payload("list-comments-forged.json"), None)}
+
+
+def test_a_forged_comment_is_neither_edited_nor_taken_for_ours(workspace):
+    github = FakeGitHub(forged())
+    _, outputs = run(workspace, github, "--mode", "update")
+    # Without the author check the newest marked comment, mallory-ci's, was PATCHed (and refused).
+    assert writes(github) == [("PATCH", "/repos/acme/infra/issues/comments/2101000009")]
+    assert outputs["action"] == "updated"
+
+
+def test_delete_and_new_deletes_only_its_own_comments(workspace):
+    github = FakeGitHub(forged())
+    _, outputs = run(workspace, github, "--mode", "delete-and-new")
+    assert writes(github) == [("DELETE", "/repos/acme/infra/issues/comments/2101000009"),
+                              ("POST", "/repos/acme/infra/issues/42/comments")]
+    assert outputs["action"] == "recreated"
+
+
+@pytest.mark.parametrize("mode", pr_comment.MODES)
+def test_a_forged_comment_identical_to_the_diff_does_not_stop_the_update(workspace, mode):
+    # The forger copies the real body: "unchanged" must be judged against our own comment.
+    path, _ = workspace
+    pages = forged()
+    pages[LIST][0][-1]["body"] = pr_comment.comment_body((path / "diff.md").read_text())
+    github = FakeGitHub(pages)
+    _, outputs = run(workspace, github, "--mode", mode)
+    assert outputs["action"] != "unchanged"
+    assert all("2101000011" not in url for _, url in writes(github))
+
+
+def test_with_a_personal_token_its_user_owns_the_comment(workspace):
+    # GET /user answers acme-infra-bot: github-actions[bot]'s comment is not this token's.
+    github = FakeGitHub(forged(), user="get-user.json")
+    _, outputs = run(workspace, github, "--mode", "update")
+    assert writes(github) == [("POST", "/repos/acme/infra/issues/42/comments")]
+    assert outputs["action"] == "created"
+
+
+def test_an_app_token_names_its_bot_with_author(workspace):
+    pages = forged()
+    for comment in pages[LIST][0]:
+        if comment["user"]["login"] == "github-actions[bot]":
+            comment["user"]["login"] = "meridian-app[bot]"
+    github = FakeGitHub(pages)
+    run(workspace, github, "--mode", "update", "--author", "meridian-app[bot]")
+    assert writes(github) == [("PATCH", "/repos/acme/infra/issues/comments/2101000009")]
+
+
+def test_outputs_are_not_written_through_a_symbolic_link(workspace, tmp_path):
+    path, env = workspace
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    (path / "output").symlink_to(victim)
+    with pytest.raises(OSError):
+        run(workspace, FakeGitHub(two_pages()), "--mode", "update")
+    assert victim.read_text() == "precious\n"
 
 
 def test_update_creates_when_there_is_no_marked_comment(workspace):

@@ -18,6 +18,7 @@ hostile. Then:
   percent-encoded relative reference.
 """
 
+import base64
 import json
 import os
 import pathlib
@@ -51,7 +52,8 @@ def samples(tmp_path_factory):
     result = subprocess.run(["swift", "test", "--filter", DUMP_TESTS], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     strings = json.loads((directory / "samples.json").read_text(encoding="utf-8"))
-    assert len(strings) == 500
+    # 500 seeded strings, then every escaped character followed by a combining mark (144).
+    assert len(strings) == 500 + 144
     return directory, strings
 
 
@@ -78,19 +80,36 @@ def test_terraform_fmt_rejects_what_grapheme_escaping_wrote(tmp_path):
     assert "Invalid escape sequence" in result.error
 
 
-def test_terraform_evaluates_every_string_to_the_sample(samples):
-    directory, strings = samples
-    values = directory / "values"
-    cli = terraform(values)
+@pytest.fixture(scope="module")
+def evaluated(samples):
+    """Every sample output, as `terraform apply` (no provider needed) evaluated it."""
+    directory, _ = samples
+    cli = terraform(directory / "values")
     assert cli.init().retcode == 0
     applied = cli.apply(check=False)
     assert applied.retcode == 0, applied.error
-    outputs = cli.output(json=True).value
+    return cli.output(json=True).value
+
+
+def test_terraform_evaluates_every_string_to_the_sample(samples, evaluated):
+    _, strings = samples
+    outputs = evaluated
     for index, text in enumerate(strings):
         # go-cty's StringVal applies norm.NFC to every string Terraform holds.
         expected = unicodedata.normalize("NFC", text)
         assert outputs[f"s{index}"]["value"] == expected, (index, text)
         assert outputs[f"k{index}"]["value"] == {expected: "key"}, (index, text)
+        # The bytes themselves, through base64encode: what `terraform console` evaluates, without
+        # its display (which re-escapes TAB as `\t` and NFC-composes `t` + U+030C into `ť`).
+        assert base64.b64decode(outputs[f"b{index}"]["value"]) == expected.encode("utf-8"), (index, text)
+
+
+def test_a_tab_before_a_combining_caron_evaluates_to_itself(samples, evaluated):
+    # Issue 20's case, explicitly: HCL.quoted writes "\t\u030C"; Terraform holds TAB + U+030C.
+    directory, strings = samples
+    index = strings.index("\t\u030c")
+    assert '"\\t\\u030C"' in (directory / "values/main.tf").read_text(encoding="utf-8")
+    assert base64.b64decode(evaluated[f"b{index}"]["value"]) == b"\t\xcc\x8c"
 
 
 def test_python_hcl2_reads_every_string_back_exactly(samples):

@@ -9,6 +9,8 @@ Reads the step outcomes from the environment (set by action.yml); exit 0 pass, 1
 import os
 import sys
 
+from pr_comment import append
+
 LINT_CODES = {"0": "clean", "1": "findings", "2": "unreadable input or bad usage"}
 CHECK_CODES = {"0": "output is current", "1": "blueprints have errors", "2": "unreadable input", "3": "committed output is stale"}
 
@@ -39,8 +41,8 @@ def main(env):
     table = "### Meridian\n\n| step | outcome | result |\n|---|---|---|\n"
     table += "".join(f"| {step} | {'❌ ' if fails else ''}{outcome} | {detail} |\n" for step, outcome, detail, fails in rows)
     if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(table + "\n")
+        # Not through a link or into a FIFO: the comment script's append, as every file the action writes.
+        append(env["GITHUB_STEP_SUMMARY"], table + "\n")
     print(table)
     if env.get("COMMENT") == "failure":
         print("::warning title=meridian::the pull-request comment could not be written; see the comment step")

@@ -8,6 +8,12 @@ installs nothing. Modes:
   new             post a new comment every run, leaving earlier ones
   delete-and-new  delete every marked comment, then post a new one (it lands at the bottom)
 
+Only comments that carry the marker AND were written by the token's own identity count as ours:
+anyone can post a comment that starts with the marker, and the script must neither edit nor
+delete a stranger's comment, nor take a forged one for its own. The identity is the token's
+user (`GET /user`) or, for GITHUB_TOKEN and other app installation tokens, which that endpoint
+refuses with 403 "Resource not accessible by integration", `github-actions[bot]` (or --author).
+
 In every mode nothing is written when the body is identical to the newest marked comment, and
 no comment is created for a diff without changes (an existing one is updated, so it never shows
 a stale diff). When the token may not write (pull requests from forks get a read-only
@@ -20,11 +26,14 @@ import argparse
 import json
 import os
 import re
+import stat
 import sys
 import urllib.error
 import urllib.request
 
 MARKER = "<!-- meridian-diff -->"
+# The login GitHub gives comments made with a workflow's GITHUB_TOKEN.
+ACTIONS_BOT = "github-actions[bot]"
 # GitHub rejects comment bodies over 65,536 characters ("Body is too long (maximum is 65536
 # characters)", HTTP 422); `meridian diff --max-bytes` keeps well below it, this is the last guard.
 COMMENT_LIMIT = 65536
@@ -84,6 +93,16 @@ class GitHub:
             url = next_page(headers)
         return found
 
+    def identity(self):
+        """The token's own login, or None for an installation token (GITHUB_TOKEN, a GitHub App's),
+        which `GET /user` answers with 403 "Resource not accessible by integration"."""
+        status, _, body = self.send("GET", f"{self.api_url}/user")
+        if status == 200 and isinstance(body, dict) and body.get("login"):
+            return body["login"]
+        if status in (401, 403):
+            return None
+        raise RuntimeError(f"GET {self.api_url}/user: HTTP {status} {body}")
+
     def create(self, number, body):
         return self.call("POST", f"{self.api_url}/repos/{self.repository}/issues/{number}/comments",
                          {"body": body}, expect=(201,))[1]
@@ -112,9 +131,11 @@ def comment_body(markdown, marker=MARKER):
     return cut[: cut.rfind("\n")] + note   # whole lines only
 
 
-def marked(comments, marker=MARKER):
-    """Our comments, oldest first: those whose body starts with the marker (a quote of it does not)."""
-    return [c for c in comments if (c.get("body") or "").lstrip().startswith(marker)]
+def marked(comments, author, marker=MARKER):
+    """Our comments, oldest first: written by `author` and starting with the marker (a quote of
+    the marker does not count, and neither does a comment anyone else starts with it)."""
+    return [c for c in comments
+            if (c.get("user") or {}).get("login") == author and (c.get("body") or "").lstrip().startswith(marker)]
 
 
 def plan(existing, body, mode, changed):
@@ -170,9 +191,15 @@ def from_fork(event):
 
 
 def append(path, text):
-    if path:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(text)
+    """Appends to a file the runner names ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY): never through a
+    symbolic link, never into a FIFO, as meridian itself writes files (issue 20)."""
+    if not path:
+        return
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        handle.write(text)
 
 
 def outputs(path, **values):
@@ -185,6 +212,8 @@ def run(argv, env, github=None):
     parser.add_argument("--diff-json", help="meridian diff --format json, to tell whether anything changed")
     parser.add_argument("--mode", default="update", choices=MODES)
     parser.add_argument("--marker", default=MARKER)
+    parser.add_argument("--author", help=f"the login the token comments as, when GET /user cannot tell "
+                                         f"(a GitHub App token: '<app-slug>[bot]'); default {ACTIONS_BOT}")
     parser.add_argument("--pr", type=int, help="pull request number (default: from $GITHUB_EVENT_PATH)")
     parser.add_argument("--summary-has-diff", action="store_true",
                         help="the job summary already shows the diff: when no comment can be written, only say so")
@@ -220,7 +249,8 @@ def run(argv, env, github=None):
     github = github or GitHub(env.get("GITHUB_TOKEN", ""), env["GITHUB_REPOSITORY"],
                               env.get("GITHUB_API_URL", "https://api.github.com"))
     try:
-        existing = marked(github.comments(number), args.marker)
+        author = github.identity() or args.author or ACTIONS_BOT
+        existing = marked(github.comments(number), author, args.marker)
         action, comment = apply(github, number, plan(existing, body, args.mode, changed), body)
     except Refused as refusal:
         return not_permitted(f"the token may not comment ({refusal}); grant `pull-requests: write`")

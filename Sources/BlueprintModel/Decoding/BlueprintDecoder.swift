@@ -523,7 +523,14 @@ private struct Decoder {
         guard let map = MappingReader(node, "traffic", context, keys: keys) else { return nil }
         let hostname = map.required("hostname").flatMap { self.hostname($0, map.path("hostname")) }
         let zoneId = map.required("hostedZoneId").flatMap { hostedZoneId($0, map.path("hostedZoneId")) }
-        let ttl = map["ttl"].flatMap { context.duration($0, map.path("ttl")) } ?? .seconds(60)
+        var ttl = map["ttl"].flatMap { context.duration($0, map.path("ttl")) } ?? .seconds(60)
+        // Route 53 takes a TTL in whole seconds (botocore route53 shape `TTL`: 0 to 2147483647):
+        // `1500ms` is refused, not rounded, and `0s` is written as 0, not raised to 1.
+        if let node = map["ttl"], ttl.milliseconds % 1000 != 0 {
+            context.error("invalid-value", "traffic.ttl: '\(node.scalar ?? "")' is not a whole number of seconds; Route 53 TTLs are whole seconds",
+                          at: node.mark, path: map.path("ttl"), fix: "write the TTL in whole seconds, e.g. \(max(1, ttl.milliseconds / 1000))s")
+            ttl = .seconds(60)
+        }
         var check = Traffic.HealthCheck(path: "/healthz", protocolName: "HTTPS", interval: .seconds(30), failureThreshold: 3)
         if let node = map["healthCheck"],
            let hc = MappingReader(node, map.path("healthCheck"), context, keys: ["path", "protocol", "interval", "failureThreshold"]) {

@@ -1,3 +1,4 @@
+import Diagnostics
 import BlueprintModel
 import Resilience
 
@@ -83,20 +84,13 @@ public enum Diagram {
 
     // MARK: Mermaid
 
-    /// A quoted Mermaid label. The diagram sits in a fenced block of REPORT.md: a line break in a
-    /// name could end the fence and turn the rest of the label into Markdown, so line breaks
-    /// become Mermaid's `<br>`; a quote becomes its entity `#quot;`.
+    /// A quoted Mermaid label. Controls, line breaks, separators and bidi overrides are shown as
+    /// `TerminalText` shows them (`\n`, `\u{1B}`): the diagram sits in a fenced block of REPORT.md
+    /// and on terminals, and a name lint rejects is still drawn; a quote becomes `#quot;`.
     static func mermaidLabel(_ text: String) -> String {
         var out = "\""
-        var previous: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "#quot;"
-            case "\n" where previous == "\r": break
-            case "\r", "\n": out += "<br>"
-            default: out.unicodeScalars.append(scalar)
-            }
-            previous = scalar
+        for scalar in TerminalText.escaped(text).unicodeScalars {
+            if scalar == "\"" { out += "#quot;" } else { out.unicodeScalars.append(scalar) }
         }
         return out + "\""
     }
@@ -129,10 +123,11 @@ public enum Diagram {
 
     // MARK: Graphviz
 
-    /// By scalar, so a quote or backslash carrying a combining mark is still escaped.
+    /// By scalar, so a quote or backslash carrying a combining mark is still escaped; controls
+    /// are first shown as `TerminalText` shows them (DOT would otherwise pass them to a terminal).
     static func dotString(_ text: String) -> String {
         var out = "\""
-        for scalar in text.unicodeScalars {
+        for scalar in TerminalText.escaped(text).unicodeScalars {
             if scalar == "\\" || scalar == "\"" { out += "\\" }
             out.unicodeScalars.append(scalar)
         }

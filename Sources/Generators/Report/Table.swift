@@ -29,7 +29,7 @@ struct Table {
         let line = { (cells: [String]) -> String in
             var text = zip(cells, widths).map { $0 + String(repeating: " ", count: max(0, $1 - $0.count)) }.joined(separator: "  ")
             while text.last == " " { text.removeLast() }
-            return text
+            return TerminalText.lineStart(text)
         }
         return ([line(headers), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n") + "\n"
     }

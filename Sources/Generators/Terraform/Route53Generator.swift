@@ -370,7 +370,7 @@ private struct Plan {
             .attribute("zone_id", hostedZone),
             .attribute("name", .string(host)),
             .attribute("type", .string("CNAME")),
-            .attribute("ttl", .number(max(1, traffic.ttl.seconds))),
+            .attribute("ttl", .number(traffic.ttl.seconds)),
             .attribute("records", records),
         ]
         if let setIdentifier { items.append(.attribute("set_identifier", .string(setIdentifier))) }

@@ -163,7 +163,7 @@ struct Compile: ParsableCommand {
         }
         for result in results {
             result.stderr.forEach(printError)
-            result.stdout.forEach { print($0) }
+            result.stdout.forEach { printText($0 + "\n") }
             if result.failed { throw ExitStatus.unreadableInput }
         }
         guard wholeSet else { return }
@@ -172,7 +172,7 @@ struct Compile: ParsableCommand {
             do {
                 let summary = try writer.removeGeneratedFiles(lock: lock)
                 let kept = summary.kept == 0 ? "" : "; kept \(summary.kept) entr\(summary.kept == 1 ? "y" : "ies") meridian did not generate"
-                print("removed \(summary.removed) generated file\(summary.removed == 1 ? "" : "s") of blueprint '\(orphan.blueprint)' from \(writer.displayPath)/: no blueprint given has that name\(kept)")
+                printText("removed \(summary.removed) generated file\(summary.removed == 1 ? "" : "s") of blueprint '\(orphan.blueprint)' from \(writer.displayPath)/: no blueprint given has that name\(kept)\n")
             } catch {
                 printError("compile: error: \(error)")
                 throw ExitStatus.unreadableInput
@@ -189,10 +189,23 @@ struct Compile: ParsableCommand {
             guard unknown.isEmpty else {
                 let regions = blueprint.regions.map(\.name)
                 let hints = unknown.map { name in
-                    "'\(name)' is not a region of \(blueprint.name)" + (Suggestion.closest(to: name, among: regions).map { "; did you mean '\($0)'?" } ?? "")
+                    "'\(TerminalText.escaped(name))' is not a region of \(blueprint.name)" + (Suggestion.closest(to: name, among: regions).map { "; did you mean '\($0)'?" } ?? "")
                 }
-                printError("\(blueprint.file): error: --assume-down: " + hints.joined(separator: "; "))
+                printError("\(TerminalText.path(blueprint.file)): error: --assume-down: " + hints.joined(separator: "; "))
                 throw ExitStatus.unreadableInput
+            }
+            // Consistent with `simulate --down`: a residency zone with no region left serves no one,
+            // and no output can change that; compile says so instead of writing it as if it were fine.
+            let down = Set(assumeDown)
+            let emptied = blueprint.residency.filter { !$0.regions.isEmpty && $0.regions.allSatisfy(down.contains) }
+            guard emptied.isEmpty else {
+                for zone in emptied {
+                    let mark = blueprint.sourceMap.mark(for: "residency.\(zone.name)")
+                    let regions = zone.regions.sorted()
+                    printError("\(TerminalText.path(blueprint.file)):\(mark.line):\(mark.column): error: --assume-down takes down every region of residency zone '\(TerminalText.escaped(zone.name))' (\(regions.joined(separator: ", "))): its users are not served, and no output can serve them (`meridian simulate \(Self.shellQuoted(blueprint.file)) --down \(regions.joined(separator: ","))` says the same)")
+                }
+                printError("compile: nothing written")
+                throw ExitStatus.errorsFound
             }
         }
     }
@@ -238,16 +251,16 @@ struct Compile: ParsableCommand {
                 }
             }
         }
-        reports.joined().forEach { print($0) }
+        reports.joined().forEach { printText($0 + "\n") }
         let stale = reports.reduce(0) { $0 + $1.count }
         let orphans = wholeSet ? try orphans(of: items) : []
         for orphan in orphans {
             let count = orphan.generatedFiles.count
-            print("stale: \(output)/\(orphan.blueprint)/ (output of blueprint '\(orphan.blueprint)', which is not among the given blueprints; its \(count) generated file\(count == 1 ? "" : "s") would be removed)")
+            printText("stale: \(output)/\(orphan.blueprint)/ (output of blueprint '\(orphan.blueprint)', which is not among the given blueprints; its \(count) generated file\(count == 1 ? "" : "s") would be removed)\n")
         }
         let blueprintCount = items.count
         guard stale > 0 || !orphans.isEmpty else {
-            print("compile --check: output is up to date for \(blueprintCount) blueprint\(blueprintCount == 1 ? "" : "s")")
+            printText("compile --check: output is up to date for \(blueprintCount) blueprint\(blueprintCount == 1 ? "" : "s")\n")
             return
         }
         var problems: [String] = []

@@ -51,15 +51,17 @@ struct Diff: ParsableCommand {
         }
         if let fullOutput {
             do {
-                try DiffRenderer.render(diffs, format: format).write(toFile: fullOutput, atomically: true, encoding: .utf8)
+                try UserFile.write(fullOutput, DiffRenderer.render(diffs, format: format))
             } catch {
-                printError("meridian diff: cannot write \(fullOutput): \(error.localizedDescription)")
+                printError("meridian diff: cannot write \(fullOutput): \(error)")
                 throw ExitStatus.unreadableInput
             }
         }
         let color = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let budget = maxBytes > 0 ? MarkdownBudget(maxBytes: maxBytes, elsewhere: elsewhere) : nil
-        print(DiffRenderer.render(diffs, format: format, color: color, markdownBudget: budget), terminator: "")
+        let rendered = DiffRenderer.render(diffs, format: format, color: color, markdownBudget: budget)
+        // Coloured text escapes each piece itself (DiffRenderer's `paint`); the colours are its own.
+        if format == .text && !color { printText(rendered) } else { print(rendered, terminator: "") }
     }
 
     /// Where a shortened comment sends its reader for the rest.
@@ -101,7 +103,14 @@ struct Diff: ParsableCommand {
             }
         }
         return try paths.map { path in
-            let old = try git.contents(ofRootRelative: path, at: base)
+            let old: [UInt8]?
+            do {
+                old = try git.contents(ofRootRelative: path, at: base, limit: SourceLoader.maximumBytes)
+                if let old { try SourceLoader.checkText(old, path: "\(path) at '\(base)'") }
+            } catch {
+                printError("meridian diff: \(error)")
+                throw ExitStatus.unreadableInput
+            }
             let absolute = "\(root)/\(path)"
             let new = FileManager.default.fileExists(atPath: absolute) ? try readable(absolute) : nil
             if old == nil && new == nil {

@@ -18,13 +18,17 @@ struct Drill: ParsableCommand {
         try planned(file, down: down).plan
     }
 
+    static func output(_ text: String, format: DrillRenderer.Format) {
+        if format == .text { printText(text) } else { print(text, terminator: "") }
+    }
+
     static func planned(_ file: String, down: [String]) throws -> (plan: DrillPlan, loaded: AnalysedBlueprint) {
         let loaded = try AnalysedBlueprint(file)
         let (blueprint, topology) = (loaded.blueprint, loaded.topology)
         let (outage, unknown) = Outage.parse(down, in: blueprint)
         guard unknown.isEmpty, !(outage.regions.isEmpty && outage.zones.isEmpty) else {
             printError("meridian drill: " + (unknown.isEmpty ? "name the failed regions or zones with --down"
-                                             : unknown.map { "'\($0)' is neither a region nor a zone of \(blueprint.name)" }.joined(separator: "\n")))
+                                             : unknown.map { "'\(TerminalText.escaped($0))' is neither a region nor a zone of \(blueprint.name)" }.joined(separator: "\n")))
             throw ExitStatus.unreadableInput
         }
         return (DrillPlan(Simulation(topology, outage: outage), blueprint: blueprint), loaded)
@@ -77,8 +81,8 @@ struct Drill: ParsableCommand {
                     throw ExitStatus.unreadableInput
                 }
             }
-            print(DrillRenderer.plan(plan, format: format, fis: DrillRenderer.FISInputs(roleArn: fisRoleArn, stopAlarmArns: stopAlarmArns)),
-                  terminator: "")
+            Drill.output(DrillRenderer.plan(plan, format: format, fis: DrillRenderer.FISInputs(roleArn: fisRoleArn, stopAlarmArns: stopAlarmArns)),
+                         format: format)
             // A plan from a blueprint with errors leaves out what they withheld: say so, and fail.
             if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }
             try loaded.failIfErrors()
@@ -112,7 +116,7 @@ struct Drill: ParsableCommand {
 
         func grade(_ path: String) throws -> (DrillResults, DrillPlan, DrillGrade) {
             let bytes: [UInt8]
-            do { bytes = try SourceLoader.load(path) } catch {
+            do { bytes = try SourceLoader.load(path, what: "a drill results file") } catch {
                 printError(error.description)
                 throw ExitStatus.unreadableInput
             }
@@ -128,7 +132,7 @@ struct Drill: ParsableCommand {
         func run() throws {
             if let results {
                 let (measured, plan, graded) = try grade(results)
-                print(DrillRenderer.grade(graded, plan: plan, started: measured.started, format: format), terminator: "")
+                Drill.output(DrillRenderer.grade(graded, plan: plan, started: measured.started, format: format), format: format)
                 if !graded.passed { throw ExitStatus.errorsFound }
                 return
             }
@@ -145,7 +149,7 @@ struct Drill: ParsableCommand {
                 rows.append((measured.started, plan.outage.label, graded.measuredRTOSeconds, measured.dataLossSeconds, graded.passed, graded.findings.count))
             }
             rows.sort { $0.started < $1.started }
-            print(DrillRenderer.history(rows, format: format), terminator: "")
+            Drill.output(DrillRenderer.history(rows, format: format), format: format)
             if rows.last?.passed == false { throw ExitStatus.errorsFound }
         }
     }

@@ -48,15 +48,16 @@ struct Explain: ParsableCommand {
         let loaded = try AnalysedBlueprint(file)
         let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
         if let only = format.diagramOnly {
-            print(Diagram.render(topology, format: only), terminator: "")
+            printText(Diagram.render(topology, format: only))
             return try loaded.failIfErrors()
         }
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
         let cost = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices)).report(topology)
         let explanation = analysis.explanation ?? Explanation(topology)
-        print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost,
-                                     rollout: RolloutReport(topology: topology, explanation: explanation)), terminator: "")
+        let rendered = ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost,
+                                              rollout: RolloutReport(topology: topology, explanation: explanation))
+        if report == .text { printText(rendered) } else { print(rendered, terminator: "") }
         try loaded.failIfErrors()
     }
 }

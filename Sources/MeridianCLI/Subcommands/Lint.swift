@@ -117,7 +117,10 @@ struct Lint: ParsableCommand {
         let report = AnnotationReport(ordered, onChangedLine: isChanged)
         print(report.logLine)
         if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-            report.appendMarkdown(to: summary)
+            do { try report.appendMarkdown(to: summary) } catch {
+                // The annotations are out already; a summary that cannot be written is said, not fatal.
+                printError("meridian lint: warning: job summary not written: \(error)")
+            }
         }
     }
 

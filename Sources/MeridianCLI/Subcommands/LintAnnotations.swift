@@ -1,3 +1,4 @@
+import Compiler
 import Diagnostics
 import Foundation
 
@@ -65,13 +66,8 @@ struct AnnotationReport {
     }
 
     /// GitHub renders `$GITHUB_STEP_SUMMARY` as Markdown on the run's page; steps append to it.
-    func appendMarkdown(to path: String) {
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else { return }
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        handle.write(Data((markdown + "\n").utf8))
+    /// Through `UserFile`: a symbolic link or FIFO at that path is refused, not written through.
+    func appendMarkdown(to path: String) throws {
+        try UserFile.append(path, markdown + "\n")
     }
 }

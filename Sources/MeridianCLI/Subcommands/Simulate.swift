@@ -53,7 +53,7 @@ struct Simulate: ParsableCommand {
         if !unknown.isEmpty {
             let known = blueprint.regions.map(\.name) + blueprint.regions.flatMap(\.zones)
             let hints = unknown.map { name in
-                "'\(name)' is neither a region nor a zone of \(blueprint.name)" + (Suggestion.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? "")
+                "'\(TerminalText.escaped(name))' is neither a region nor a zone of \(blueprint.name)" + (Suggestion.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? "")
             }
             printError("meridian simulate: " + hints.joined(separator: "\n"))
             throw ExitStatus.unreadableInput
