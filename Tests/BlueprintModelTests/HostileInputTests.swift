@@ -72,7 +72,16 @@ func objectiveReplacing(_ old: String, with new: String) -> String {
             let found = expectOnly(text, [("invalid-value", "services.api.demand.eu", "demand:")])
             #expect(found.first?.message == "services.api.demand.eu: \(demand) is out of range; expected from 0 to 1000000000")
         }
-        expectOnly(objectiveReplacing("demand: { eu: 1000 }", with: "demand: { eu: 1000000000 }"), [])
+        // The largest demand is accepted, but at 100 rps per pod it computes 5,000,000 pods per
+        // region (1e9 over two active regions, before any margin): past the 100,000 a pinned count
+        // may have, so it is refused at the demand, once per region, never rounded (issue 20).
+        let crowded = expectOnly(objectiveReplacing("demand: { eu: 1000 }", with: "demand: { eu: 1000000000 }"),
+                                 [("replicas-out-of-range", "services.api.demand.eu", "demand:"),
+                                  ("replicas-out-of-range", "services.api.demand.eu", "demand:")])
+        #expect(Set(crowded.map { $0.message.prefix(while: { $0 != ":" }) }) == ["api in eu-central-1", "api in eu-west-1"])
+        // At 100,000 rps per pod the same demand is a few dozen pods: clean.
+        expectOnly(objectiveReplacing("demand: { eu: 1000 }", with: "demand: { eu: 1000000000 }")
+            .replacingOccurrences(of: "perReplica: 100\n", with: "perReplica: 100000\n"), [])
     }
 
     @Test func numbersBeyondSixtyFourBitsAreOutOfRangeNotMalformed() {
