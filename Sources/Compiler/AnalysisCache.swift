@@ -124,8 +124,10 @@ public struct AnalysisCache: Sendable {
         guard !file.contains("\n") else { return nil }
         let path = entryPath(file: file, context: context)
         var info = stat()
-        guard stat(path, &info) == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
-        guard var entry = Self.decode([UInt8](data), expecting: header(file: file, context: context), source: source),
+        // Not through a link, and a FIFO or device in the cache is a miss, never a hang (issue 20).
+        var bytes: [UInt8] = []
+        guard stat(path, &info) == 0, let size = FileSystem.read(path, upTo: .max, into: &bytes) else { return nil }
+        guard var entry = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context), source: source),
               entry.dependencies.allSatisfy({ $0 == .current($0.path) }) else { return nil }
         entry.storedAt = info.st_mtim.tv_sec
         return entry
