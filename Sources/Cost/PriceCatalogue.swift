@@ -141,6 +141,16 @@ extension PriceCatalogue {
         var catalogue = committed
         let files = [overrideFile(of: blueprint), flag].compactMap { $0 }
         for file in files {
+            // The path comes from the blueprint, so a pull request can point it at a committed
+            // symbolic link to /dev/zero or a FIFO: only a regular file of at most 16 MiB is read
+            // (the bound every blueprint input has; docs/limits.md "Files").
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                return .failure(.malformed("\(file): the price override file is not a regular file"))
+            }
+            guard info.st_size <= 16 * 1024 * 1024 else {
+                return .failure(.malformed("\(file): the price override file is \(info.st_size) bytes; at most 16 MiB is read"))
+            }
             guard let data = FileManager.default.contents(atPath: file) else {
                 return .failure(.malformed("\(file): cannot read the price override file"))
             }

@@ -136,6 +136,25 @@ func workflowCommands(_ text: String) -> [Substring] {
         }
     }
 
+    @Test func aPriceOverrideLinkedToADeviceOrAFIFOIsRefused() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let blueprint = work.appendingPathComponent("bp.yaml")
+        try String(contentsOf: exampleBlueprint, encoding: .utf8)
+            .replacingOccurrences(of: "\nobjectives:", with: "\ncost: { prices: prices.json }\nobjectives:")
+            .write(to: blueprint, atomically: true, encoding: .utf8)
+        let prices = work.appendingPathComponent("prices.json").path
+        // A committed symbolic link to /dev/zero was read without end; a FIFO blocked.
+        try FileManager.default.createSymbolicLink(atPath: prices, withDestinationPath: "/dev/zero")
+        let linked = try meridianWithin(60, ["lint", blueprint.path])
+        #expect(linked.status == 1, "\(linked.status) \(linked.stderr)")
+        #expect(linked.stdout.contains("prices.json: the price override file is not a regular file"), "\(linked.stdout)")
+        try FileManager.default.removeItem(atPath: prices)
+        #expect(mkfifo(prices, 0o644) == 0)
+        let fifo = try meridianWithin(60, ["explain", blueprint.path])
+        #expect(fifo.status != 124 && fifo.stderr.contains("is not a regular file"), "\(fifo.status) \(fifo.stderr)")
+    }
+
     // MARK: item 4 — git output read NUL-separated
 
     @Test func fileNamesGitWouldQuoteStillReachTheDiffAndTheAnnotations() throws {
