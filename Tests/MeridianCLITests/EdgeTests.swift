@@ -176,7 +176,8 @@ func workflowCommands(_ text: String) -> [Substring] {
             .write(to: work.appendingPathComponent(hostile), atomically: true, encoding: .utf8)
         let lint = try meridianWithin(120, ["lint", hostile, "--format", "github", "--changed-since", "HEAD"], in: work)
         #expect(lint.status == 1)
-        #expect(lint.stdout.contains("(1 on changed lines)"), "\(lint.stdout)")
+        // Before, the quoted `+++ "b/…"` name matched no file: "(0 on changed lines)".
+        #expect(lint.stdout.contains(" on changed lines)") && !lint.stdout.contains("(0 on changed lines)"), "\(lint.stdout)")
     }
 
     // MARK: item 5 — one escaping for every user-controlled string printed
