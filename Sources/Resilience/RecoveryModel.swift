@@ -77,9 +77,17 @@ public struct RPOResult: Sendable {
 }
 
 public enum RecoveryModel {
-    /// How long a CloudWatch alarm on the database takes to fire (one 60 s period) before the
-    /// Route53 CLOUDWATCH_METRIC health check of an `alarm` writer record turns unhealthy.
-    public static let writerAlarmDetection = Duration.seconds(60)
+    /// The CloudWatch alarm Meridian generates for an `alarm` writer (docs/terraform.md, "Writer
+    /// alarms"): evaluated in the region the writer moves to, missing data breaching, ALARM after
+    /// `periods` consecutive breaching (or missing) periods of `periodSeconds`.
+    public enum WriterAlarm {
+        public static let periodSeconds = 60
+        public static let periods = 2
+    }
+
+    /// How long the writer alarm takes to fire (2 × 60 s) before the Route53 CLOUDWATCH_METRIC
+    /// health check of an `alarm` writer record turns unhealthy.
+    public static let writerAlarmDetection = Duration.seconds(WriterAlarm.periodSeconds * WriterAlarm.periods)
 
     /// The autoscaler's scale-up policy that Meridian generates on every HPA, so the RTO's
     /// scale term and the cluster agree: each period the target may grow to the larger of
@@ -305,7 +313,6 @@ public enum RecoveryModel {
             let datastore = copies.datastore
             let person = outcome.needsPerson ? blueprint.assumptions.manualResponse : .zero
             let who = personNote(datastore, outcome)
-            let regionLost = !outage.isUp(datastore.primary)
             switch outcome.mechanism {
             case .unchanged, .resync, .quorumUnreachable, .lost:
                 return nil
@@ -316,11 +323,11 @@ public enum RecoveryModel {
                 // RDS promotes a read replica into a standalone instance and reboots it; traffic
                 // must then be pointed at it (RDS User Guide, "Promoting a read replica").
                 return movingWriter(datastore, after: datastore.failover.promotion.zone + person,
-                                    "\(datastore.name) in-region replica\(who)", acrossRegions: false, regionLost: false,
+                                    "\(datastore.name) in-region replica\(who)", acrossRegions: false,
                                     personActing: outcome.needsPerson)
             case .crossRegion:
                 return movingWriter(datastore, after: datastore.failover.promotion.region + person, "\(datastore.name) cross-region\(who)",
-                                    acrossRegions: true, regionLost: regionLost, personActing: outcome.needsPerson)
+                                    acrossRegions: true, personActing: outcome.needsPerson)
             case .restore:
                 // A restore creates a new, single-AZ instance with default security and parameter
                 // groups (RDS API, RestoreDBInstanceToPointInTime): someone or something runs it
@@ -328,7 +335,7 @@ public enum RecoveryModel {
                 guard let backups = datastore.backups else { return nil }
                 let stated = backups.restoreStated ? "" : ", default"
                 return movingWriter(datastore, after: backups.restore + person, "\(datastore.name) restore from backup\(stated)\(who)",
-                                    acrossRegions: false, regionLost: regionLost, personActing: outcome.needsPerson)
+                                    acrossRegions: false, personActing: outcome.needsPerson)
             }
         }
 
@@ -341,24 +348,19 @@ public enum RecoveryModel {
         /// the generated `writer.<datastore>` record behaves (docs/delivery.md):
         /// - managed: a CNAME to the global writer endpoint, which a cross-region promotion of the
         ///   global database moves: nothing to add;
-        /// - alarm: a Route53 failover pair on a CLOUDWATCH_METRIC health check of an alarm in the
-        ///   primary's region. It fires (one 60 s period) beside the promotion — unless the region
-        ///   itself is lost: the alarm then has no data, and the generated check keeps its last
-        ///   status (`insufficient_data_health_status = "LastKnownStatus"`), so a person must fail
-        ///   the health check by hand;
+        /// - alarm: a Route53 failover pair on a CLOUDWATCH_METRIC health check of the generated
+        ///   alarm, evaluated in the region the writer moves to with missing data breaching, so it
+        ///   fires (two 60 s periods) beside the promotion even when the primary's region is lost;
         /// - manual, and any writer a record does not name yet (a promoted in-region replica, a
         ///   restored cluster): a person re-points the CNAME (unless one is already acting for
         ///   the promotion), then the TTL.
-        func movingWriter(_ datastore: Datastore, after promotion: Duration, _ detail: String, acrossRegions: Bool, regionLost: Bool,
+        func movingWriter(_ datastore: Datastore, after promotion: Duration, _ detail: String, acrossRegions: Bool,
                           personActing: Bool) -> (time: Duration, detail: String) {
             let ttl = blueprint.traffic?.ttl ?? .seconds(60)
             let manual = blueprint.assumptions.manualResponse
             switch datastore.failover.writer {
             case .managed where acrossRegions:
                 return (promotion, detail + ", managed writer endpoint")
-            case .alarm where acrossRegions && regionLost:
-                let name = manual + ttl
-                return (max(name, promotion), detail + ", writer alarm in the lost region keeps its last status: a person fails its health check \(manual) + TTL \(ttl) beside it")
             case .alarm where acrossRegions:
                 let name = RecoveryModel.writerAlarmDetection + ttl
                 return (max(name, promotion), detail + ", writer alarm \(RecoveryModel.writerAlarmDetection) + TTL \(ttl) beside it")

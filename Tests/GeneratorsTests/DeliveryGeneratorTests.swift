@@ -103,7 +103,10 @@ private let delivery = twoZoneBlueprint
         let tf = try #require(try generatedFiles(delivery)["terraform/route53.tf"])
         // eu has an active and a standby region under latency routing: latency among actives behind a failover pair.
         #expect(tf.contains("resource \"aws_route53_record\" \"active_eu_eu_west_1\""))
-        #expect(tf.contains("name                   = \"active.eu.api.example.com\""))
+        #expect(tf.contains("name            = \"active.eu.api.example.com\""))
+        // The failover primary aliases that record set by reference, after all of its records exist
+        // (Route 53 refuses an alias to a record set that is not there yet).
+        #expect(tf.contains("name                   = aws_route53_record.active_eu_eu_west_1.name\n"))
         #expect(tf.contains("resource \"aws_route53_record\" \"eu_secondary\""))
         // A region without an endpoint is a Terraform variable, never a guessed name.
         #expect(tf.contains("fqdn              = var.endpoint_eu_west_1.dns_name"))
@@ -152,7 +155,14 @@ private let delivery = twoZoneBlueprint
             #expect(writerRecords.count == 1 && writerRecords[0].contains("records = [var.datastore_db_eu.global_writer]"))
             #expect(files["terraform/variables.tf"]!.contains("global_writer = string"))
         default:
-            #expect(tf.contains("type                            = \"CLOUDWATCH_METRIC\"\n  cloudwatch_alarm_name           = \"db-eu-down\"\n  cloudwatch_alarm_region         = \"eu-west-1\"\n"))
+            // The alarm is generated and evaluated where the writer moves to (eu-central-1), never
+            // in the primary's region, whose loss would leave it INSUFFICIENT_DATA; a metric that
+            // stops is breaching; two 60 s periods.
+            #expect(tf.contains("resource \"aws_cloudwatch_metric_alarm\" \"writer_db_eu\" {\n  provider = aws.eu_central_1\n\n  alarm_name          = \"db-eu-down\"\n"))
+            #expect(tf.contains("  period              = 60\n  evaluation_periods  = 2\n  datapoints_to_alarm = 2\n  treat_missing_data  = \"breaching\"\n"))
+            #expect(tf.contains("type                            = \"CLOUDWATCH_METRIC\"\n  cloudwatch_alarm_name           = aws_cloudwatch_metric_alarm.writer_db_eu.alarm_name\n  cloudwatch_alarm_region         = \"eu-central-1\"\n"))
+            #expect(files["terraform/providers.tf"]!.contains("alias  = \"eu_central_1\"\n  region = \"eu-central-1\""))
+            #expect(files["terraform/variables.tf"]!.contains("variable \"writer_alarm_db_eu\""))
             #expect(tf.contains("records         = [var.datastore_db_eu.writer[\"eu-west-1\"]]\n  set_identifier  = \"primary\"\n  health_check_id = aws_route53_health_check.writer_db_eu.id\n"))
             #expect(tf.contains("records        = [var.datastore_db_eu.writer[\"eu-central-1\"]]"))
         }

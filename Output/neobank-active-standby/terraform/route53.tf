@@ -85,7 +85,7 @@ resource "aws_route53_record" "geo_eu" {
   set_identifier = "geo-eu"
 
   alias {
-    name                   = "eu.api.example-neobank.eu"
+    name                   = aws_route53_record.eu_primary.name
     zone_id                = "Z0987654321ZYXWVUTSR"
     evaluate_target_health = false
   }
@@ -93,6 +93,8 @@ resource "aws_route53_record" "geo_eu" {
   geolocation_routing_policy {
     continent = "EU"
   }
+
+  depends_on = [aws_route53_record.eu_primary, aws_route53_record.eu_secondary]
 }
 
 resource "aws_route53_record" "geo_default" {
@@ -102,7 +104,7 @@ resource "aws_route53_record" "geo_default" {
   set_identifier = "geo-default"
 
   alias {
-    name                   = "eu.api.example-neobank.eu"
+    name                   = aws_route53_record.eu_primary.name
     zone_id                = "Z0987654321ZYXWVUTSR"
     evaluate_target_health = false
   }
@@ -110,6 +112,8 @@ resource "aws_route53_record" "geo_default" {
   geolocation_routing_policy {
     country = "*"
   }
+
+  depends_on = [aws_route53_record.eu_primary, aws_route53_record.eu_secondary]
 }
 
 resource "aws_route53_record" "writer_core_ledger" {
@@ -136,10 +140,34 @@ resource "aws_route53_record" "reader_core_ledger_eu_west_1" {
   records = [var.datastore_core_ledger.reader["eu-west-1"]]
 }
 
+resource "aws_cloudwatch_metric_alarm" "writer_payment_events" {
+  provider = aws.eu_central_1
+
+  alarm_name          = "payment-events-euw1-unavailable"
+  alarm_description   = "Moves writer.payment-events from eu-west-1 to eu-central-1 (Route 53 health check writer_payment_events). Evaluated in eu-central-1, outside the primary's region; missing data is breaching."
+  namespace           = var.writer_alarm_payment_events.namespace
+  metric_name         = var.writer_alarm_payment_events.metric_name
+  dimensions          = var.writer_alarm_payment_events.dimensions
+  statistic           = var.writer_alarm_payment_events.statistic
+  comparison_operator = var.writer_alarm_payment_events.comparison_operator
+  threshold           = var.writer_alarm_payment_events.threshold
+  period              = 60
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  treat_missing_data  = "breaching"
+
+  tags = {
+    Name      = "neobank-active-standby-writer-payment-events"
+    Blueprint = "neobank-active-standby"
+    Datastore = "payment-events"
+    ManagedBy = "meridian"
+  }
+}
+
 resource "aws_route53_health_check" "writer_payment_events" {
   type                            = "CLOUDWATCH_METRIC"
-  cloudwatch_alarm_name           = "payment-events-euw1-unavailable"
-  cloudwatch_alarm_region         = "eu-west-1"
+  cloudwatch_alarm_name           = aws_cloudwatch_metric_alarm.writer_payment_events.alarm_name
+  cloudwatch_alarm_region         = "eu-central-1"
   insufficient_data_health_status = "LastKnownStatus"
 
   tags = {

@@ -16,3 +16,25 @@ variable "datastore_payment_events" {
     reader = map(string)
   })
 }
+
+variable "writer_alarm_payment_events" {
+  description = "The metric whose alarm moves writer.payment-events from eu-west-1 to eu-central-1. It must be published in eu-central-1, where the alarm is evaluated, and breach or stop when the primary in eu-west-1 stops taking writes: for example the replica's replication lag, or a canary in eu-central-1 that writes to the primary. Standard resolution; docs/terraform.md, \"Writer alarms\"."
+  type = object({
+    namespace           = string
+    metric_name         = string
+    dimensions          = map(string)
+    statistic           = string
+    comparison_operator = string
+    threshold           = number
+  })
+
+  validation {
+    condition     = contains(["Average", "Minimum", "Maximum", "Sum", "SampleCount"], var.writer_alarm_payment_events.statistic)
+    error_message = "Route 53 health checks accept alarms on Average, Minimum, Maximum, Sum or SampleCount only."
+  }
+
+  validation {
+    condition     = var.writer_alarm_payment_events.namespace != "AWS/DynamoDB"
+    error_message = "Alarms on AWS/DynamoDB metrics always ignore missing data, so a silent primary would never raise this alarm."
+  }
+}

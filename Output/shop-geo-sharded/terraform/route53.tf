@@ -309,7 +309,7 @@ resource "aws_route53_record" "geo_af" {
   set_identifier = "geo-af"
 
   alias {
-    name                   = "eu.www.example-shop.net"
+    name                   = aws_route53_record.eu_eu_central_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -317,6 +317,8 @@ resource "aws_route53_record" "geo_af" {
   geolocation_routing_policy {
     continent = "AF"
   }
+
+  depends_on = [aws_route53_record.eu_eu_central_1, aws_route53_record.eu_eu_north_1, aws_route53_record.eu_eu_west_1]
 }
 
 resource "aws_route53_record" "geo_as" {
@@ -326,7 +328,7 @@ resource "aws_route53_record" "geo_as" {
   set_identifier = "geo-as"
 
   alias {
-    name                   = "apac.www.example-shop.net"
+    name                   = aws_route53_record.apac_ap_southeast_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -334,6 +336,8 @@ resource "aws_route53_record" "geo_as" {
   geolocation_routing_policy {
     continent = "AS"
   }
+
+  depends_on = [aws_route53_record.apac_ap_southeast_1, aws_route53_record.apac_ap_southeast_2]
 }
 
 resource "aws_route53_record" "geo_eu" {
@@ -343,7 +347,7 @@ resource "aws_route53_record" "geo_eu" {
   set_identifier = "geo-eu"
 
   alias {
-    name                   = "eu.www.example-shop.net"
+    name                   = aws_route53_record.eu_eu_central_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -351,6 +355,8 @@ resource "aws_route53_record" "geo_eu" {
   geolocation_routing_policy {
     continent = "EU"
   }
+
+  depends_on = [aws_route53_record.eu_eu_central_1, aws_route53_record.eu_eu_north_1, aws_route53_record.eu_eu_west_1]
 }
 
 resource "aws_route53_record" "geo_na" {
@@ -360,7 +366,7 @@ resource "aws_route53_record" "geo_na" {
   set_identifier = "geo-na"
 
   alias {
-    name                   = "na.www.example-shop.net"
+    name                   = aws_route53_record.na_us_east_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -368,6 +374,8 @@ resource "aws_route53_record" "geo_na" {
   geolocation_routing_policy {
     continent = "NA"
   }
+
+  depends_on = [aws_route53_record.na_us_east_1, aws_route53_record.na_us_east_2, aws_route53_record.na_us_west_2]
 }
 
 resource "aws_route53_record" "geo_oc" {
@@ -377,7 +385,7 @@ resource "aws_route53_record" "geo_oc" {
   set_identifier = "geo-oc"
 
   alias {
-    name                   = "apac.www.example-shop.net"
+    name                   = aws_route53_record.apac_ap_southeast_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -385,6 +393,8 @@ resource "aws_route53_record" "geo_oc" {
   geolocation_routing_policy {
     continent = "OC"
   }
+
+  depends_on = [aws_route53_record.apac_ap_southeast_1, aws_route53_record.apac_ap_southeast_2]
 }
 
 resource "aws_route53_record" "geo_sa" {
@@ -394,7 +404,7 @@ resource "aws_route53_record" "geo_sa" {
   set_identifier = "geo-sa"
 
   alias {
-    name                   = "na.www.example-shop.net"
+    name                   = aws_route53_record.na_us_east_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -402,6 +412,8 @@ resource "aws_route53_record" "geo_sa" {
   geolocation_routing_policy {
     continent = "SA"
   }
+
+  depends_on = [aws_route53_record.na_us_east_1, aws_route53_record.na_us_east_2, aws_route53_record.na_us_west_2]
 }
 
 resource "aws_route53_record" "geo_country_il" {
@@ -411,7 +423,7 @@ resource "aws_route53_record" "geo_country_il" {
   set_identifier = "geo-country-il"
 
   alias {
-    name                   = "eu.www.example-shop.net"
+    name                   = aws_route53_record.eu_eu_central_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -419,6 +431,8 @@ resource "aws_route53_record" "geo_country_il" {
   geolocation_routing_policy {
     country = "IL"
   }
+
+  depends_on = [aws_route53_record.eu_eu_central_1, aws_route53_record.eu_eu_north_1, aws_route53_record.eu_eu_west_1]
 }
 
 resource "aws_route53_record" "geo_default" {
@@ -428,7 +442,7 @@ resource "aws_route53_record" "geo_default" {
   set_identifier = "geo-default"
 
   alias {
-    name                   = "na.www.example-shop.net"
+    name                   = aws_route53_record.na_us_east_1.name
     zone_id                = "Z08123456ABCDEFGHIJK"
     evaluate_target_health = false
   }
@@ -436,6 +450,8 @@ resource "aws_route53_record" "geo_default" {
   geolocation_routing_policy {
     country = "*"
   }
+
+  depends_on = [aws_route53_record.na_us_east_1, aws_route53_record.na_us_east_2, aws_route53_record.na_us_west_2]
 }
 
 resource "aws_route53_record" "writer_catalog" {

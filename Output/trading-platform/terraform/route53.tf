@@ -235,7 +235,7 @@ resource "aws_route53_record" "geo_af" {
   set_identifier = "geo-af"
 
   alias {
-    name                   = "eu.api.acme-trading.com"
+    name                   = aws_route53_record.eu_eu_central_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -243,6 +243,8 @@ resource "aws_route53_record" "geo_af" {
   geolocation_routing_policy {
     continent = "AF"
   }
+
+  depends_on = [aws_route53_record.eu_eu_central_1, aws_route53_record.eu_eu_west_1]
 }
 
 resource "aws_route53_record" "geo_as" {
@@ -252,7 +254,7 @@ resource "aws_route53_record" "geo_as" {
   set_identifier = "geo-as"
 
   alias {
-    name                   = "apac.api.acme-trading.com"
+    name                   = aws_route53_record.apac_ap_northeast_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -260,6 +262,8 @@ resource "aws_route53_record" "geo_as" {
   geolocation_routing_policy {
     continent = "AS"
   }
+
+  depends_on = [aws_route53_record.apac_ap_northeast_1, aws_route53_record.apac_ap_southeast_1]
 }
 
 resource "aws_route53_record" "geo_eu" {
@@ -269,7 +273,7 @@ resource "aws_route53_record" "geo_eu" {
   set_identifier = "geo-eu"
 
   alias {
-    name                   = "eu.api.acme-trading.com"
+    name                   = aws_route53_record.eu_eu_central_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -277,6 +281,8 @@ resource "aws_route53_record" "geo_eu" {
   geolocation_routing_policy {
     continent = "EU"
   }
+
+  depends_on = [aws_route53_record.eu_eu_central_1, aws_route53_record.eu_eu_west_1]
 }
 
 resource "aws_route53_record" "geo_na" {
@@ -286,7 +292,7 @@ resource "aws_route53_record" "geo_na" {
   set_identifier = "geo-na"
 
   alias {
-    name                   = "us.api.acme-trading.com"
+    name                   = aws_route53_record.us_us_east_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -294,6 +300,8 @@ resource "aws_route53_record" "geo_na" {
   geolocation_routing_policy {
     continent = "NA"
   }
+
+  depends_on = [aws_route53_record.us_us_east_1, aws_route53_record.us_us_west_2]
 }
 
 resource "aws_route53_record" "geo_oc" {
@@ -303,7 +311,7 @@ resource "aws_route53_record" "geo_oc" {
   set_identifier = "geo-oc"
 
   alias {
-    name                   = "apac.api.acme-trading.com"
+    name                   = aws_route53_record.apac_ap_northeast_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -311,6 +319,8 @@ resource "aws_route53_record" "geo_oc" {
   geolocation_routing_policy {
     continent = "OC"
   }
+
+  depends_on = [aws_route53_record.apac_ap_northeast_1, aws_route53_record.apac_ap_southeast_1]
 }
 
 resource "aws_route53_record" "geo_sa" {
@@ -320,7 +330,7 @@ resource "aws_route53_record" "geo_sa" {
   set_identifier = "geo-sa"
 
   alias {
-    name                   = "us.api.acme-trading.com"
+    name                   = aws_route53_record.us_us_east_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -328,6 +338,8 @@ resource "aws_route53_record" "geo_sa" {
   geolocation_routing_policy {
     continent = "SA"
   }
+
+  depends_on = [aws_route53_record.us_us_east_1, aws_route53_record.us_us_west_2]
 }
 
 resource "aws_route53_record" "geo_country_ch" {
@@ -337,7 +349,7 @@ resource "aws_route53_record" "geo_country_ch" {
   set_identifier = "geo-country-ch"
 
   alias {
-    name                   = "eu.api.acme-trading.com"
+    name                   = aws_route53_record.eu_eu_central_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -345,6 +357,8 @@ resource "aws_route53_record" "geo_country_ch" {
   geolocation_routing_policy {
     country = "CH"
   }
+
+  depends_on = [aws_route53_record.eu_eu_central_1, aws_route53_record.eu_eu_west_1]
 }
 
 resource "aws_route53_record" "geo_country_gb" {
@@ -354,7 +368,7 @@ resource "aws_route53_record" "geo_country_gb" {
   set_identifier = "geo-country-gb"
 
   alias {
-    name                   = "eu.api.acme-trading.com"
+    name                   = aws_route53_record.eu_eu_central_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -362,6 +376,8 @@ resource "aws_route53_record" "geo_country_gb" {
   geolocation_routing_policy {
     country = "GB"
   }
+
+  depends_on = [aws_route53_record.eu_eu_central_1, aws_route53_record.eu_eu_west_1]
 }
 
 resource "aws_route53_record" "geo_default" {
@@ -371,7 +387,7 @@ resource "aws_route53_record" "geo_default" {
   set_identifier = "geo-default"
 
   alias {
-    name                   = "us.api.acme-trading.com"
+    name                   = aws_route53_record.us_us_east_1.name
     zone_id                = "Z0A1B2C3D4E5F6G7H8I9J"
     evaluate_target_health = false
   }
@@ -379,6 +395,8 @@ resource "aws_route53_record" "geo_default" {
   geolocation_routing_policy {
     country = "*"
   }
+
+  depends_on = [aws_route53_record.us_us_east_1, aws_route53_record.us_us_west_2]
 }
 
 resource "aws_route53_record" "writer_ledger_apac" {

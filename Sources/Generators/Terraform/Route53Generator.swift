@@ -10,13 +10,16 @@ public enum Route53Generator {
         guard let traffic = blueprint.traffic else { return [] }
         let plan = Plan(topology: topology, traffic: traffic)
         let header = GeneratedHeader.comment(blueprint: blueprint.name)
+        let lookups = plan.loadBalancerLookups()
+        let routing = plan.routing()
         var files = [
             GeneratedFile(path: "terraform/versions.tf", contents: HCL.file(header: header, blocks: [versions])),
+            GeneratedFile(path: "terraform/providers.tf", contents: HCL.file(
+                header: GeneratedHeader.comment(blueprint: blueprint.name, extra: Plan.providerNote), blocks: plan.providers(for: lookups + routing))),
             GeneratedFile(path: "terraform/variables.tf", contents: HCL.file(header: header, blocks: plan.variables())),
             GeneratedFile(path: "terraform/route53.tf", contents: HCL.file(
-                header: GeneratedHeader.comment(blueprint: blueprint.name, extra: plan.locationSummary()), blocks: plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords())),
+                header: GeneratedHeader.comment(blueprint: blueprint.name, extra: plan.locationSummary()), blocks: routing)),
         ]
-        let lookups = plan.loadBalancerLookups()
         if !lookups.isEmpty {
             files.insert(GeneratedFile(path: "terraform/load_balancers.tf", contents: HCL.file(header: header, blocks: lookups)), at: 0)
         }
@@ -27,7 +30,9 @@ public enum Route53Generator {
     public static func resources(for topology: Topology) -> [TerraformResource] {
         guard let traffic = topology.blueprint.traffic else { return [] }
         let plan = Plan(topology: topology, traffic: traffic)
-        let blocks = plan.loadBalancerLookups() + plan.variables() + plan.healthChecks() + plan.zoneRecords() + plan.geolocationRecords() + plan.datastoreRecords()
+        let lookups = plan.loadBalancerLookups()
+        let routing = plan.routing()
+        let blocks = plan.providers(for: lookups + routing) + lookups + plan.variables() + routing
         return blocks.map { block in
             let address: String
             switch block.type {
@@ -76,25 +81,65 @@ private struct Plan {
 
     /// A region whose ALB comes from the generated Ingress: no explicit endpoint, and a routed
     /// service runs there. Other regions without an endpoint take it as a variable.
+    ///
+    /// A region an outage-mode compile assumes down never discovers: its `data "aws_lb"` would
+    /// call that region's ELB API at every plan and apply during the outage. Its records keep
+    /// their values through the `endpoint_<region>` variable instead.
     func discoversLoadBalancer(_ region: Region) -> Bool {
-        region.endpoint == nil && topology.placements(inRegion: region.name).contains { placement in
+        region.endpoint == nil && !topology.assumedDown.contains(region.name) && topology.placements(inRegion: region.name).contains { placement in
             traffic.routes.contains { $0.service == placement.service }
         }
     }
 
     func loadBalancerName(_ region: String) -> String { HCL.identifier(region) }
 
+    // MARK: Providers
+
+    static let providerNote = [
+        "",
+        "Route 53 is global: its API (route53.amazonaws.com) answers whatever the provider's region. The",
+        "default provider still needs a region to start (and to ask STS who it is): the blueprint's first",
+        "region, its first surviving one in an outage-mode compile. Resources that live in one region",
+        "name that region's provider.",
+    ]
+
+    /// The region the default provider starts in: the first region of the blueprint that is not
+    /// assumed down.
+    var defaultProviderRegion: String {
+        let names = blueprint.regions.map(\.name)
+        return names.first { !topology.assumedDown.contains($0) } ?? names.first ?? "us-east-1"
+    }
+
+    /// The default provider, then one aliased provider per region that a block names
+    /// (`provider = aws.<alias>`), in the order first named.
+    func providers(for blocks: [HCLBlock]) -> [HCLBlock] {
+        var aliases: [String] = []
+        func collect(_ block: HCLBlock) {
+            for item in block.items {
+                switch item {
+                case .attribute("provider", .expression(let reference)) where reference.hasPrefix("aws."):
+                    let alias = String(reference.dropFirst(4))
+                    if !aliases.contains(alias) { aliases.append(alias) }
+                case .block(let nested): collect(nested)
+                default: break
+                }
+            }
+        }
+        blocks.forEach(collect)
+        let regions = Dictionary(blueprint.regions.map { (loadBalancerName($0.name), $0.name) }, uniquingKeysWith: { first, _ in first })
+        return [HCLBlock("provider", ["aws"], [.attribute("region", .string(defaultProviderRegion))])]
+            + aliases.sorted().compactMap { alias in
+                guard let region = regions[alias] else { return nil }
+                return HCLBlock("provider", ["aws"], [.attribute("alias", .string(alias)), .attribute("region", .string(region))])
+            }
+    }
+
     /// Per discovering region: a provider for its AWS region and the ALB the AWS Load Balancer
     /// Controller created for the generated Ingress, found by the tags the controller sets
     /// (`elbv2.k8s.aws/cluster`, `ingress.k8s.aws/stack` = the IngressGroup). The lookup fails
     /// until the Ingress is synced, so apply this after the ApplicationSet's first wave.
     func loadBalancerLookups() -> [HCLBlock] {
-        servingRegions.filter(discoversLoadBalancer).flatMap { region in
-            [
-                HCLBlock("provider", ["aws"], [
-                    .attribute("alias", .string(loadBalancerName(region.name))),
-                    .attribute("region", .string(region.name)),
-                ]),
+        servingRegions.filter(discoversLoadBalancer).map { region in
                 HCLBlock("data", ["aws_lb", loadBalancerName(region.name)], [
                     .attribute("provider", .expression("aws.\(loadBalancerName(region.name))")),
                     .blank,
@@ -103,8 +148,7 @@ private struct Plan {
                         ("ingress.k8s.aws/stack", .string(IngressGenerator.groupName(blueprint))),
                         ("ingress.k8s.aws/resource", .string("LoadBalancer")),
                     ])),
-                ]),
-            ]
+                ])
         }
     }
 
@@ -117,8 +161,11 @@ private struct Plan {
     func variables() -> [HCLBlock] {
         var blocks: [HCLBlock] = []
         for region in servingRegions where region.endpoint == nil && !discoversLoadBalancer(region) {
+            let description = topology.assumedDown.contains(region.name)
+                ? "Load balancer of region \(region.name), assumed down: the values its records had before the outage (`terraform state show data.aws_lb.\(loadBalancerName(region.name))` from the last normal apply), so applying during the outage leaves its records as they were and never calls its ELB API."
+                : "Load balancer of region \(region.name) that Route53 aliases to (its DNS name and hosted zone id)."
             blocks.append(HCLBlock("variable", [endpointVariable(region.name)], [
-                .attribute("description", .string("Load balancer of region \(region.name) that Route53 aliases to (its DNS name and hosted zone id).")),
+                .attribute("description", .string(description)),
                 .attribute("type", .expression("object({\n    dns_name = string\n    zone_id  = string\n  })")),
             ]))
         }
@@ -134,6 +181,9 @@ private struct Plan {
                     .attribute("description", .string("Hostnames of datastore \(datastore.name): writer and reader endpoint by region, for the regions holding a copy (\(regions)).")),
                     .attribute("type", .expression("object({\n    writer = map(string)\n    reader = map(string)\n  })")),
                 ]))
+            }
+            if case .alarm = datastore.failover.writer, let replica = promotable(datastore) {
+                blocks.append(writerAlarmVariableBlock(datastore, evaluatedIn: replica.region))
             }
         }
         return blocks
@@ -184,7 +234,28 @@ private struct Plan {
             : .expression("var.\(endpointVariable(region.name)).zone_id")
     }
 
+    /// Health checks and records, in file order.
+    func routing() -> [HCLBlock] {
+        let zones = zoneRecords()
+        return healthChecks() + zones + geolocationRecords(targets: zones) + datastoreRecords()
+    }
+
     // MARK: Residency zone record sets
+
+    /// An alias to a record set of this hosted zone names it through one of its records and
+    /// depends on all of them: Route 53 refuses an alias whose target does not exist yet
+    /// ("Tried to create an alias that targets …, but that target was not found"), so Terraform
+    /// must create the target records first and delete them last.
+    func aliasTarget(_ host: String, among blocks: [HCLBlock]) -> (name: HCLValue, dependsOn: [String]) {
+        let records = blocks.filter { block in
+            block.type == "resource" && block.labels.first == "aws_route53_record" && block.items.contains {
+                if case .attribute("name", .string(host)) = $0 { return true }
+                return false
+            }
+        }.map { "aws_route53_record.\($0.labels[1])" }
+        guard let first = records.first else { return (.string(host), []) }
+        return (.expression("\(first).name"), records)
+    }
 
     func zoneRecords() -> [HCLBlock] {
         var blocks: [HCLBlock] = []
@@ -218,12 +289,14 @@ private struct Plan {
                 } else {
                     // Latency among the active regions, behind a failover pair whose secondary is the standby.
                     let activeHost = "active.\(host)"
-                    for region in active {
-                        blocks.append(regionAlias(region, at: activeHost, name: HCL.identifier("active", zone.name, region.name), setIdentifier: region.name, policy: latency(region)))
+                    let activeRecords = active.map { region in
+                        regionAlias(region, at: activeHost, name: HCL.identifier("active", zone.name, region.name), setIdentifier: region.name, policy: latency(region))
                     }
+                    blocks += activeRecords
+                    let target = aliasTarget(activeHost, among: activeRecords)
                     blocks.append(recordAlias(name: HCL.identifier(zone.name, "primary"), host: host, setIdentifier: "active",
-                                              target: .string(activeHost), targetZone: hostedZone, evaluateTargetHealth: true,
-                                              healthCheck: nil, policy: failover("PRIMARY")))
+                                              target: target.name, targetZone: hostedZone, evaluateTargetHealth: true,
+                                              healthCheck: nil, policy: failover("PRIMARY"), dependsOn: target.dependsOn))
                     if let secondary = standby.first {
                         blocks.append(regionAlias(secondary, at: host, name: HCL.identifier(zone.name, "secondary"), setIdentifier: secondary.name, policy: failover("SECONDARY")))
                     }
@@ -247,7 +320,7 @@ private struct Plan {
     }
 
     func recordAlias(name: String, host: String, setIdentifier: String?, target: HCLValue, targetZone: HCLValue,
-                     evaluateTargetHealth: Bool, healthCheck: String?, policy: HCLBlock?) -> HCLBlock {
+                     evaluateTargetHealth: Bool, healthCheck: String?, policy: HCLBlock?, dependsOn: [String] = []) -> HCLBlock {
         var items: [HCLBlock.Item] = [
             .attribute("zone_id", hostedZone),
             .attribute("name", .string(host)),
@@ -263,6 +336,7 @@ private struct Plan {
             .attribute("evaluate_target_health", .bool(evaluateTargetHealth)),
         ]))]
         if let policy { items += [.blank, .block(policy)] }
+        if dependsOn.count > 1 { items += [.blank, .attribute("depends_on", .list(dependsOn.map { .expression($0) }))] }
         return HCLBlock("resource", ["aws_route53_record", name], items)
     }
 
@@ -277,17 +351,20 @@ private struct Plan {
         return ["", "Geolocation: which users reach which residency zone's record set."] + rows.map { "  \($0.residencyZone): \(ExplainRenderer.reach($0))" }
     }
 
-    func geolocationRecords() -> [HCLBlock] {
+    /// `targets`: the zone record sets the geolocation records alias.
+    func geolocationRecords(targets: [HCLBlock]) -> [HCLBlock] {
         let servedZones = Set(servingRegions.compactMap { blueprint.residencyZone(ofRegion: $0.name)?.name })
         return traffic.geolocation.sorted { $0.location < $1.location }.compactMap { entry in
             guard servedZones.contains(entry.zone), let location = GeoLocation(entry.location) else { return nil }
+            let target = aliasTarget(zoneHost(entry.zone), among: targets)
             // evaluate_target_health stays false: were it true, an unhealthy zone would make Route53
             // answer with the default record and send the zone's users, and their data, abroad.
             return recordAlias(
                 name: "geo_" + HCL.identifier(location.identifier), host: traffic.hostname,
-                setIdentifier: "geo-\(location.identifier)", target: .string(zoneHost(entry.zone)), targetZone: hostedZone,
+                setIdentifier: "geo-\(location.identifier)", target: target.name, targetZone: hostedZone,
                 evaluateTargetHealth: false, healthCheck: nil,
-                policy: HCLBlock("geolocation_routing_policy", [], location.attributes.map { .attribute($0.0, .string($0.1)) }))
+                policy: HCLBlock("geolocation_routing_policy", [], location.attributes.map { .attribute($0.0, .string($0.1)) }),
+                dependsOn: target.dependsOn)
         }
     }
 
@@ -332,7 +409,8 @@ private struct Plan {
                 blocks.append(cname("writer_\(id)", writer, .list([.expression("var.\(datastoreVariable(datastore.name)).global_writer")]),
                                     setIdentifier: nil, healthCheck: nil, policy: nil))
             case (.alarm(let alarm), let replica?):
-                blocks.append(writerHealthCheck(datastore, alarm: alarm))
+                blocks.append(writerAlarm(datastore, alarm: alarm, evaluatedIn: replica.region))
+                blocks.append(writerHealthCheck(datastore, evaluatedIn: replica.region))
                 blocks.append(cname("writer_\(id)_primary", writer, host(datastore, "writer", datastore.primary),
                                     setIdentifier: "primary", healthCheckResource: "writer_\(id)", policy: failover("PRIMARY")))
                 blocks.append(cname("writer_\(id)_secondary", writer, host(datastore, "writer", replica.region),
@@ -381,21 +459,74 @@ private struct Plan {
         return HCLBlock("resource", ["aws_route53_record", name], items)
     }
 
-    /// Healthy while the named CloudWatch alarm about the primary database is not in ALARM. With
-    /// insufficient data the last known status holds, so a metrics gap never moves the writer.
-    func writerHealthCheck(_ datastore: Datastore, alarm: String) -> HCLBlock {
-        HCLBlock("resource", ["aws_route53_health_check", "writer_\(HCL.identifier(datastore.name))"], [
+    /// Where the writer alarm's metric comes from: what the user must provide (docs/terraform.md,
+    /// "Writer alarms").
+    func writerAlarmVariable(_ datastore: Datastore) -> String { HCL.identifier("writer_alarm", datastore.name) }
+
+    /// The CloudWatch alarm that moves `writer.<datastore>`, evaluated in the region the writer
+    /// moves to, never in the primary's: when the primary's region is lost, an alarm there (or its
+    /// metric) goes silent and INSUFFICIENT_DATA would hold the writer where it was. Missing data is
+    /// breaching, so a metric that stops because its source died is a failure. Two of two 60 s
+    /// periods: one late datapoint never moves the writer (`RecoveryModel.writerAlarmDetection`).
+    func writerAlarm(_ datastore: Datastore, alarm: String, evaluatedIn region: String) -> HCLBlock {
+        let metric = "var.\(writerAlarmVariable(datastore))"
+        return HCLBlock("resource", ["aws_cloudwatch_metric_alarm", "writer_\(HCL.identifier(datastore.name))"], [
+            .attribute("provider", .expression("aws.\(loadBalancerName(region))")),
+            .blank,
+            .attribute("alarm_name", .string(alarm)),
+            .attribute("alarm_description", .string("Moves writer.\(datastore.name) from \(datastore.primary) to \(region) (Route 53 health check writer_\(HCL.identifier(datastore.name))). Evaluated in \(region), outside the primary's region; missing data is breaching.")),
+            .attribute("namespace", .expression("\(metric).namespace")),
+            .attribute("metric_name", .expression("\(metric).metric_name")),
+            .attribute("dimensions", .expression("\(metric).dimensions")),
+            .attribute("statistic", .expression("\(metric).statistic")),
+            .attribute("comparison_operator", .expression("\(metric).comparison_operator")),
+            .attribute("threshold", .expression("\(metric).threshold")),
+            .attribute("period", .number(RecoveryModel.WriterAlarm.periodSeconds)),
+            .attribute("evaluation_periods", .number(RecoveryModel.WriterAlarm.periods)),
+            .attribute("datapoints_to_alarm", .number(RecoveryModel.WriterAlarm.periods)),
+            .attribute("treat_missing_data", .string("breaching")),
+            .blank,
+            .attribute("tags", .object(writerTags(datastore))),
+        ])
+    }
+
+    func writerTags(_ datastore: Datastore) -> [(String, HCLValue)] {
+        [("Name", .string("\(blueprint.name)-writer-\(datastore.name)")),
+         ("Blueprint", .string(blueprint.name)),
+         ("Datastore", .string(datastore.name)),
+         ("ManagedBy", .string("meridian"))]
+    }
+
+    func writerAlarmVariableBlock(_ datastore: Datastore, evaluatedIn region: String) -> HCLBlock {
+        let name = writerAlarmVariable(datastore)
+        return HCLBlock("variable", [name], [
+            .attribute("description", .string("The metric whose alarm moves writer.\(datastore.name) from \(datastore.primary) to \(region). It must be published in \(region), where the alarm is evaluated, and breach or stop when the primary in \(datastore.primary) stops taking writes: for example the replica's replication lag, or a canary in \(region) that writes to the primary. Standard resolution; docs/terraform.md, \"Writer alarms\".")),
+            .attribute("type", .expression("object({\n    namespace           = string\n    metric_name         = string\n    dimensions          = map(string)\n    statistic           = string\n    comparison_operator = string\n    threshold           = number\n  })")),
+            .blank,
+            .block(HCLBlock("validation", [], [
+                .attribute("condition", .expression("contains([\"Average\", \"Minimum\", \"Maximum\", \"Sum\", \"SampleCount\"], var.\(name).statistic)")),
+                .attribute("error_message", .string("Route 53 health checks accept alarms on Average, Minimum, Maximum, Sum or SampleCount only.")),
+            ])),
+            .blank,
+            .block(HCLBlock("validation", [], [
+                .attribute("condition", .expression("var.\(name).namespace != \"AWS/DynamoDB\"")),
+                .attribute("error_message", .string("Alarms on AWS/DynamoDB metrics always ignore missing data, so a silent primary would never raise this alarm.")),
+            ])),
+        ])
+    }
+
+    /// Unhealthy while the writer alarm is in ALARM. Insufficient data keeps the last status: with
+    /// missing data breaching, the alarm is INSUFFICIENT_DATA only before its first evaluation, and
+    /// a new health check's last status is healthy, so creating the alarm never moves the writer.
+    func writerHealthCheck(_ datastore: Datastore, evaluatedIn region: String) -> HCLBlock {
+        let id = HCL.identifier(datastore.name)
+        return HCLBlock("resource", ["aws_route53_health_check", "writer_\(id)"], [
             .attribute("type", .string("CLOUDWATCH_METRIC")),
-            .attribute("cloudwatch_alarm_name", .string(alarm)),
-            .attribute("cloudwatch_alarm_region", .string(datastore.primary)),
+            .attribute("cloudwatch_alarm_name", .expression("aws_cloudwatch_metric_alarm.writer_\(id).alarm_name")),
+            .attribute("cloudwatch_alarm_region", .string(region)),
             .attribute("insufficient_data_health_status", .string("LastKnownStatus")),
             .blank,
-            .attribute("tags", .object([
-                ("Name", .string("\(blueprint.name)-writer-\(datastore.name)")),
-                ("Blueprint", .string(blueprint.name)),
-                ("Datastore", .string(datastore.name)),
-                ("ManagedBy", .string("meridian")),
-            ])),
+            .attribute("tags", .object(writerTags(datastore))),
         ])
     }
 }
