@@ -433,6 +433,13 @@ public enum WithinZoneRouting: String, Sendable, CaseIterable {
     case latency, failover, weighted
 }
 
+/// What decides a failover that needs a decision (`traffic.routingControl`): nothing beyond the
+/// health checks and runbooks (`none`), or Route 53 ARC routing controls (`arc`), so the decision
+/// is one call to ARC's data plane instead of an edit of Route 53 records.
+public enum RoutingControl: String, Sendable, CaseIterable {
+    case none, arc
+}
+
 public struct Traffic: Sendable {
     public var hostname: String
     public var hostedZoneId: String
@@ -444,6 +451,7 @@ public struct Traffic: Sendable {
     /// URL path prefix to the service that serves it behind each region's load balancer, in
     /// declaration order; empty: Meridian generates no Ingress and the load balancers are the user's.
     public var routes: [(path: String, service: String)]
+    public var routingControl: RoutingControl = .none
 
     public struct HealthCheck: Sendable, Hashable {
         public var path: String

@@ -366,7 +366,13 @@ public enum RecoveryModel {
                 return (max(name, promotion), detail + ", writer alarm \(RecoveryModel.writerAlarmDetection) + TTL \(ttl) beside it")
             default:
                 let flip = personActing ? .zero : manual
-                return (promotion + flip + ttl, detail + (personActing ? "" : ", manual writer re-point") + " + writer TTL \(ttl)")
+                // With ARC a manual writer moving region is flipped by routing controls: the same
+                // person, the same TTL. ARC changes where the flip runs (its data plane, not a
+                // Route 53 edit), not how long the decision takes (docs/recovery-model.md).
+                var arc = false
+                if case .manual = datastore.failover.writer, acrossRegions, blueprint.traffic?.routingControl == .arc { arc = true }
+                let how = arc ? ", ARC routing control" + (personActing ? "" : " flipped by a person") : (personActing ? "" : ", manual writer re-point")
+                return (promotion + flip + ttl, detail + how + " + writer TTL \(ttl)")
             }
         }
 

@@ -58,6 +58,7 @@ public enum RuleRegistry {
         ResidencyZoneWithoutLocation.self,
         GeolocationDefaultResidency.self,
         HealthCheckPathUnrouted.self,
+        ARCRecommended.self,
     ]
 
     /// Rules that read the blueprint's names and values only, never `topology` or

@@ -130,10 +130,11 @@ def unquote(value):
 
 def terraform(name):
     resources = {}
-    for block in hcl2.load(open(OUTPUT / name / "terraform/route53.tf")).get("resource", []):
-        for kind, named in block.items():
-            for resource_name, body in named.items():
-                resources[(unquote(kind), unquote(resource_name))] = body
+    for path in sorted((OUTPUT / name / "terraform").glob("*.tf")):
+        for block in hcl2.load(open(path)).get("resource", []):
+            for kind, named in block.items():
+                for resource_name, body in named.items():
+                    resources[(unquote(kind), unquote(resource_name))] = body
     return resources
 
 
@@ -174,8 +175,8 @@ def test_route53_keeps_users_in_their_residency_zone(name):
 
     assert checks, "no health checks"
     for check in checks.values():
-        if unquote(check["type"]) == "CLOUDWATCH_METRIC":
-            continue  # a datastore's writer check: no requests, the alarm decides
+        if unquote(check["type"]) in ("CLOUDWATCH_METRIC", "RECOVERY_CONTROL", "CALCULATED"):
+            continue  # no requests: an alarm, a routing control or other checks decide
         assert check["request_interval"] in (10, 30)
         assert 1 <= check["failure_threshold"] <= 10
 
@@ -202,7 +203,17 @@ def test_route53_keeps_users_in_their_residency_zone(name):
         region = unquote(record.get("set_identifier"))
         if region in zone_of_region:
             assert zone_of_region[region] == zone, f"{host} routes to {region}"
-            assert record["health_check_id"] == "${aws_route53_health_check.%s.id}" % region.replace("-", "_")
+            endpoint_check = "${aws_route53_health_check.%s.id}" % region.replace("-", "_")
+            if blueprint["traffic"].get("routingControl") == "arc":
+                # ARC: the calculated AND of the endpoint check and the region's routing control.
+                calculated = checks[record["health_check_id"].split(".")[1]]
+                assert unquote(calculated["type"]) == "CALCULATED" and calculated["child_health_threshold"] == 2
+                children = calculated["child_healthchecks"]
+                assert endpoint_check in children and len(children) == 2, children
+                arc = checks[[c for c in children if c != endpoint_check][0].split(".")[1]]
+                assert unquote(arc["type"]) == "RECOVERY_CONTROL"
+            else:
+                assert record["health_check_id"] == endpoint_check
         else:
             # A failover pair's primary aliases the zone's own active record set.
             assert alias_target(record["alias"][0]["name"], records) == f"active.{zone}.{hostname}"

@@ -14,3 +14,8 @@ provider "aws" {
   alias  = "eu_central_1"
   region = "eu-central-1"
 }
+
+provider "aws" {
+  alias  = "us_west_2"
+  region = "us-west-2"
+}

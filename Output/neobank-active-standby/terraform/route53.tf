@@ -47,7 +47,7 @@ resource "aws_route53_record" "eu_primary" {
   name            = "eu.api.example-neobank.eu"
   type            = "A"
   set_identifier  = "eu-west-1"
-  health_check_id = aws_route53_health_check.eu_west_1.id
+  health_check_id = aws_route53_health_check.serving_eu_west_1.id
 
   alias {
     name                   = "core-euw1-1532094782.eu-west-1.elb.amazonaws.com"
@@ -65,7 +65,7 @@ resource "aws_route53_record" "eu_secondary" {
   name            = "eu.api.example-neobank.eu"
   type            = "A"
   set_identifier  = "eu-central-1"
-  health_check_id = aws_route53_health_check.eu_central_1.id
+  health_check_id = aws_route53_health_check.serving_eu_central_1.id
 
   alias {
     name                   = "core-euc1-803317640.eu-central-1.elb.amazonaws.com"

@@ -519,7 +519,7 @@ private struct Decoder {
     }
 
     func traffic(_ node: YAMLNode) -> Traffic? {
-        let keys = ["hostname", "hostedZoneId", "ttl", "healthCheck", "geolocation", "within", "routes"]
+        let keys = ["hostname", "hostedZoneId", "ttl", "healthCheck", "geolocation", "within", "routes", "routingControl"]
         guard let map = MappingReader(node, "traffic", context, keys: keys) else { return nil }
         let hostname = map.required("hostname").flatMap { self.hostname($0, map.path("hostname")) }
         let zoneId = map.required("hostedZoneId").flatMap { hostedZoneId($0, map.path("hostedZoneId")) }
@@ -563,11 +563,14 @@ private struct Decoder {
                 return context.name(entry.value, entryPath, what: "service").map { (entry.name, $0) }
             }
         }
+        let routingControl = map["routingControl"].flatMap { context.choice($0, map.path("routingControl"), as: RoutingControl.self) } ?? .none
         // A bad hostname or zone id is reported and blocks the Route53 output (compile writes
         // nothing with errors), but routing, TTL and health check stay as declared: the model
         // and the figures they feed are still the blueprint's own (`.invalid` is reserved, RFC 6761).
-        return Traffic(hostname: hostname ?? "hostname.invalid", hostedZoneId: zoneId ?? "INVALID", ttl: ttl, healthCheck: check,
-                       geolocation: geolocation, within: within, routes: routes)
+        var traffic = Traffic(hostname: hostname ?? "hostname.invalid", hostedZoneId: zoneId ?? "INVALID", ttl: ttl, healthCheck: check,
+                              geolocation: geolocation, within: within, routes: routes)
+        traffic.routingControl = routingControl
+        return traffic
     }
 
     func waivers(_ node: YAMLNode) -> [Waiver]? {

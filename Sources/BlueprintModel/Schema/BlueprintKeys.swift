@@ -227,6 +227,8 @@ public enum BlueprintKeys {
                      "routing among a residency zone's regions"),
         BlueprintKey("routes", .map(keys: .httpPath, values: .value(.name), limit: Limits.services),
                      "URL path prefix -> service behind each region's generated ALB Ingress"),
+        BlueprintKey("routingControl", .value(.choice(RoutingControl.allCases.map(\.rawValue))), default: .string("none"),
+                     "arc: Route 53 ARC routing controls decide region and manual writer failovers (docs/terraform.md)"),
     ])
 
     static let cost: BlueprintShape = .object([

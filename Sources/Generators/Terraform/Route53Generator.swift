@@ -8,14 +8,15 @@ public enum Route53Generator {
     public static func files(for topology: Topology) -> [GeneratedFile] {
         let blueprint = topology.blueprint
         guard let traffic = blueprint.traffic else { return [] }
-        let plan = Plan(topology: topology, traffic: traffic)
+        let plan = Route53Plan(topology: topology, traffic: traffic)
         let header = GeneratedHeader.comment(blueprint: blueprint.name)
         let lookups = plan.loadBalancerLookups()
         let routing = plan.routing()
         var files = [
             GeneratedFile(path: "terraform/versions.tf", contents: HCL.file(header: header, blocks: [versions])),
             GeneratedFile(path: "terraform/providers.tf", contents: HCL.file(
-                header: GeneratedHeader.comment(blueprint: blueprint.name, extra: Plan.providerNote), blocks: plan.providers(for: lookups + routing))),
+                header: GeneratedHeader.comment(blueprint: blueprint.name, extra: Route53Plan.providerNote),
+                blocks: plan.providers(for: lookups + routing + plan.routingControlBlocks()))),
             GeneratedFile(path: "terraform/variables.tf", contents: HCL.file(header: header, blocks: plan.variables())),
             GeneratedFile(path: "terraform/route53.tf", contents: HCL.file(
                 header: GeneratedHeader.comment(blueprint: blueprint.name, extra: plan.locationSummary()), blocks: routing)),
@@ -23,20 +24,26 @@ public enum Route53Generator {
         if !lookups.isEmpty {
             files.insert(GeneratedFile(path: "terraform/load_balancers.tf", contents: HCL.file(header: header, blocks: lookups)), at: 0)
         }
+        let controls = plan.routingControlBlocks()
+        if !controls.isEmpty {
+            files.insert(GeneratedFile(path: "terraform/arc.tf", contents: HCL.file(header: header, blocks: controls)), at: 0)
+        }
         return files
     }
 
     /// The same resources as `files`, flattened to `attribute.path = value` for semantic diffs.
     public static func resources(for topology: Topology) -> [TerraformResource] {
         guard let traffic = topology.blueprint.traffic else { return [] }
-        let plan = Plan(topology: topology, traffic: traffic)
+        let plan = Route53Plan(topology: topology, traffic: traffic)
         let lookups = plan.loadBalancerLookups()
         let routing = plan.routing()
-        let blocks = plan.providers(for: lookups + routing) + lookups + plan.variables() + routing
+        let controls = plan.routingControlBlocks()
+        let blocks = plan.providers(for: lookups + routing + controls) + lookups + plan.variables() + routing + controls
         return blocks.map { block in
             let address: String
             switch block.type {
             case "variable": address = "var.\(block.labels[0])"
+            case "output": address = "output.\(block.labels[0])"
             case "data": address = "data." + block.labels.joined(separator: ".")
             case "provider":
                 // Terraform's own address of an aliased provider configuration: provider.aws.<alias>.
@@ -65,7 +72,7 @@ public struct TerraformResource: Sendable, Hashable {
     public var attributes: [String: String]
 }
 
-private struct Plan {
+struct Route53Plan {
     let topology: Topology
     let traffic: Traffic
     var blueprint: Blueprint { topology.blueprint }
@@ -126,11 +133,10 @@ private struct Plan {
             }
         }
         blocks.forEach(collect)
-        let regions = Dictionary(blueprint.regions.map { (loadBalancerName($0.name), $0.name) }, uniquingKeysWith: { first, _ in first })
+        // An alias is the region's identifier (`eu_west_1`); region names hold only a-z, 0-9 and '-'.
         return [HCLBlock("provider", ["aws"], [.attribute("region", .string(defaultProviderRegion))])]
-            + aliases.sorted().compactMap { alias in
-                guard let region = regions[alias] else { return nil }
-                return HCLBlock("provider", ["aws"], [.attribute("alias", .string(alias)), .attribute("region", .string(region))])
+            + aliases.sorted().map { alias in
+                HCLBlock("provider", ["aws"], [.attribute("alias", .string(alias)), .attribute("region", .string(alias.replacingOccurrences(of: "_", with: "-")))])
             }
     }
 
@@ -316,7 +322,7 @@ private struct Plan {
 
     func regionAlias(_ region: Region, at host: String, name: String, setIdentifier: String, policy: HCLBlock) -> HCLBlock {
         recordAlias(name: name, host: host, setIdentifier: setIdentifier, target: endpointName(region),
-                    targetZone: endpointZone(region), evaluateTargetHealth: true, healthCheck: region.name, policy: policy)
+                    targetZone: endpointZone(region), evaluateTargetHealth: true, healthCheck: recordHealthCheck(region.name), policy: policy)
     }
 
     func recordAlias(name: String, host: String, setIdentifier: String?, target: HCLValue, targetZone: HCLValue,
@@ -328,7 +334,7 @@ private struct Plan {
         ]
         if let setIdentifier { items.append(.attribute("set_identifier", .string(setIdentifier))) }
         if let healthCheck {
-            items.append(.attribute("health_check_id", .expression("aws_route53_health_check.\(healthCheckName(healthCheck)).id")))
+            items.append(.attribute("health_check_id", .expression("aws_route53_health_check.\(healthCheck).id")))
         }
         items += [.blank, .block(HCLBlock("alias", [], [
             .attribute("name", target),
@@ -415,6 +421,13 @@ private struct Plan {
                                     setIdentifier: "primary", healthCheckResource: "writer_\(id)", policy: failover("PRIMARY")))
                 blocks.append(cname("writer_\(id)_secondary", writer, host(datastore, "writer", replica.region),
                                     setIdentifier: "secondary", healthCheck: nil, policy: failover("SECONDARY")))
+            case (.manual, let replica?) where usesRoutingControls:
+                // A person moves this writer: with ARC, by turning the primary's routing control off
+                // and the replica's on, in one call to ARC's data plane.
+                blocks.append(cname("writer_\(id)_primary", writer, host(datastore, "writer", datastore.primary), setIdentifier: "primary",
+                                    healthCheckResource: "arc_\(writerControl(datastore, datastore.primary).resource)", policy: failover("PRIMARY")))
+                blocks.append(cname("writer_\(id)_secondary", writer, host(datastore, "writer", replica.region), setIdentifier: "secondary",
+                                    healthCheckResource: "arc_\(writerControl(datastore, replica.region).resource)", policy: failover("SECONDARY")))
             case (.alarm, nil), (.manual, _):
                 blocks.append(cname("writer_\(id)", writer, host(datastore, "writer", datastore.primary),
                                     setIdentifier: nil, healthCheck: nil, policy: nil))

@@ -1,0 +1,65 @@
+import Compiler
+import Foundation
+import Testing
+import Validation
+
+/// `traffic.routingControl: arc`: failovers that need a decision become routing control states.
+@Suite struct RoutingControlTests {
+    /// eu: eu-west-1 (active) + eu-central-1 (standby); db-eu's writer is moved by a person.
+    static let arc = twoZoneBlueprint
+        .replacingOccurrences(of: "db-eu: { residency: eu, primary: eu-west-1 }",
+                              with: "db-eu: { residency: eu, primary: eu-west-1, replicas: [{ region: eu-central-1, mode: async }] }")
+        + """
+        traffic:
+          hostname: api.example.com
+          hostedZoneId: ZHOSTED
+          healthCheck: { interval: 10s }
+          geolocation: { EU: eu, NA: us, default: us }
+          routingControl: arc
+
+        """
+
+    @Test func aClusterAPanelAndOneControlPerRegionAndPerManualWriterSide() throws {
+        let files = try generatedFiles(Self.arc)
+        let arc = try #require(files["terraform/arc.tf"])
+        // Configuration API in us-west-2 only (ARC Developer Guide): every ARC resource names that provider.
+        #expect(files["terraform/providers.tf"]!.contains("alias  = \"us_west_2\"\n  region = \"us-west-2\""))
+        #expect(arc.components(separatedBy: "provider = aws.us_west_2").count - 1 == 2 + 4 + 2 + 3)  // cluster, panel, 4 region and 2 writer controls, 3 safety rules
+        for region in ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2"] {
+            #expect(arc.contains("name              = \"\(region)\"\n  cluster_arn       = aws_route53recoverycontrolconfig_cluster.arc.arn\n"))
+        }
+        #expect(arc.contains("resource \"aws_route53recoverycontrolconfig_routing_control\" \"writer_db_eu_eu_west_1\""))
+        #expect(arc.contains("resource \"aws_route53recoverycontrolconfig_routing_control\" \"writer_db_eu_eu_central_1\""))
+        // db-us has no replica in another region: nothing to decide, no writer controls.
+        #expect(!arc.contains("writer_db_us"))
+        // Safety rules: each residency zone keeps a region on; the writer pair keeps one side on.
+        #expect(arc.contains("name              = \"eu-keeps-a-region\""))
+        #expect(arc.contains("name              = \"us-keeps-a-region\""))
+        #expect(arc.contains("asserted_controls = [aws_route53recoverycontrolconfig_routing_control.writer_db_eu_eu_west_1.arn, aws_route53recoverycontrolconfig_routing_control.writer_db_eu_eu_central_1.arn]"))
+        #expect(arc.components(separatedBy: "type      = \"ATLEAST\"").count - 1 == 3)
+        // The region records carry the AND of the endpoint check and the region's routing control.
+        #expect(arc.contains("child_healthchecks     = [aws_route53_health_check.eu_west_1.id, aws_route53_health_check.arc_region_eu_west_1.id]"))
+        let route53 = try #require(files["terraform/route53.tf"])
+        #expect(route53.contains("health_check_id = aws_route53_health_check.serving_eu_west_1.id"))
+        #expect(!route53.contains("health_check_id = aws_route53_health_check.eu_west_1.id"))
+        // The manual writer becomes a failover pair on its two routing controls.
+        #expect(route53.contains("records         = [var.datastore_db_eu.writer[\"eu-west-1\"]]\n  set_identifier  = \"primary\"\n  health_check_id = aws_route53_health_check.arc_writer_db_eu_eu_west_1.id\n"))
+        #expect(route53.contains("records         = [var.datastore_db_eu.writer[\"eu-central-1\"]]\n  set_identifier  = \"secondary\"\n  health_check_id = aws_route53_health_check.arc_writer_db_eu_eu_central_1.id\n"))
+        // The runbook reads ARNs and cluster endpoints from outputs.
+        #expect(arc.contains("output \"arc_cluster_endpoints\""))
+        #expect(arc.contains("db-eu-writer-eu-central-1 = aws_route53recoverycontrolconfig_routing_control.writer_db_eu_eu_central_1.arn"))
+    }
+
+    @Test func withoutTheKeyNothingChanges() throws {
+        let files = try generatedFiles(Self.arc.replacingOccurrences(of: "  routingControl: arc\n", with: ""))
+        #expect(files["terraform/arc.tf"] == nil)
+        #expect(files["terraform/route53.tf"]!.contains("health_check_id = aws_route53_health_check.eu_west_1.id"))
+        #expect(!files["terraform/providers.tf"]!.contains("us_west_2"))
+    }
+
+    @Test func anUnknownValueIsALocatedError() {
+        let text = Self.arc.replacingOccurrences(of: "routingControl: arc", with: "routingControl: arcc")
+        let analysis = Pipeline.analyze(file: "demo.yaml", bytes: Array(text.utf8), today: "2026-11-22")
+        #expect(analysis.diagnostics.contains { $0.path == "traffic.routingControl" && $0.severity == .error })
+    }
+}
