@@ -4,20 +4,22 @@ import Testing
 import Validation
 
 /// `traffic.routingControl: arc`: failovers that need a decision become routing control states.
+/// A traffic section for `twoZoneBlueprint` (keys may follow it).
+let twoZoneTraffic = """
+    traffic:
+      hostname: api.example.com
+      hostedZoneId: ZHOSTED
+      healthCheck: { interval: 10s }
+      geolocation: { EU: eu, NA: us, default: us }
+
+    """
+
 @Suite struct RoutingControlTests {
     /// eu: eu-west-1 (active) + eu-central-1 (standby); db-eu's writer is moved by a person.
     static let arc = twoZoneBlueprint
         .replacingOccurrences(of: "db-eu: { residency: eu, primary: eu-west-1 }",
                               with: "db-eu: { residency: eu, primary: eu-west-1, replicas: [{ region: eu-central-1, mode: async }] }")
-        + """
-        traffic:
-          hostname: api.example.com
-          hostedZoneId: ZHOSTED
-          healthCheck: { interval: 10s }
-          geolocation: { EU: eu, NA: us, default: us }
-          routingControl: arc
-
-        """
+        + twoZoneTraffic + "  routingControl: arc\n"
 
     @Test func aClusterAPanelAndOneControlPerRegionAndPerManualWriterSide() throws {
         let files = try generatedFiles(Self.arc)

@@ -454,12 +454,68 @@ resource "aws_route53_record" "geo_default" {
   depends_on = [aws_route53_record.na_us_east_1, aws_route53_record.na_us_east_2, aws_route53_record.na_us_west_2]
 }
 
-resource "aws_route53_record" "writer_catalog" {
+resource "aws_route53_record" "writer_catalog_ap_southeast_1" {
   zone_id = "Z08123456ABCDEFGHIJK"
-  name    = "writer.catalog.db.www.example-shop.net"
+  name    = "writer.ap-southeast-1.catalog.db.www.example-shop.net"
   type    = "CNAME"
   ttl     = 30
-  records = [var.datastore_catalog.global_writer]
+  records = [var.datastore_catalog.writer["ap-southeast-1"]]
+}
+
+resource "aws_route53_record" "writer_catalog_ap_southeast_2" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.ap-southeast-2.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.writer["us-east-1"]]
+}
+
+resource "aws_route53_record" "writer_catalog_eu_central_1" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.eu-central-1.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.writer["us-east-1"]]
+}
+
+resource "aws_route53_record" "writer_catalog_eu_north_1" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.eu-north-1.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.writer["us-east-1"]]
+}
+
+resource "aws_route53_record" "writer_catalog_eu_west_1" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.eu-west-1.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.writer["eu-west-1"]]
+}
+
+resource "aws_route53_record" "writer_catalog_us_east_1" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.us-east-1.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.writer["us-east-1"]]
+}
+
+resource "aws_route53_record" "writer_catalog_us_east_2" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.us-east-2.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.writer["us-east-1"]]
+}
+
+resource "aws_route53_record" "writer_catalog_us_west_2" {
+  zone_id = "Z08123456ABCDEFGHIJK"
+  name    = "writer.us-west-2.catalog.db.www.example-shop.net"
+  type    = "CNAME"
+  ttl     = 30
+  records = [var.datastore_catalog.writer["us-east-1"]]
 }
 
 resource "aws_route53_record" "reader_catalog_ap_southeast_1" {

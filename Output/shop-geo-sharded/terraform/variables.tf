@@ -2,10 +2,10 @@
 # change the blueprint and run `meridian compile`.
 
 variable "datastore_catalog" {
-  description = "Hostnames of datastore catalog: the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (ap-southeast-1, eu-west-1, us-east-1)."
+  description = "Hostnames of datastore catalog, whose every copy accepts writes (no single writer to move): writer and reader endpoint by region, for the regions holding a copy (ap-southeast-1, eu-west-1, us-east-1)."
   type = object({
-    global_writer = string
-    reader        = map(string)
+    writer = map(string)
+    reader = map(string)
   })
 }
 

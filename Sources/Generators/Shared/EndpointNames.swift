@@ -9,6 +9,18 @@ public enum EndpointNames {
         "writer.\(datastore).db.\(blueprint.dnsDomain)"
     }
 
+    /// Whether every region's copy accepts writes (no single writer, docs/failover.md): then there
+    /// is no writer name to move, and each region writes to its own copy.
+    public static func writesLocally(_ datastore: Datastore) -> Bool {
+        FailoverEngine.named(datastore.engine)?.hasSingleWriter == false
+    }
+
+    /// The writer name a service in `region` uses: the datastore's one writer name, or, for an
+    /// engine without a single writer, the region's own copy.
+    public static func writer(_ datastore: Datastore, region: String, in blueprint: Blueprint) -> String {
+        writesLocally(datastore) ? "writer.\(region).\(datastore.name).db.\(blueprint.dnsDomain)" : writer(datastore.name, in: blueprint)
+    }
+
     /// The replica nearest to `region` inside the datastore's residency zone.
     public static func reader(_ datastore: String, region: String, in blueprint: Blueprint) -> String {
         "reader.\(region).\(datastore).db.\(blueprint.dnsDomain)"

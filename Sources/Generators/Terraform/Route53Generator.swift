@@ -177,7 +177,12 @@ struct Route53Plan {
         }
         for datastore in usedDatastores {
             let regions = copies(of: datastore).joined(separator: ", ")
-            if datastore.failover.writer == .managed {
+            if EndpointNames.writesLocally(datastore) {
+                blocks.append(HCLBlock("variable", [datastoreVariable(datastore.name)], [
+                    .attribute("description", .string("Hostnames of datastore \(datastore.name), whose every copy accepts writes (no single writer to move): writer and reader endpoint by region, for the regions holding a copy (\(regions)).")),
+                    .attribute("type", .expression("object({\n    writer = map(string)\n    reader = map(string)\n  })")),
+                ]))
+            } else if datastore.failover.writer == .managed {
                 blocks.append(HCLBlock("variable", [datastoreVariable(datastore.name)], [
                     .attribute("description", .string("Hostnames of datastore \(datastore.name): the writer endpoint its service moves on failover (for Aurora Global Database the global writer endpoint), and the reader endpoint by region for the regions holding a copy (\(regions)).")),
                     .attribute("type", .expression("object({\n    global_writer = string\n    reader        = map(string)\n  })")),
@@ -409,8 +414,17 @@ struct Route53Plan {
         for datastore in usedDatastores {
             let writer = EndpointNames.writer(datastore.name, in: blueprint)
             let id = HCL.identifier(datastore.name)
+            let holders = Set(copies(of: datastore))
             // The writer name follows the datastore's own state; application health checks only steer users.
             switch (datastore.failover.writer, promotable(datastore)) {
+            case _ where EndpointNames.writesLocally(datastore):
+                // No single writer (DynamoDB global tables, Aurora DSQL): no global_writer to name;
+                // each region's services write to the copy in their region (else the primary's).
+                for region in readerRegions(datastore) {
+                    blocks.append(cname("writer_\(HCL.identifier(datastore.name, region))", EndpointNames.writer(datastore, region: region, in: blueprint),
+                                        host(datastore, "writer", holders.contains(region) ? region : datastore.primary),
+                                        setIdentifier: nil, healthCheck: nil, policy: nil))
+                }
             case (.managed, _):
                 blocks.append(cname("writer_\(id)", writer, .list([.expression("var.\(datastoreVariable(datastore.name)).global_writer")]),
                                     setIdentifier: nil, healthCheck: nil, policy: nil))
@@ -433,7 +447,6 @@ struct Route53Plan {
                                     setIdentifier: nil, healthCheck: nil, policy: nil))
             }
             for region in readerRegions(datastore) {
-                let holders = Set(copies(of: datastore))
                 let nearest = holders.contains(region) ? region : datastore.primary
                 blocks.append(cname("reader_\(HCL.identifier(datastore.name, region))",
                                     EndpointNames.reader(datastore.name, region: region, in: blueprint),
