@@ -295,6 +295,29 @@ struct Pricer {
             guard case .alarm(let alarm) = datastore.failover.writer else { continue }
             lines.append(CostLine(category: .healthCheck, region: "global", item: "writer check \(datastore.name)", quantity: 1, unit: "check-month",
                                   unitPrice: base, arithmetic: "1 CloudWatch-alarm check (\(alarm))", priceNote: baseNote, standby: false))
+            // The alarm itself, which Meridian generates in the promotable replica's region (docs/terraform.md).
+            let (alarmPrice, alarmNote) = lookup("cloudwatch.alarmMonth", "global")
+            lines.append(CostLine(category: .healthCheck, region: "global", item: "writer alarm \(datastore.name)", quantity: 1, unit: "alarm-month",
+                                  unitPrice: alarmPrice, arithmetic: "1 standard-resolution CloudWatch alarm (\(alarm))", priceNote: alarmNote, standby: false))
+        }
+        if traffic.routingControl == .arc {
+            // terraform/arc.tf: one cluster billed by the hour, a RECOVERY_CONTROL check per routing
+            // control (one per serving region, two per manual writer that can leave its region) and a
+            // CALCULATED check per serving region, priced at the AWS-endpoint check rate.
+            let (clusterHour, clusterNote) = lookup("arc.clusterHour", "global")
+            lines.append(CostLine(category: .arc, region: "global", item: "ARC cluster", quantity: 730, unit: "cluster-hour",
+                                  unitPrice: clusterHour, arithmetic: "1 routing-control cluster × 730 h", priceNote: clusterNote, standby: false))
+            let writers = blueprint.datastores.filter { datastore in
+                guard case .manual = datastore.failover.writer else { return false }
+                return datastore.replicas.contains { $0.region != datastore.primary && blueprint.isInsideResidency(of: datastore, $0.region) }
+            }.count
+            let assumed = [baseNote, "priced as a basic AWS-endpoint check"].compactMap { $0 }.joined(separator: "; ")
+            for (item, count) in [("routing control check", serving.count + 2 * writers), ("calculated check", serving.count)] {
+                for index in 0..<count {
+                    lines.append(CostLine(category: .healthCheck, region: "global", item: "\(item) \(index + 1)", quantity: 1, unit: "check-month",
+                                          unitPrice: base, arithmetic: "1 \(item) (terraform/arc.tf)", priceNote: assumed, standby: false))
+                }
+            }
         }
         return lines
     }

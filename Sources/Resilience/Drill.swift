@@ -257,6 +257,9 @@ public struct DrillPlan: Sendable {
                 let detail = outage.zones.isEmpty ? " (\(term.detail ?? "interval x threshold"))" : ""
                 parts.append(DrillInstruction("watch the Route 53 health checks of \(outage.regions.sorted().joined(separator: ", ")) turn unhealthy\(detail)"))
             }
+            if blueprint.traffic?.routingControl == .arc, !outage.regions.isEmpty {
+                parts.append(arcFailover(outage.regions.sorted()))
+            }
             if !outage.zones.isEmpty {
                 // A zone behind a regional load balancer: the ALB still answers, so Route 53's
                 // health checks stay green; only the targets in the lost zone fail.
@@ -277,6 +280,22 @@ public struct DrillPlan: Sendable {
         default:
             return [DrillInstruction(term.detail ?? term.name)]
         }
+    }
+
+    /// With `traffic.routingControl: arc`: the decision to take the lost regions out is one call
+    /// per region to ARC's data plane (docs/terraform.md, "Route 53 ARC routing controls"). Turning
+    /// a region Off is enough: the survivors' controls are On in steady state, and the safety rule
+    /// refuses a change that would leave a residency zone with none.
+    static func arcFailover(_ regions: [String]) -> DrillInstruction {
+        let endpoint = AWSCommand.Value.variable("ARC_ENDPOINT_URL", "the us-west-2 URL in terraform output arc_cluster_endpoints; when it fails, another endpoint with its own --region")
+        let commands = regions.map { region in
+            AWSCommand("route53-recovery-cluster", "update-routing-control-state", region: "us-west-2", [
+                .value("--endpoint-url", endpoint),
+                .value("--routing-control-arn", .variable("ARC_\(AWSCommand.variablePrefix(region))_ARN", "\"\(region)\" in terraform output -json arc_routing_controls")),
+                .value("--routing-control-state", .literal("Off")),
+            ])
+        }
+        return DrillInstruction("decide the failover through ARC's data plane, not a Route 53 edit: turn the routing control of \(regions.joined(separator: ", ")) Off; Route 53 then answers with the surviving regions whatever the lost region's endpoint check says", commands: commands)
     }
 
     /// One datastore's part of the promote step, with the engine table's commands.

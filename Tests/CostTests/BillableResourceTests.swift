@@ -62,6 +62,9 @@ import Testing
                 switch type {
                 case "aws_route53_health_check": break
                 case "aws_route53_record": #expect(report.lines.contains { $0.category == .records } && report.lines.contains { $0.category == .dns })
+                case "aws_cloudwatch_metric_alarm":
+                    #expect(report.lines.filter { $0.unit == "alarm-month" }.count == resources.filter { $0 == type }.count,
+                            "\(example): one price line per generated writer alarm")
                 case let arc where arc.hasPrefix("aws_route53recoverycontrolconfig_"):
                     #expect(report.lines.contains { $0.category == .arc }, "\(example): ARC resources without an ARC price line")
                 default:

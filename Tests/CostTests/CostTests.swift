@@ -70,13 +70,14 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
     /// 2 ALBs $32.85; traffic 5,700 rps → 25.214976 GB/h × 730 = 18,406.93248 GB → LCU $147.25545984,
     /// egress $1,656.6239232; DNS $70.50; checks 2 × $3.50 + writer alarm check $0.50 = $7.50;
     /// core-ledger 3 instances × 730 × $0.30 = $657, storage $20, I/O $52.56, replication $5.382144,
-    /// backup $2.10 + $5.382144; payment-events (MSK unpriced) transfers 2 × $5.382144.
-    /// Total $5,547.03795904.
+    /// backup $2.10 + $5.382144; payment-events (MSK unpriced) transfers 2 × $5.382144; ARC
+    /// (routingControl: arc): 2 routing control checks + 2 calculated checks × $0.50 = $2, the cluster
+    /// and the writer alarm unpriced (no catalogue figure). Total $5,549.03795904.
     @Test func neobank() throws {
         let (_, topology, _) = try analysed("neobank-active-standby")
         let report = CostModel().report(topology)
-        #expect(micro(report.total) == decimal("5547.037959"))
-        #expect(report.unpriced.count == 6)
+        #expect(micro(report.total) == decimal("5549.037959"))
+        #expect(report.unpriced.count == 6 + 2)
         #expect(report.standbyShare > 0 && report.costOfResilience == report.total - report.baseline)
     }
 

@@ -24,7 +24,7 @@ import Testing
         let delta = try #require(diff.cost.new) - (try #require(diff.cost.old))
         #expect(micro(delta) == decimal("666.870067"))
         let comment = DiffRenderer.render([diff], format: .markdown, markdownBudget: MarkdownBudget(maxBytes: 2_000, elsewhere: "see the job summary"))
-        #expect(comment.contains("**Monthly cost:** +\\$666.87/month (\\$5,547.04 → \\$6,213.91)"))
+        #expect(comment.contains("**Monthly cost:** +\\$666.87/month (\\$5,549.04 → \\$6,215.91)"))
         #expect(comment.utf8.count <= 2_000)
     }
 
