@@ -151,6 +151,12 @@ def tftest_file(module):
             "every RECOVERY_CONTROL health check names a routing control of this module"))
     body = "\n".join(
         f"  assert {{\n    condition     = {condition}\n    error_message = \"{message}\"\n  }}" for condition, message in asserts)
+    # The provider checks that a routing control ARN is an ARN; a mock's random string is not. One
+    # distinct ARN per routing control, so a health check naming the wrong control still fails.
+    overrides = "".join(
+        f'  override_resource {{\n    target = {control}\n    values = {{\n      arn = "arn:aws:route53-recovery-control::111122223333:controlpanel/meridian/routingcontrol/{control.split(".")[1]}"\n    }}\n  }}\n\n'
+        for control in controls)
+    body = overrides + body
     # apply with mocks creates nothing: every computed attribute (ids, ARNs) gets a mock value, so
     # references between resources can be compared, which a plan leaves unknown.
     out.append(f'run "generated_routing" {{\n  command = apply\n\n{body}\n}}')
