@@ -117,17 +117,7 @@ public struct Simulation: Sendable {
         for service in blueprint.services.sorted(by: { $0.name < $1.name }) {
             let objectives = service.objectives.over(blueprint.objectives)
             for zone in service.servedZones.sorted() where blueprint.residencyZone(zone) != nil {
-                var outcome = Self.serve(service, zone: zone, topology: topology, outage: outage)
-                if outcome.served {
-                    for datastore in topology.dependencies(of: service, serving: zone) {
-                        let failover = writer(datastore)
-                        if !failover.servesWrites {
-                            outcome.served = false
-                            outcome.why = "\(datastore.name): \(failover.how)"
-                            break
-                        }
-                    }
-                }
+                var outcome = Self.serve(service, zone: zone, topology: topology, outage: outage, writer: writer)
                 outcome.recovery = RecoveryModel.rto(service: service, zone: zone, topology: topology, in: outage)
                 outcome.rtoObjective = objectives.rto
                 outcome.withinObjective = outcome.recovery.allSatisfy { result in
@@ -150,6 +140,23 @@ public struct Simulation: Sendable {
                                     rpoObjective: objective, withinObjective: within, needsPerson: failover.needsPerson)
         }
         routing = Self.routing(blueprint, outage: outage)
+    }
+
+    /// Served in one state: compute (below) and every needed datastore's writer (WriterOutcome). One
+    /// rule for simulate and the rollout-wave proof.
+    static func serve(_ service: Service, zone: String, topology: Topology, outage: Outage,
+                      writer: (Datastore) -> WriterOutcome) -> ServiceOutcome {
+        var outcome = serve(service, zone: zone, topology: topology, outage: outage)
+        guard outcome.served else { return outcome }
+        for datastore in topology.dependencies(of: service, serving: zone) {
+            let failover = writer(datastore)
+            if !failover.servesWrites {
+                outcome.served = false
+                outcome.why = "\(datastore.name): \(failover.how)"
+                break
+            }
+        }
+        return outcome
     }
 
     /// Compute for one service and zone in this outage: the availability model's rule, applied

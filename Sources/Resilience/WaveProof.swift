@@ -144,22 +144,6 @@ public struct WaveProof: Sendable {
         }
     }
 
-    /// Compute (Simulation.serve) and every needed datastore's writer (WriterOutcome) in one state.
-    static func serve(_ service: Service, zone: String, topology: Topology, outage: Outage,
-                      writer: (Datastore) -> WriterOutcome) -> Simulation.ServiceOutcome {
-        var outcome = Simulation.serve(service, zone: zone, topology: topology, outage: outage)
-        guard outcome.served else { return outcome }
-        for datastore in topology.dependencies(of: service, serving: zone) {
-            let failover = writer(datastore)
-            if !failover.servesWrites {
-                outcome.served = false
-                outcome.why = "\(datastore.name): \(failover.how)"
-                break
-            }
-        }
-        return outcome
-    }
-
     static func prove(_ wave: RolloutPlan.Wave, topology: Topology, shared: Shared) -> WaveProof {
         let blueprint = topology.blueprint
         let inWave = Set(wave.regions)
@@ -219,7 +203,7 @@ public struct WaveProof: Sendable {
             let key = "\(group)\u{0}" + outage.label
             if let known = alone[key] { return known }
             let (service, zone) = groups[group][0]
-            let served = serve(service, zone: zone, topology: topology, outage: outage) { writer($0, outage) }.served
+            let served = Simulation.serve(service, zone: zone, topology: topology, outage: outage) { writer($0, outage) }.served
             alone[key] = served
             return served
         }
@@ -238,13 +222,13 @@ public struct WaveProof: Sendable {
             let stateWriters = writers(in: outage)
             for (group, members) in groups.enumerated() {
                 let (first, zone) = members[0]
-                guard !serve(first, zone: zone, topology: topology, outage: outage,
+                guard !Simulation.serve(first, zone: zone, topology: topology, outage: outage,
                              writer: { stateWriters[$0.name] ?? writer($0, outage) }).served else { continue }
                 unserved += members.count
                 let own = singleFailures(of: outage).allSatisfy { servedAlone(group, $0) }
                 for (service, zone) in members {
                     guard seen.insert("unserved \(own) \(service.name) \(zone)").inserted else { continue }
-                    let outcome = serve(service, zone: zone, topology: topology, outage: outage) { writer($0, outage) }
+                    let outcome = Simulation.serve(service, zone: zone, topology: topology, outage: outage) { writer($0, outage) }
                     breaches.append(Breach(
                         level: .badRelease, outage: outage.label, service: service.name, residencyZone: zone,
                         reportedBy: own ? nil : "a single region or zone loss",
