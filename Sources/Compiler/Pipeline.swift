@@ -15,6 +15,9 @@ public struct Analysis: Sendable {
     /// What validation computed, reused by generation so nothing is evaluated twice.
     public var topology: Topology?
     public var explanation: Explanation?
+    /// The values refused by the decoder and the structural rules; `topology` is built from
+    /// what they left (`Blueprint.soundPart`).
+    public var rejected = RejectedParts()
     /// Checks not made because a value they read was refused; each is a `check-withheld` note
     /// (past the per-rule cap, counted in its "… and N more").
     public var withheldChecks: Int { explanation?.withheld.count ?? 0 }
@@ -44,7 +47,8 @@ public enum Pipeline {
         // repeated mistakes print fifty lines, not a million.
         return Analysis(file: file, blueprint: decoded.blueprint,
                         diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: decoded.hidden + hiddenDuplicates(parsed, file: file)),
-                        topology: context?.topology, explanation: context?.explanation)
+                        topology: context?.topology, explanation: context?.explanation,
+                        rejected: context?.rejected ?? decoded.blueprint?.rejected ?? RejectedParts())
     }
 
     /// The parser's duplicate keys it only counted, for the same "… and N more" closing finding.

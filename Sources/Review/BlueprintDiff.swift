@@ -55,7 +55,9 @@ public struct BlueprintDiff: Sendable {
 
     public var isEmpty: Bool { resources.isEmpty && objectives.isEmpty && findings.isEmpty }
 
-    /// One side: a blueprint as analysed and, when it has no errors, compiled.
+    /// One side: a blueprint as analysed and compiled in memory. A side with errors is compiled
+    /// from the part no refused value touches (`Blueprint.soundPart`), so the resources that
+    /// do not depend on its errors are still compared (`Trust`).
     public struct Side: Sendable {
         public var analysis: Analysis?
         /// What the blueprint compiles to; parsed into resources only where the two sides differ.
@@ -65,8 +67,10 @@ public struct BlueprintDiff: Sendable {
         public var explanation: Explanation?
         /// The rollout waves and each wave's proof.
         public var rollout: RolloutReport?
-        /// False when the blueprint exists but has errors: its resources are unknown, not absent.
+        /// False when nothing could be generated: no blueprint, or a refused value every placement reads.
         public var compiled = true
+        /// Which of `files` can be trusted; everything when the blueprint has no errors.
+        var trust = Trust.everything
         /// The monthly total, with the blueprint's own price overrides when they can be read.
         public var monthlyCost: Decimal?
 
@@ -85,13 +89,16 @@ public struct BlueprintDiff: Sendable {
             rollout = RolloutReport(topology: topology, explanation: explanation)
             let catalogue = (try? PriceCatalogue.resolve(for: blueprint).get()) ?? .committed
             monthlyCost = CostModel(catalogue: catalogue).report(topology).total
-            guard !analysis.hasErrors else {
-                compiled = false
-                return
+            if analysis.hasErrors {
+                guard !analysis.rejected.spoilsModel else {
+                    compiled = false
+                    return
+                }
+                trust = Trust(whole: blueprint, sound: topology.blueprint, rejected: analysis.rejected)
             }
             blueprintName = blueprint.name
             self.topology = topology
-            files = Pipeline.generate(blueprint, topology: topology, explanation: explanation).files
+            files = Pipeline.generate(topology.blueprint, topology: topology, explanation: explanation).files
         }
 
         /// The resources of the files in `paths` (and every Route53 resource).
@@ -101,22 +108,90 @@ public struct BlueprintDiff: Sendable {
         }
     }
 
+    /// Which generated resources of a side with errors can be compared. An objective that is
+    /// missed refuses nothing, so everything is compiled as usual. A refused value leaves out the
+    /// services and regions it belongs to, and the services that use a datastore it left out;
+    /// every file not owned by one service (Argo CD, Route53, a region's namespace and ingress)
+    /// reads the whole blueprint and is not compared, nor are Deployments when `assumptions`
+    /// (pod startup) was refused.
+    struct Trust: Sendable {
+        var servicesLeftOut: Set<String> = []
+        var regionsLeftOut: Set<String> = []
+        var serviceNames: Set<String> = []
+        var sharedFiles = true
+        var serviceFiles = true
+
+        static let everything = Trust()
+
+        init() {}
+
+        init(whole: Blueprint, sound: Blueprint, rejected: RejectedParts) {
+            serviceNames = Set(whole.services.map(\.name))
+            let keptDatastores = Set(sound.datastores.map(\.name))
+            let droppedDatastores = Set(whole.datastores.map(\.name)).subtracting(keptDatastores)
+            let keptServices = Set(sound.services.map(\.name))
+            servicesLeftOut = Set(whole.services.filter { service in
+                !keptServices.contains(service.name) || service.uses.contains { droppedDatastores.contains($0) }
+                    || rejected.values(of: "services.\(service.name)").contains { !$0.path.hasPrefix("services.\(service.name).objectives") }
+            }.map(\.name))
+            regionsLeftOut = Set(whole.regions.map(\.name)).subtracting(sound.regions.map(\.name))
+            sharedFiles = rejected.isEmpty
+            serviceFiles = !rejected.entities.contains("assumptions")
+        }
+
+        /// Whether `resource` is generated only from values this side could read.
+        func covers(_ resource: Resource) -> Bool {
+            let parts = resource.file.split(separator: "/").map(String.init)
+            guard parts.count == 3, parts[0] == "clusters" else { return sharedFiles }
+            let stem = parts[2].hasSuffix(".yaml") ? String(parts[2].dropLast(5)) : parts[2]
+            if regionsLeftOut.contains(parts[1]) { return false }
+            guard serviceNames.contains(stem) else { return sharedFiles }
+            return serviceFiles && !servicesLeftOut.contains(stem)
+        }
+
+        var isWhole: Bool { sharedFiles && serviceFiles && servicesLeftOut.isEmpty && regionsLeftOut.isEmpty }
+
+        /// What this side leaves out of the comparison, for the banner.
+        var leftOut: [String] {
+            var parts: [String] = []
+            if !serviceFiles { parts.append("every Deployment (assumptions were refused)") }
+            else if !servicesLeftOut.isEmpty { parts.append("service\(servicesLeftOut.count == 1 ? "" : "s") " + servicesLeftOut.sorted().joined(separator: ", ")) }
+            if !regionsLeftOut.isEmpty { parts.append("region\(regionsLeftOut.count == 1 ? "" : "s") " + regionsLeftOut.sorted().joined(separator: ", ")) }
+            if !sharedFiles { parts.append("Argo CD, Route53 and each region's shared resources (namespace, ingress, network policies)") }
+            return parts
+        }
+    }
+
+    /// The first errors of a side, as a reviewer reads them: `rule` at line N.
+    static let errorsNamed = 5
+
     public init(label: String, old: Side, new: Side) {
         self.label = label
         var notes: [String] = []
         for (name, side) in [("old", old), ("new", new)] {
-            if let analysis = side.analysis, analysis.hasErrors {
-                notes.append("the \(name) blueprint has \(analysis.diagnostics.errorCount) error(s), so it was not compiled and its resources are not compared")
+            guard let analysis = side.analysis, analysis.hasErrors else { continue }
+            let errors = analysis.diagnostics.filter { $0.severity == .error }
+            let named = errors.prefix(Self.errorsNamed).map { "\($0.rule) at line \($0.mark.line)" }
+            let more = errors.count > Self.errorsNamed ? ", and \(errors.count - Self.errorsNamed) more" : ""
+            var note = "the \(name) blueprint has \(errors.count) error(s) (\(named.joined(separator: ", "))\(more))"
+            if !side.compiled {
+                note += ", so none of its resources could be generated and no resource is compared"
+            } else if side.trust.isWhole {
+                note += "; none of them refuses a value, so every resource is compared"
+            } else {
+                note += "; resources that depend on a refused value are not compared: " + side.trust.leftOut.joined(separator: "; ")
             }
+            notes.append(note)
         }
         self.notes = notes
-        // A side with errors has unknown output: comparing it would list every resource as removed.
+        // A side that generated nothing has unknown output: comparing it would list every resource as removed.
         if old.compiled && new.compiled {
             // Byte-identical files hold identical resources: parse only the files that differ.
             let before = Dictionary(old.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
             let after = Dictionary(new.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
             let differing = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
-            resources = Self.compare(old.resources(in: differing), new.resources(in: differing))
+            let trusted = { (resource: Resource) in old.trust.covers(resource) && new.trust.covers(resource) }
+            resources = Self.compare(old.resources(in: differing).filter(trusted), new.resources(in: differing).filter(trusted))
         } else {
             resources = []
         }

@@ -80,7 +80,8 @@ public enum DiffRenderer {
     /// The parts of one blueprint's Markdown: what is always shown, then sections whose rows may be cut.
     static func markdownParts(_ diff: BlueprintDiff) -> (head: String, sections: [MarkdownSection]) {
         var head = "### \(Markdown.code(diff.label))\n\n"
-        for note in diff.notes { head += "> **Note:** \(cell(note))\n\n" }
+        // Notes say which side has errors and what they keep out of the comparison: a banner above everything.
+        for note in diff.notes { head += "> **⚠️ Errors:** \(cell(note))\n\n" }
         if diff.isEmpty { return (head + "No changes to generated resources, objectives or findings.\n", []) }
         head += "**Resources:** \(summary(diff)).\n"
         if let cost = costLine(diff) { head += "\n**Monthly cost:** \(cell(cost))\n" }

@@ -15,6 +15,8 @@ public struct Resource: Sendable, Hashable {
     /// The cluster region a Kubernetes manifest belongs to.
     public var region: String?
     public var fields: [String: String]
+    /// The generated file it comes from (`clusters/eu-west-1/api.yaml`; `terraform` for Route53).
+    public var file = "terraform"
 
     public var key: String { [origin.rawValue, region ?? "", kind, name].joined(separator: "|") }
 
@@ -40,7 +42,7 @@ public enum ResourceSet {
                 let kind = fields["kind"] ?? "?"
                 let name = fields["metadata.name"] ?? file.path
                 let namespace = fields["metadata.namespace"].map { "\($0)/" } ?? ""
-                resources.append(Resource(origin: origin, kind: kind, name: namespace + name, region: region, fields: fields))
+                resources.append(Resource(origin: origin, kind: kind, name: namespace + name, region: region, fields: fields, file: file.path))
             }
         }
         for resource in Route53Generator.resources(for: topology) {

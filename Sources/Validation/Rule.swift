@@ -27,9 +27,13 @@ public struct ValidationContext: Sendable {
     public let explanation: Explanation
     /// ISO date `YYYY-MM-DD` that waivers expire against.
     public let today: String
+    /// Every value refused so far (the decoder's and the structural rules'): what `blueprint`
+    /// was cut down by, and what anything built from it (a diff of its resources) must not trust.
+    public let rejected: RejectedParts
 
     public init(blueprint: Blueprint, today: String) {
         self.blueprint = blueprint
+        self.rejected = blueprint.rejected
         self.topology = Topology(blueprint)
         self.explanation = Explanation(topology)
         self.today = today
@@ -39,6 +43,7 @@ public struct ValidationContext: Sendable {
     /// empty, so no figure is computed from parts not yet known to be sound.
     init(structureOf blueprint: Blueprint, today: String) {
         self.blueprint = blueprint
+        self.rejected = blueprint.rejected
         self.topology = Topology(Self.nothing(like: blueprint))
         self.explanation = Explanation(topology)
         self.today = today
@@ -48,6 +53,7 @@ public struct ValidationContext: Sendable {
     /// where they read a refused value (`dependencies`), so no rule judges them.
     init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String) {
         self.blueprint = blueprint
+        self.rejected = dependencies.rejected
         let topology = Topology(blueprint)
         self.topology = topology
         self.explanation = PhaseTimings.measure("availability, RTO, RPO") {

@@ -42,6 +42,7 @@ public enum RuleRegistry {
         ResidencyFailoverOutside.self,
         ResidencySingleRegion.self,
         CrossResidencyAccess.self,
+        ResidencyUndeclared.self,
         // Objectives
         AvailabilityBelowObjective.self,
         RTOExceeded.self,

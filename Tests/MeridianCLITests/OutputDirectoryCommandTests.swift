@@ -57,6 +57,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("trading-platform").path))
     }
 
+    // A pull request with one broken blueprint still learns whether the others' output is current.
+    @Test func checkChecksTheBlueprintsThatCompileBesideOnesWithErrors() throws {
+        let (work, blueprints, output) = try compiledProject()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let all = ["Blueprints/neobank-active-standby.yaml", "Blueprints/trading-platform.yaml", "-o", "Out"]
+        let broken = blueprints.appendingPathComponent("neobank-active-standby.yaml")
+        let text = try String(contentsOf: broken, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "interval: 10s", with: "interval: 15s").utf8).write(to: broken)
+
+        let current = try meridian(["compile", "--check"] + all, in: work)
+        #expect(current.status == 1, "\(current.stderr)")
+        #expect(current.stderr.contains("1 blueprint with errors not checked (fix them first): Blueprints/neobank-active-standby.yaml"))
+        #expect(current.stdout.contains("output is up to date for the 1 blueprint that compile"), "\(current.stdout)")
+        // Its output folder is neither an orphan nor compared.
+        #expect(!current.stdout.contains("neobank"), "\(current.stdout)")
+
+        try Data("edited\n".utf8).write(to: output.appendingPathComponent("trading-platform/REPORT.md"))
+        let stale = try meridian(["compile", "--check"] + all, in: work)
+        #expect(stale.status == 3, "\(stale.stderr)")
+        #expect(stale.stdout.contains("stale: Out/trading-platform/REPORT.md"), "\(stale.stdout)")
+        // compile itself still writes nothing while any blueprint has errors.
+        let compile = try meridian(["compile"] + all, in: work)
+        #expect(compile.status == 1 && compile.stderr.contains("nothing written"))
+        #expect(try String(contentsOf: output.appendingPathComponent("trading-platform/REPORT.md"), encoding: .utf8) == "edited\n")
+    }
+
     @Test func checkSuggestsTheOutputFolderItWasGiven() throws {
         let (work, _, output) = try compiledProject()
         defer { try? FileManager.default.removeItem(at: work) }

@@ -65,9 +65,50 @@ func edited(_ replacements: (String, String)...) -> String {
         let rpo = try #require(result.objectives.first { $0.measure == "RPO" })
         #expect(rpo.subject == "orders region failure" && rpo.old == "1s" && rpo.new == "10s" && rpo.worse && rpo.objective == "5s")
         #expect(result.findings.map { "\($0.appeared) \($0.diagnostic.rule)" } == ["true rpo-exceeded"])
-        #expect(result.notes == ["the new blueprint has 1 error(s), so it was not compiled and its resources are not compared"])
+        #expect(result.notes == ["the new blueprint has 1 error(s) (rpo-exceeded at line 24); none of them refuses a value, so every resource is compared"])
         let back = diff(edited(("lag: 1s }", "lag: 10s }")), base)
         #expect(back.findings.map { "\($0.appeared) \($0.diagnostic.rule)" } == ["false rpo-exceeded"])
+    }
+
+    // A missed objective refuses nothing: the change that caused it is still diffed, resource by resource.
+    @Test func aMissedObjectiveKeepsTheResourceDiff() throws {
+        // 1,000 → 2,000 rps at 100 per replica: need 20 per region, spread over 3 zones with a
+        // zone's loss covered: ceil(20 / 2) × 3 = 30 (was ceil(10 / 2) × 3 = 15). The RPO of 10s misses 5s.
+        let result = diff(base, edited(("lag: 1s }", "lag: 10s }"), ("demand: { eu: 1000 }", "demand: { eu: 2000 }")))
+        #expect(result.findings.contains { $0.appeared && $0.diagnostic.rule == "rpo-exceeded" })
+        let deployment = try #require(result.resources.first { $0.resource.kind == "Deployment" && $0.resource.region == "eu-west-1" })
+        let replicas = try #require(deployment.fields.first { $0.path == "spec.replicas" })
+        #expect(replicas.old == "15" && replicas.new == "30")
+        #expect(result.notes.count == 1 && result.notes[0].contains("rpo-exceeded at line 24"))
+    }
+
+    // A refused value leaves out what depends on it, and only that: the other service's change is diffed.
+    @Test func aRefusedValueLeavesOutOnlyWhatReadsIt() throws {
+        let worker = "  worker: { image: registry.example/worker:2.0.0, port: 9000, demand: { eu: 100 }, perReplica: 50 }\n"
+        let old = edited(("services:\n", "services:\n" + worker))
+        // The worker's port is refused (not a number); the api's demand doubles.
+        let new = edited(("services:\n", "services:\n" + worker.replacingOccurrences(of: "port: 9000", with: "port: nine")),
+                         ("demand: { eu: 1000 }", "demand: { eu: 2000 }"))
+        let result = diff(old, new)
+        #expect(result.findings.contains { $0.appeared && $0.diagnostic.severity == .error })
+        let titles = result.resources.map(\.resource.title)
+        #expect(titles.contains("Deployment shop/api (eu-west-1)"))
+        // The worker is not "removed": its resources are unknown on the new side.
+        #expect(!titles.contains { $0.contains("worker") }, "\(titles)")
+        #expect(!result.resources.contains { $0.kind == .removed })
+        // Route53 and Argo CD read the whole blueprint: not compared, and said so.
+        #expect(!result.resources.contains { $0.resource.origin != .kubernetes })
+        let note = try #require(result.notes.first)
+        #expect(note.hasPrefix("the new blueprint has 1 error(s) (") && note.contains("service worker") && note.contains("Argo CD, Route53"))
+        let markdown = DiffRenderer.render([result], format: .markdown)
+        #expect(markdown.contains("> **⚠️ Errors:** the new blueprint has 1 error(s)") && markdown.contains("**Capacity changes:**"))
+    }
+
+    // A refused value every placement reads leaves nothing to compare: no resource is listed as removed.
+    @Test func nothingComparedWhenEveryPlacementIsRefused() {
+        let result = diff(base, edited(("regions:\n", "regions: 3\nunused:\n")))
+        #expect(result.resources.isEmpty)
+        #expect(result.notes.contains { $0.contains("no resource is compared") })
     }
 
     @Test func availabilityChangeShowsDowntime() throws {

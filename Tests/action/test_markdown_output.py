@@ -146,6 +146,26 @@ def test_a_small_diff_is_not_shortened(tmp_path):
     assert "more" not in comment.split("<details>")[0]
 
 
+def test_a_change_with_an_unrelated_error_keeps_its_consequences(tmp_path):
+    # The new side doubles a demand and also sets a health-check interval Route53 does not offer:
+    # the error is named in a banner, and the capacity change and RTO deltas are still in the comment.
+    blueprint = ROOT / "Blueprints" / "neobank-active-standby.yaml"
+    text = blueprint.read_text()
+    assert "demand: { eu: 4000 }" in text and "interval: 10s" in text
+    changed = tmp_path / "new.yaml"
+    changed.write_text(text.replace("demand: { eu: 4000 }", "demand: { eu: 5000 }").replace("interval: 10s", "interval: 15s"))
+    comment = meridian("diff", str(blueprint), str(changed), "--format", "markdown")
+    tokens = PARSER.parse(comment)
+    quotes = [tokens[i + 2].content for i, t in enumerate(tokens) if t.type == "blockquote_open"]
+    assert len(quotes) == 1 and "route53-health-interval" in quotes[0], quotes
+    _, _, tables, _ = structure(comment)
+    headers = [header for header, _ in tables]
+    capacity = tables[headers.index(["resource", "field", "before", "after"])][1]
+    assert any(row[1] == "<code>spec.replicas</code>" or row[1] == "`spec.replicas`" for row in capacity), capacity
+    objectives = tables[headers.index(["measure", "for", "before", "after", "objective"])][1]
+    assert any(row[0] == "RTO" for row in objectives)
+
+
 @pytest.mark.parametrize("budget", [3_000, 10_000, 30_000])
 def test_every_budget_is_kept(tmp_path, budget):
     old, new = make_change(tmp_path, 20)

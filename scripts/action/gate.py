@@ -12,7 +12,10 @@ import sys
 from pr_comment import append
 
 LINT_CODES = {"0": "clean", "1": "findings", "2": "unreadable input or bad usage"}
-CHECK_CODES = {"0": "output is current", "1": "blueprints have errors", "2": "unreadable input", "3": "committed output is stale"}
+# compile --check checks the blueprints that compile even when others have errors: 1 means the
+# others' output is current, 3 that some of it is stale (whatever lint says of the rest).
+CHECK_CODES = {"0": "output is current", "1": "blueprints have errors (see lint); the output of those that compile is current",
+               "2": "unreadable input", "3": "committed output is stale"}
 
 
 def verdicts(env):

@@ -17,7 +17,9 @@ struct Compile: ParsableCommand {
             `Blueprints/*.yaml` expands to), output folders of blueprints that no longer exist are \
             orphans: --check reports them and compile deletes their generated files (--prune / \
             --no-prune decide instead). Exit codes: 0 written, 1 errors found, 2 bad usage, unreadable \
-            input or output that cannot be written, 3 (--check) committed output is stale.
+            input or output that cannot be written, 3 (--check) committed output is stale. --check checks \
+            the blueprints that compile even when others have errors: it exits 3 when their output is \
+            stale, otherwise 1.
             """)
 
     @OptionGroup var inputs: BlueprintInputs
@@ -81,7 +83,9 @@ struct Compile: ParsableCommand {
         let diagnostics = outcomes.flatMap(\.diagnostics)
         if !diagnostics.isEmpty { printError(TextFormatter.format(diagnostics)) }
         if !failures.isEmpty { throw ExitStatus.unreadableInput }
-        if diagnostics.hasErrors {
+        // --check still checks the blueprints that compile: a pull request learns both that some
+        // blueprints have errors (lint's findings) and whether the others' committed output is current.
+        if diagnostics.hasErrors && !check {
             printError("compile: \(TextFormatter.summary(diagnostics)); nothing written")
             throw ExitStatus.errorsFound
         }
@@ -99,7 +103,8 @@ struct Compile: ParsableCommand {
         let onlyFolders = inputs.files.allSatisfy { var folder: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &folder) && folder.boolValue }
         let wholeSet = prune ?? (onlyFolders || Self.areEveryBlueprintOfTheirFolders(files))
         if check {
-            try checkOutput(blueprints, wholeSet: wholeSet)
+            // A blueprint too broken to have a name may own any output folder: none is called an orphan.
+            try checkOutput(blueprints, wholeSet: wholeSet && blueprints.count == items.count)
         } else {
             try writeOutput(blueprints, wholeSet: wholeSet)
         }
@@ -230,9 +235,11 @@ struct Compile: ParsableCommand {
         defer { lock?.release() }
         try checkAssumedDownRegions(items)
         let cache = inputs.analysisCache
-        // A blueprint the cache answered has its output intact, so only the others are generated and compared.
+        let failing = items.filter { $0.outcome.diagnostics.hasErrors }.map(\.file)
+        // A blueprint the cache answered has its output intact, so only the others are generated and
+        // compared; one with errors has no output to compare with.
         let reports = Parallel.map(items.count) { index -> [String] in
-            guard case .analysed(let analysis, let source) = items[index].outcome,
+            guard case .analysed(let analysis, let source) = items[index].outcome, !analysis.hasErrors,
                   let blueprint = analysis.blueprint, let generated = generate(analysis) else { return [] }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
             let changes = PhaseTimings.measure("compare with output") { writer.changes(generated.files) }
@@ -258,9 +265,14 @@ struct Compile: ParsableCommand {
             let count = orphan.generatedFiles.count
             printText("stale: \(output)/\(orphan.blueprint)/ (output of blueprint '\(orphan.blueprint)', which is not among the given blueprints; its \(count) generated file\(count == 1 ? "" : "s") would be removed)\n")
         }
-        let blueprintCount = items.count
+        let checked = items.count - failing.count
+        let plural = { (count: Int) in "\(count) blueprint\(count == 1 ? "" : "s")" }
+        if !failing.isEmpty {
+            printError("compile --check: \(plural(failing.count)) with errors not checked (fix them first): \(failing.map(TerminalText.escaped).joined(separator: ", "))")
+        }
         guard stale > 0 || !orphans.isEmpty else {
-            printText("compile --check: output is up to date for \(blueprintCount) blueprint\(blueprintCount == 1 ? "" : "s")\n")
+            printText("compile --check: output is up to date for \(failing.isEmpty ? "" : "the ")\(plural(checked))\(failing.isEmpty ? "" : " that compile")\n")
+            if !failing.isEmpty { throw ExitStatus.errorsFound }
             return
         }
         var problems: [String] = []
