@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "BlueprintModelTests", dependencies: ["BlueprintModel", "Compiler"]),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "Compiler"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "Compiler"]),
-        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler"]),
+        .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler", "Resilience"]),
         .testTarget(name: "CostTests", dependencies: ["Cost", "Compiler", "Generators", "Review"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Compiler", "Validation"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"], exclude: ["Fixtures"]),

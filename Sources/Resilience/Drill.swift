@@ -113,13 +113,19 @@ public struct DrillPlan: Sendable {
         }
         for datastore in simulation.datastores {
             if let risk = datastore.dataAtRisk, risk > .zero, datastore.how.contains("replica"), let writer = datastore.writer {
-                preconditions.append("\(datastore.datastore): replica lag in \(writer) below \(datastore.rpoObjective ?? risk) (expected ≤ \(risk))")
+                // A zero objective cannot be a lag bound ("below 0s"): the expected lag is the bound then (rpo-exceeded says the rest).
+                let bound = datastore.rpoObjective.flatMap { $0 > .zero ? $0 : nil } ?? risk
+                preconditions.append("\(datastore.datastore): replica lag in \(writer) below \(bound) (expected ≤ \(risk))")
             }
         }
         for experiment in experiments {
             for failover in experiment.failovers {
                 preconditions.append("tag \(failover.datastore)'s \(failover.fault.resourceType) in \(experiment.region) with meridian.dev/datastore=\(failover.datastore): its FIS experiment finds it by that tag")
             }
+        }
+        if blueprint.traffic?.routingControl == .arc {
+            // Routing controls are created Off: a drill started before they were turned On finds every record already unhealthy.
+            preconditions.append("every ARC routing control of the blueprint is On (regions, and each controlled writer's primary side): `aws route53-recovery-cluster get-routing-control-state` on each ARN of terraform output arc_routing_controls")
         }
         preconditions.append("Route 53 health checks of every region are green, and the on-call team and the rollback owner are named")
         self.preconditions = preconditions
@@ -175,6 +181,18 @@ public struct DrillPlan: Sendable {
         }
         rollback.append(DrillInstruction("end the fault early if needed (the experiments end on their own after \(faultDuration)), wait until every region's health check is green and traffic returns",
                                          commands: experiments.map { Self.stopCommand(region: $0.region) }))
+        if blueprint.traffic?.routingControl == .arc, !outage.regions.isEmpty {
+            // An Off control keeps the region out whatever its health checks say: traffic returns only when it is On again.
+            let regions = outage.regions.sorted()
+            rollback.append(DrillInstruction("once \(regions.joined(separator: ", ")) \(regions.count == 1 ? "is" : "are") healthy, turn \(regions.count == 1 ? "its" : "their") ARC routing control\(regions.count == 1 ? "" : "s") On again",
+                                             commands: regions.map { Self.arcState(control: $0, "On") }))
+        }
+        for (outcome, change) in changes {
+            guard case .crossRegion(let name, let region) = change, let datastore = blueprint.datastore(outcome.datastore),
+                  Self.controlsWriter(datastore, in: blueprint) else { continue }
+            rollback.append(DrillInstruction("after the switchover back: " + Self.arcWriterMove(name, from: region, to: datastore.primary).text,
+                                             commands: Self.arcWriterMove(name, from: region, to: datastore.primary).commands))
+        }
         rollback.append(DrillInstruction("meridian compile --check is clean: the committed output is the normal one again"))
         self.rollback = rollback
     }
@@ -267,7 +285,14 @@ public struct DrillPlan: Sendable {
             }
             return parts
         case "promote":
-            let parts = changes.map { promotion($1, outcome: $0, blueprint: blueprint) }
+            let parts = changes.flatMap { outcome, change -> [DrillInstruction] in
+                var parts = [promotion(change, outcome: outcome, blueprint: blueprint)]
+                if case .crossRegion(let name, let region) = change, let datastore = blueprint.datastore(name),
+                   controlsWriter(datastore, in: blueprint) {
+                    parts.append(arcWriterMove(name, from: datastore.primary, to: region))
+                }
+                return parts
+            }
             return parts.isEmpty ? [DrillInstruction("promote the datastores (\(term.detail ?? ""))")] : parts
         case "dns":
             return [DrillInstruction("wait for the records to move (\(term.detail ?? "alias TTL")); resolve the service and writer names from each zone's resolvers")]
@@ -287,15 +312,32 @@ public struct DrillPlan: Sendable {
     /// a region Off is enough: the survivors' controls are On in steady state, and the safety rule
     /// refuses a change that would leave a residency zone with none.
     static func arcFailover(_ regions: [String]) -> DrillInstruction {
+        DrillInstruction("decide the failover through ARC's data plane, not a Route 53 edit: turn the routing control of \(regions.joined(separator: ", ")) Off; Route 53 then answers with the surviving regions whatever the lost region's endpoint check says",
+                         commands: regions.map { arcState(control: $0, "Off") })
+    }
+
+    /// One routing control set through ARC's data plane. `control` is its name in
+    /// `terraform output -json arc_routing_controls`: a region, or `<datastore>-writer-<region>`.
+    static func arcState(control: String, _ state: String) -> AWSCommand {
         let endpoint = AWSCommand.Value.variable("ARC_ENDPOINT_URL", "the us-west-2 URL in terraform output arc_cluster_endpoints; when it fails, another endpoint with its own --region")
-        let commands = regions.map { region in
-            AWSCommand("route53-recovery-cluster", "update-routing-control-state", region: "us-west-2", [
-                .value("--endpoint-url", endpoint),
-                .value("--routing-control-arn", .variable("ARC_\(AWSCommand.variablePrefix(region))_ARN", "\"\(region)\" in terraform output -json arc_routing_controls")),
-                .value("--routing-control-state", .literal("Off")),
-            ])
-        }
-        return DrillInstruction("decide the failover through ARC's data plane, not a Route 53 edit: turn the routing control of \(regions.joined(separator: ", ")) Off; Route 53 then answers with the surviving regions whatever the lost region's endpoint check says", commands: commands)
+        return AWSCommand("route53-recovery-cluster", "update-routing-control-state", region: "us-west-2", [
+            .value("--endpoint-url", endpoint),
+            .value("--routing-control-arn", .variable("ARC_\(AWSCommand.variablePrefix(control))_ARN", "\"\(control)\" in terraform output -json arc_routing_controls")),
+            .value("--routing-control-state", .literal(state)),
+        ])
+    }
+
+    /// A writer a person moves gets a pair of ARC routing controls on its writer record (the
+    /// generated `arc.tf`: `manual` writer routing, a replica to promote in another region). The
+    /// safety rule keeps at least one On, so the new side goes On before the old side goes Off.
+    static func controlsWriter(_ datastore: Datastore, in blueprint: Blueprint) -> Bool {
+        guard blueprint.traffic?.routingControl == .arc, case .manual = datastore.failover.writer else { return false }
+        return true
+    }
+
+    static func arcWriterMove(_ datastore: String, from old: String, to new: String) -> DrillInstruction {
+        DrillInstruction("move \(datastore)'s writer record through ARC: its \(new) control On, then its \(old) control Off (the safety rule keeps one On)",
+                         commands: [arcState(control: "\(datastore)-writer-\(new)", "On"), arcState(control: "\(datastore)-writer-\(old)", "Off")])
     }
 
     /// One datastore's part of the promote step, with the engine table's commands.

@@ -68,6 +68,8 @@ public struct Simulation: Sendable {
         public var recovery: [RTOResult]
         public var rtoObjective: PerDisruption<Duration?>?
         public var withinObjective: Bool
+        /// Recovery events (by label) whose figure or verdict explain withholds: not judged here either.
+        public var rtoWithheld: [String: Withholding] = [:]
     }
 
     public struct DatastoreOutcome: Sendable {
@@ -82,6 +84,8 @@ public struct Simulation: Sendable {
         public var withinObjective: Bool
         /// Whether a person must act (a manual promotion, restore or resync).
         public var needsPerson: Bool = false
+        /// Set when explain withholds this datastore's RPO figure or verdict for this kind of outage.
+        public var rpoWithheld: Withholding?
     }
 
     public struct RoutingChange: Sendable, Hashable {
@@ -140,6 +144,42 @@ public struct Simulation: Sendable {
                                     rpoObjective: objective, withinObjective: within, needsPerson: failover.needsPerson)
         }
         routing = Self.routing(blueprint, outage: outage)
+    }
+
+    /// This simulation with the verdicts explain withholds (FigureDependencies) withheld here too:
+    /// a recovery event or an RPO that reads a refused value is shown, marked, and not judged, so
+    /// simulate and drill plan never pass or fail on a figure explain refuses to stand behind.
+    public func withholding(_ explanation: Explanation?) -> Simulation {
+        guard let explanation, !explanation.withheld.isEmpty else { return self }
+        var result = self
+        var rto: [String: Withholding] = [:]
+        for row in explanation.rto {
+            guard let withheld = row.withheld else { continue }
+            rto["\(row.result.service)\u{0}\(row.result.residencyZone)\u{0}\(row.result.event.label)"] = withheld
+        }
+        for index in result.services.indices {
+            let outcome = result.services[index]
+            for event in outcome.recovery {
+                if let withheld = rto["\(outcome.service)\u{0}\(outcome.residencyZone)\u{0}\(event.event.label)"] {
+                    result.services[index].rtoWithheld[event.event.label] = withheld
+                }
+            }
+            guard !result.services[index].rtoWithheld.isEmpty else { continue }
+            let judged = outcome.recovery.filter { result.services[index].rtoWithheld[$0.event.label] == nil }
+            result.services[index].withinObjective = judged.allSatisfy { event in
+                guard let limit = outcome.rtoObjective?[event.event.disruption] ?? nil else { return true }
+                return event.unbounded == nil && event.total <= limit
+            }
+        }
+        let disruption: Disruption = outage.regions.isEmpty ? .zone : .region
+        for index in result.datastores.indices {
+            let name = result.datastores[index].datastore
+            guard let withheld = explanation.rpo.first(where: { $0.result.datastore == name && $0.result.disruption == disruption })?.withheld
+            else { continue }
+            result.datastores[index].rpoWithheld = withheld
+            result.datastores[index].withinObjective = true
+        }
+        return result
     }
 
     /// Served in one state: compute (below) and every needed datastore's writer (WriterOutcome). One

@@ -1,6 +1,7 @@
 import Compiler
 import Diagnostics
 import Generators
+import Resilience
 import Foundation
 import Testing
 
@@ -183,6 +184,34 @@ import Testing
         #expect(text.contains("Checks withheld (a value they read has an error)"))
         // Zone-failure RTOs do not read the interval: still judged.
         #expect(text.contains("zone failure in eu-west-1"))
+    }
+
+    /// simulate and drill plan judge only what explain stands behind: a region-failure RTO that
+    /// reads the refused interval is shown, marked withheld, and neither passes nor fails.
+    @Test func simulateAndDrillWithholdWhatExplainWithholds() throws {
+        let analysis = Self.lint(Self.base.replacingOccurrences(of: "interval: 10s", with: "interval: 15s"))
+        let explanation = try #require(analysis.explanation)
+        let topology = try #require(analysis.topology)
+        let outage = Outage.parse(["eu-west-1"], in: topology.blueprint).outage
+        let plain = Simulation(topology, outage: outage)
+        let simulation = plain.withholding(explanation)
+        let api = try #require(simulation.services.first { $0.service == "api" && $0.residencyZone == "eu" })
+        let event = try #require(api.recovery.first { $0.event.disruption == .region })
+        #expect(api.rtoWithheld[event.event.label]?.cause.path == "traffic.healthCheck.interval")
+        // api's 1m region objective is missed on the default interval too; withheld, it is not judged.
+        #expect(!(plain.services.first { $0.service == "api" && $0.residencyZone == "eu" }?.withinObjective ?? true))
+        #expect(api.withinObjective)
+        let text = SimulationRenderer.render(simulation, blueprint: "matrix", format: .text, withheld: explanation.withheld)
+        #expect(text.contains("every objective that could be checked holds") || text.contains("an objective does not hold"))
+        #expect(text.contains("withheld"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(SimulationRenderer.render(
+            simulation, blueprint: "matrix", format: .json, withheld: explanation.withheld).utf8)) as? [String: Any])
+        let withheld = try #require(json["withheld"] as? [[String: Any]])
+        #expect(withheld.count == explanation.withheld.count && !withheld.isEmpty)
+        #expect(withheld.allSatisfy { ($0["because"] as? String)?.contains("traffic.healthCheck.interval") == true && $0["line"] is Int })
+        let drill = DrillRenderer.plan(DrillPlan(simulation, blueprint: topology.blueprint), format: .json, withheld: explanation.withheld)
+        let drillJSON = try #require(try JSONSerialization.jsonObject(with: Data(drill.utf8)) as? [String: Any])
+        #expect((drillJSON["withheld"] as? [[String: Any]])?.count == withheld.count)
     }
 
     @Test func thereAreAtLeastFifteenKindsOfMistake() {

@@ -1,5 +1,7 @@
 import Compiler
 import Foundation
+import Generators
+import Resilience
 import Testing
 import Validation
 
@@ -50,6 +52,31 @@ let twoZoneTraffic = """
         // The runbook reads ARNs and cluster endpoints from outputs.
         #expect(arc.contains("output \"arc_cluster_endpoints\""))
         #expect(arc.contains("db-eu-writer-eu-central-1 = aws_route53recoverycontrolconfig_routing_control.writer_db_eu_eu_central_1.arn"))
+    }
+
+    /// The drill of a region loss flips what arc.tf generated, by the names its output has: the
+    /// region Off, the manual writer's new side On before the old side Off (the safety rule keeps
+    /// one On), and the rollback turns both back; controls start Off, so the preconditions check them.
+    @Test func theDrillFlipsTheGeneratedControls() throws {
+        let analysis = Pipeline.analyze(file: "demo.yaml", bytes: Array(Self.arc.utf8), today: "2026-11-22")
+        let blueprint = try #require(analysis.blueprint)
+        let outage = Outage.parse(["eu-west-1"], in: blueprint).outage
+        let plan = DrillPlan(Simulation(try #require(analysis.topology), outage: outage), blueprint: blueprint)
+        let output = try #require(try generatedFiles(Self.arc)["terraform/arc.tf"])
+        let text = DrillRenderer.plan(plan, format: .text)
+        let flips = text.split(separator: "\n").filter { $0.contains("update-routing-control-state ") }.map {
+            ($0.components(separatedBy: "--routing-control-arn \"$")[1].prefix { $0 != "\"" }, $0.hasSuffix("On") ? "On" : "Off")
+        }
+        #expect(flips.map { "\($0.0) \($0.1)" } == [
+            "ARC_EU_WEST_1_ARN Off",                                                       // detect: take the region out
+            "ARC_DB_EU_WRITER_EU_CENTRAL_1_ARN On", "ARC_DB_EU_WRITER_EU_WEST_1_ARN Off",  // promote: move the writer record
+            "ARC_EU_WEST_1_ARN On",                                                        // rollback: the region back
+            "ARC_DB_EU_WRITER_EU_WEST_1_ARN On", "ARC_DB_EU_WRITER_EU_CENTRAL_1_ARN Off",  // rollback: the writer back
+        ])
+        // Each variable names a key of terraform output arc_routing_controls.
+        #expect(text.contains("ARC_DB_EU_WRITER_EU_CENTRAL_1_ARN: \"db-eu-writer-eu-central-1\" in terraform output -json arc_routing_controls"))
+        #expect(output.contains("db-eu-writer-eu-central-1 = "))
+        #expect(plan.preconditions.contains { $0.hasPrefix("every ARC routing control of the blueprint is On") })
     }
 
     @Test func withoutTheKeyNothingChanges() throws {

@@ -27,7 +27,8 @@ public enum DrillRenderer {
         func alarm(in region: String) -> String? { stopAlarmArns.first { Self.region(ofAlarm: $0) == region } }
     }
 
-    public static func plan(_ plan: DrillPlan, format: Format, fis: FISInputs = FISInputs()) -> String {
+    /// `withheld`: the checks explain withholds; JSON lists them (text and Markdown print them after the plan).
+    public static func plan(_ plan: DrillPlan, format: Format, fis: FISInputs = FISInputs(), withheld: [WithheldCheck] = []) -> String {
         let experiments = plan.experiments.map { experiment in
             (experiment, plan.fisRequest(experiment, roleArn: fis.roleArn, stopAlarmArn: fis.alarm(in: experiment.region)))
         }
@@ -59,6 +60,7 @@ public enum DrillRenderer {
                      "missing": built.missing,
                      "request": built.request]
                 },
+                "withheld": withheld.map(SimulationRenderer.json),
             ] as [String: Any])
         case .markdown, .text:
             let md = format == .markdown

@@ -21,14 +21,17 @@ public enum SimulationRenderer {
             headers: ["datastore", "new writer", "how", "data at risk", "residency", "RPO objective", "check"],
             rows: s.datastores.map { d in
                 [d.datastore, d.writer ?? "none", d.how, d.dataAtRisk.map(\.description) ?? "unbounded", d.writerResidency ?? "-",
-                 d.rpoObjective?.description ?? "-", d.withinObjective ? "ok" : "MISSED"]
+                 d.rpoObjective?.description ?? "-", d.rpoWithheld != nil ? "withheld" : d.withinObjective ? "ok" : "MISSED"]
             })
         var timeline: [[String]] = []
         for o in s.services {
             for result in o.recovery {
                 let objective = o.rtoObjective?[result.event.disruption]
+                // A figure explain withholds is shown but not judged (the withheld section says why).
+                let withheld = o.rtoWithheld[result.event.label] != nil
                 if let reason = result.unbounded {
-                    timeline.append([o.service, o.residencyZone, result.event.label, "unbounded", reason, objective?.description ?? "-", objective == nil ? "" : "MISSED"])
+                    timeline.append([o.service, o.residencyZone, result.event.label, "unbounded", reason, objective?.description ?? "-",
+                                     withheld ? "withheld" : objective == nil ? "" : "MISSED"])
                     continue
                 }
                 var elapsed = Duration.zero
@@ -36,7 +39,7 @@ public enum SimulationRenderer {
                     elapsed = elapsed + term.duration
                     return "\(term.name) +\(term.duration) → \(elapsed)"
                 }
-                let check = objective.map { result.total <= $0 ? "ok" : "MISSED" } ?? ""
+                let check = withheld ? "withheld" : objective.map { result.total <= $0 ? "ok" : "MISSED" } ?? ""
                 timeline.append([o.service, o.residencyZone, result.event.label, result.total.description, steps.joined(separator: ", "),
                                  objective?.description ?? "-", check])
             }
@@ -47,12 +50,14 @@ public enum SimulationRenderer {
     }
 
     /// `cost`: the outage-mode bill (docs/cost.md, "Outage mode") and the normal one it is compared with.
+    /// `withheld`: the checks explain withholds; JSON lists them (text and Markdown print them after).
     public static func render(_ s: Simulation, blueprint: String, format: Format,
-                              cost: (outage: CostReport, normal: CostReport)? = nil) -> String {
-        let verdict = s.holds ? "every objective holds" : "an objective does not hold"
+                              cost: (outage: CostReport, normal: CostReport)? = nil, withheld: [WithheldCheck] = []) -> String {
+        let verdict = s.holds ? (withheld.isEmpty ? "every objective holds" : "every objective that could be checked holds")
+            : "an objective does not hold"
         switch format {
         case .json:
-            return json(s, blueprint: blueprint, cost: cost)
+            return json(s, blueprint: blueprint, cost: cost, withheld: withheld)
         case .markdown:
             var out = "## Outage of \(Markdown.text(s.outage.label)) — \(Markdown.text(blueprint))\n\n**Result:** \(verdict).\n\n"
             for (title, table) in tables(s) where !table.rows.isEmpty { out += "### \(title)\n\n\(table.markdown)\n" }
@@ -88,7 +93,19 @@ public enum SimulationRenderer {
         }
     }
 
-    static func json(_ s: Simulation, blueprint: String, cost: (outage: CostReport, normal: CostReport)? = nil) -> String {
+    /// One withheld check as JSON, shared by simulate and drill plan.
+    public static func json(_ check: WithheldCheck) -> [String: Any] {
+        ["check": check.subject, "because": check.cause.description,
+         "line": check.cause.mark.map { $0.line as Any } ?? NSNull(), "column": check.cause.mark.map { $0.column as Any } ?? NSNull()]
+    }
+
+    static func json(_ withholding: Withholding?) -> Any {
+        guard let withholding else { return NSNull() }
+        return ["kind": withholding.kind == .figure ? "figure" : "verdict", "because": withholding.cause.description] as [String: Any]
+    }
+
+    static func json(_ s: Simulation, blueprint: String, cost: (outage: CostReport, normal: CostReport)? = nil,
+                     withheld: [WithheldCheck] = []) -> String {
         let seconds = { (d: Duration) in Double(d.milliseconds) / 1000 }
         var object: [String: Any] = [
             "blueprint": blueprint,
@@ -99,7 +116,7 @@ public enum SimulationRenderer {
                  "carriers": o.carriers.map { ["region": $0.region, "shareRPS": $0.share, "podsLeft": $0.podsLeft, "reachablePods": $0.ceiling,
                                                "neededPods": $0.need, "deficit": $0.deficit] as [String: Any] },
                  "recovery": o.recovery.map { r -> [String: Any] in
-                     ["event": r.event.label, "unbounded": r.unbounded ?? NSNull(),
+                     ["event": r.event.label, "unbounded": r.unbounded ?? NSNull(), "withheld": json(o.rtoWithheld[r.event.label]),
                       "totalSeconds": r.unbounded == nil ? seconds(r.total) : NSNull() as Any,
                       "terms": r.terms.map { ["name": $0.name, "seconds": seconds($0.duration), "detail": $0.detail ?? NSNull()] as [String: Any] }]
                  }]
@@ -107,9 +124,11 @@ public enum SimulationRenderer {
             "datastores": s.datastores.map { d -> [String: Any] in
                 ["datastore": d.datastore, "writer": d.writer ?? NSNull(), "how": d.how,
                  "dataAtRiskSeconds": d.dataAtRisk.map(seconds) ?? NSNull(), "writerResidency": d.writerResidency ?? NSNull(),
-                 "withinObjective": d.withinObjective]
+                 "withinObjective": d.withinObjective, "needsPerson": d.needsPerson, "withheld": json(d.rpoWithheld)]
             },
             "routing": s.routing.map { ["zone": $0.residencyZone, "change": $0.change] },
+            // Checks not made because a value they read has an error: never an empty, clean-looking result.
+            "withheld": withheld.map(json),
         ]
         if let cost {
             var outage = CostRenderer.json(cost.outage)

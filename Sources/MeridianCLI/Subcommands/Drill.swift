@@ -31,7 +31,7 @@ struct Drill: ParsableCommand {
                                              : unknown.map { "'\(TerminalText.escaped($0))' is neither a region nor a zone of \(blueprint.name)" }.joined(separator: "\n")))
             throw ExitStatus.unreadableInput
         }
-        return (DrillPlan(Simulation(topology, outage: outage), blueprint: blueprint), loaded)
+        return (DrillPlan(Simulation(topology, outage: outage).withholding(loaded.analysis.explanation), blueprint: blueprint), loaded)
     }
 
     struct Plan: ParsableCommand {
@@ -81,7 +81,8 @@ struct Drill: ParsableCommand {
                     throw ExitStatus.unreadableInput
                 }
             }
-            Drill.output(DrillRenderer.plan(plan, format: format, fis: DrillRenderer.FISInputs(roleArn: fisRoleArn, stopAlarmArns: stopAlarmArns)),
+            Drill.output(DrillRenderer.plan(plan, format: format, fis: DrillRenderer.FISInputs(roleArn: fisRoleArn, stopAlarmArns: stopAlarmArns),
+                                            withheld: loaded.analysis.explanation?.withheld ?? []),
                          format: format)
             // A plan from a blueprint with errors leaves out what they withheld: say so, and fail.
             if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }

@@ -42,7 +42,7 @@ struct Simulate: ParsableCommand {
         if allSingle {
             // One outage per core at a time; each keeps only its row.
             let outages = Simulation.singleOutages(topology)
-            let summaries = Simulation.worstFirst(Parallel.map(outages.count) { Simulation(topology, outage: outages[$0]).summary })
+            let summaries = Simulation.worstFirst(Parallel.map(outages.count) { Simulation(topology, outage: outages[$0]).withholding(loaded.analysis.explanation).summary })
             print(SimulationRenderer.renderAll(summaries, blueprint: blueprint.name, format: format), terminator: "")
             if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }
             try loaded.failIfErrors()
@@ -58,10 +58,11 @@ struct Simulate: ParsableCommand {
             printError("meridian simulate: " + hints.joined(separator: "\n"))
             throw ExitStatus.unreadableInput
         }
-        let simulation = Simulation(topology, outage: outage)
+        let simulation = Simulation(topology, outage: outage).withholding(loaded.analysis.explanation)
         let model = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices))
         let cost = (outage: model.report(Topology(topology.blueprint, assumingDown: outage.regions)), normal: model.report(topology))
-        print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format, cost: cost), terminator: "")
+        print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format, cost: cost,
+                                        withheld: loaded.analysis.explanation?.withheld ?? []), terminator: "")
         if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }
         try loaded.failIfErrors()
         if !simulation.holds { throw ExitStatus.errorsFound }
