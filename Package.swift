@@ -44,5 +44,5 @@ let package = Package(
         // Depends on the executable so `swift test` builds the `meridian` binary it runs.
         .testTarget(name: "MeridianCLITests", dependencies: ["MeridianCLI"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -22,5 +22,5 @@ let package = Package(
         .executableTarget(name: "FuzzLint", dependencies: ["FuzzTargets"]),
         .executableTarget(name: "FuzzCompile", dependencies: ["FuzzTargets"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -167,6 +167,10 @@ public struct GitOps: Sendable {
     /// How many regions of one rollout wave Argo CD syncs at once (each RollingSync step's
     /// `maxUpdate`); nil: the whole wave at once.
     public var maxUpdate: Int? = nil
+    /// How long each wave must stay Healthy before the next one starts. Argo CD has no such
+    /// field (docs/delivery.md): the generated ApplicationSet carries it as an annotation and
+    /// REPORT.md shows the timing, but holding the next wave is the operator's.
+    public var bake: Duration? = nil
 }
 
 public enum Disruption: String, Sendable, CaseIterable {

@@ -26,6 +26,8 @@ public enum Limits {
     public static let waivers = 1_000
     /// Any duration: an RTO, a lag, a backup interval, a retention. Ten years of 365 days.
     public static let longestDuration = Duration(milliseconds: 10 * 31_536_000_000)
+    /// `gitops.bake`: a week. Longer is a release train, and Argo CD would sit on a half-rolled-out set.
+    public static let longestBake = Duration(milliseconds: 7 * 86_400_000)
     /// Route53's limit on a hosted zone id (API reference, HostedZone.Id: "Maximum length of 32").
     public static let hostedZoneIdLength = 32
     /// Findings of one rule shown per file; the rest are counted in one closing finding.

@@ -51,6 +51,6 @@ public enum PhaseTimings {
             let tenths = (nanoseconds + 50_000) / 100_000
             text += "meridian timing: \(phase): \(tenths / 10).\(tenths % 10) ms\n"
         }
-        fputs(text, stderr)
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

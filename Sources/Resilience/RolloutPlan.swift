@@ -15,12 +15,15 @@ public struct RolloutPlan: Sendable, Hashable {
     /// Why the order is what it is: one line per decision of the derivation, or, for given
     /// waves, where they depart from the derivation's rules.
     public var reasons: [String]
+    /// `gitops.bake`: how long each wave stays Healthy before the next starts; nil when not stated.
+    public var bake: Duration? = nil
 
     public func wave(of region: String) -> Int? {
         waves.first { $0.regions.contains(region) }?.number
     }
 
     public init(_ blueprint: Blueprint) {
+        bake = blueprint.gitops?.bake
         if blueprint.regions.contains(where: \.waveStated) {
             let numbers = Set(blueprint.regions.map(\.wave)).sorted()
             waves = numbers.map { number in Wave(number: number, regions: blueprint.regions.filter { $0.wave == number }.map(\.name).sorted()) }

@@ -154,4 +154,28 @@ import Validation
         #expect(file.contents.contains("Waves (derived from the topology, see REPORT.md): 1 = ap-northeast-1; 2 = eu-central-1, us-west-2; 3 = ap-southeast-1, eu-west-1, us-east-1"))
         #expect(file.contents.components(separatedBy: "key: meridian.dev/wave").count - 1 == 3)
     }
+    /// `gitops.bake`: Argo CD has no bake time, so the ApplicationSet carries it as an annotation
+    /// for the operator's gate and REPORT.md times it: 3 waves, 2 gaps × 30m = 1h0m0s.
+    @Test func aBakeTimeIsAnnotatedAndTimed() throws {
+        // The example states 30m; the bake-free text is the same blueprint without that line.
+        let stated = try Self.text("trading-platform", withoutWaves: true)
+        let unbaked = stated.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("  bake:") }.joined(separator: "\n")
+        #expect(unbaked != stated)
+        let text = unbaked.replacingOccurrences(of: "  maxUpdate: 1", with: "  bake: 30m\n  maxUpdate: 1")
+        let analysis = Self.analyze(text)
+        #expect(!analysis.hasErrors, "\(analysis.diagnostics.map(\.message))")
+        let topology = Topology(try #require(analysis.blueprint))
+        let file = try #require(ApplicationSetGenerator.file(for: topology))
+        #expect(file.contents.contains("  annotations:\n    meridian.dev/bake: 30m0s\n"))
+        let report = try Self.report(text)
+        #expect(report.plan.bake == .seconds(1800) && report.plan.waves.count == 3)
+        let report2 = try #require(Pipeline.generate(analysis)?.files.first { $0.path == "REPORT.md" }?.contents)
+        #expect(report2.contains("Bake time 30m0s: each wave stays Healthy for 30m0s before the next starts, so the 3 waves take at least 2 × 30m0s = 1h0m0s"))
+        // Longer than a week is refused where it is written.
+        let tooLong = Self.analyze(text.replacingOccurrences(of: "bake: 30m", with: "bake: 8d"))
+        #expect(tooLong.diagnostics.contains { $0.rule == "invalid-value" && $0.path == "gitops.bake" })
+        // Without it the report says none is stated.
+        let none = try #require(Pipeline.generate(Self.analyze(unbaked))?.files.first { $0.path == "REPORT.md" }?.contents)
+        #expect(none.contains("no bake time is stated (gitops.bake)"))
+    }
 }

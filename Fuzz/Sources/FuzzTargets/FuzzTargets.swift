@@ -2,6 +2,7 @@ import BlueprintYAML
 import Compiler
 import Diagnostics
 import Generators
+import Resilience
 import Validation
 
 /// What one fuzz input goes through. Both entry points take the bytes exactly as
@@ -23,11 +24,46 @@ public enum FuzzTargets {
     }
 
     /// The compile path: lint, then, when lint finds no error, generate every output file in memory.
+    /// Beyond what compile itself does, each input also goes through the paths no other target
+    /// reaches: `diff`'s generation of a blueprint with errors from its sound part, and the
+    /// outage commands (`explain`, `simulate`, `drill plan`, `compile --assume-down`) on the
+    /// first region and the first zone, in every format.
     public static func compile(_ bytes: [UInt8]) {
         guard let analysis = analyze(bytes) else { return }
         render(analysis.diagnostics)
-        guard !analysis.hasErrors, let generated = Pipeline.generate(analysis) else { return }
+        outages(analysis)
+        if analysis.hasErrors {
+            // diff compiles what the refused values leave (Review's BlueprintDiff.Side).
+            guard analysis.blueprint != nil, !analysis.rejected.spoilsModel, let topology = analysis.topology else { return }
+            check(Pipeline.generate(topology.blueprint, topology: topology, explanation: analysis.explanation).files)
+            return
+        }
+        guard let generated = Pipeline.generate(analysis) else { return }
         check(generated.files)
+    }
+
+    private static func outages(_ analysis: Analysis) {
+        guard analysis.blueprint != nil, let topology = analysis.topology, let explanation = analysis.explanation else { return }
+        for format in ExplainRenderer.Format.allCases { keep(ExplainRenderer.render(explanation, format: format).utf8.count) }
+        let blueprint = topology.blueprint
+        guard let region = blueprint.regions.first else { return }
+        var outages = [Outage.parse([region.name], in: blueprint).outage]
+        if let zone = region.zones.first { outages.append(Outage.parse([zone], in: blueprint).outage) }
+        for outage in outages {
+            let simulation = Simulation(topology, outage: outage).withholding(explanation)
+            for format in SimulationRenderer.Format.allCases {
+                keep(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format, withheld: explanation.withheld).utf8.count)
+            }
+            let plan = DrillPlan(simulation, blueprint: blueprint)
+            for format in DrillRenderer.Format.allCases {
+                keep(DrillRenderer.plan(plan, format: format, withheld: explanation.withheld).utf8.count)
+            }
+        }
+        // compile --assume-down REGION, unless it empties a residency zone (compile refuses that).
+        let emptied = blueprint.residency.contains { $0.regions.contains(region.name) && $0.regions.allSatisfy { $0 == region.name } }
+        guard !analysis.hasErrors, !emptied else { return }
+        let down = Topology(blueprint, assumingDown: [region.name])
+        check(Pipeline.generate(blueprint, topology: down, explanation: explanation).files)
     }
 
     /// nil where `SourceLoader` refuses the file before YAML sees it (exit 2: binary or not UTF-8).

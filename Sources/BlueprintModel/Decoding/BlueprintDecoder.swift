@@ -78,7 +78,7 @@ private struct Decoder {
     }
 
     func gitOps(_ node: YAMLNode, blueprintName: String) -> GitOps? {
-        guard let map = MappingReader(node, "gitops", context, keys: ["repoURL", "revision", "path", "maxUpdate"]) else { return nil }
+        guard let map = MappingReader(node, "gitops", context, keys: ["repoURL", "revision", "path", "maxUpdate", "bake"]) else { return nil }
         let repoURL = map.required("repoURL").flatMap { context.nonEmptyString($0, map.path("repoURL")) }
         let revision = map["revision"].flatMap { context.nonEmptyString($0, map.path("revision")) } ?? "main"
         var path = "Output/\(blueprintName)"
@@ -98,8 +98,17 @@ private struct Decoder {
             }
         }
         let maxUpdate = map["maxUpdate"].flatMap { context.int($0, map.path("maxUpdate"), in: 1...1000) }
+        var bake: Duration?
+        if let node = map["bake"], let value = context.duration(node, map.path("bake")) {
+            if value > Limits.longestBake {
+                context.error("invalid-value", "\(map.path("bake")): '\(value)' is longer than \(Limits.longestBake); a wave that must stay healthy longer is a release train, not a bake",
+                              at: node.mark, path: map.path("bake"))
+            } else {
+                bake = value
+            }
+        }
         guard let repoURL else { return nil }
-        return GitOps(repoURL: repoURL, revision: revision, path: path, maxUpdate: maxUpdate)
+        return GitOps(repoURL: repoURL, revision: revision, path: path, maxUpdate: maxUpdate, bake: bake)
     }
 
     func objectives(_ node: YAMLNode, _ path: String) -> Objectives? {

@@ -272,6 +272,7 @@ public enum BlueprintKeys {
             BlueprintKey("revision", .value(.templateFreeText), default: .string("main"), "branch, tag or commit"),
             BlueprintKey("path", .value(.relativePath), default: .derived("Output/<blueprint>"), "folder of the output inside the repository"),
             BlueprintKey("maxUpdate", .value(.integer(1...1000)), "regions of one rollout wave synced at once (RollingSync maxUpdate); default: the whole wave"),
+            BlueprintKey("bake", .value(.duration), "how long each wave stays Healthy before the next starts (at most 7d); Argo CD has no bake time, so this is the operator's gate, shown in REPORT.md and annotated on the ApplicationSet"),
         ]), "Argo CD delivery; without it no ApplicationSet is generated"),
         BlueprintKey("objectives", objectives, "what every service promises unless it overrides"),
         BlueprintKey("assumptions", assumptions, "the numbers behind the arithmetic"),

@@ -48,7 +48,7 @@ public enum ApplicationSetGenerator {
                     ("app.kubernetes.io/part-of", .string(blueprint.name)),
                     ("app.kubernetes.io/managed-by", .string("meridian")),
                 ])),
-            ])),
+            ] + bakeAnnotation(gitops))),
             ("spec", .mapping([
                 ("goTemplate", .bool(true)),
                 ("goTemplateOptions", .sequence([.string("missingkey=error")])),
@@ -87,6 +87,12 @@ public enum ApplicationSetGenerator {
         ]
         let header = GeneratedHeader.lines(blueprint: blueprint.name) + notes
         return GeneratedFile(path: "argocd/applicationset.yaml", contents: YAMLEmitter.emit([applicationSet], header: header))
+    }
+
+    /// `gitops.bake` for the operator's gate (Argo CD has no bake time and ignores the annotation).
+    static func bakeAnnotation(_ gitops: GitOps) -> [(String, YAMLValue)] {
+        guard let bake = gitops.bake, bake > .zero else { return [] }
+        return [("annotations", .mapping([("meridian.dev/bake", .string(bake.description))]))]
     }
 
     static func template(_ blueprint: Blueprint, _ gitops: GitOps) -> YAMLValue {

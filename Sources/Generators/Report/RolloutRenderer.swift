@@ -1,3 +1,4 @@
+import BlueprintModel
 import Diagnostics
 import Foundation
 import Resilience
@@ -26,7 +27,7 @@ enum RolloutRenderer {
             ? "No region states a `wave`: the order is derived from the topology."
             : "Waves as the blueprint states them."]
         lines += r.plan.reasons
-        lines.append("Argo CD starts a wave as soon as every Application of the previous one is Healthy; there is no bake time between waves (docs/delivery.md): watching a wave before the next is the operator's.")
+        lines.append(bakeLine(r.plan))
         let single = Set(r.proofs.flatMap(\.singleRegionZones)).sorted()
         if !single.isEmpty {
             lines.append("not provable by waves: \(single.joined(separator: ", ")) has a single region, so a bad release there reaches all its users")
@@ -38,6 +39,16 @@ enum RolloutRenderer {
             }
         }
         return lines
+    }
+
+    /// The timing between waves: Argo CD starts a wave as soon as the previous one is Healthy, so
+    /// a stated bake is a gate the operator holds; with W waves it adds (W - 1) bakes to a rollout.
+    static func bakeLine(_ plan: RolloutPlan) -> String {
+        guard let bake = plan.bake, bake > .zero else {
+            return "Argo CD starts a wave as soon as every Application of the previous one is Healthy; no bake time is stated (gitops.bake), and Argo CD has none of its own (docs/delivery.md)."
+        }
+        let gaps = max(0, plan.waves.count - 1)
+        return "Bake time \(bake): each wave stays Healthy for \(bake) before the next starts, so the \(plan.waves.count) wave\(plan.waves.count == 1 ? "" : "s") take at least \(gaps) × \(bake) = \(bake * gaps) plus each wave's own sync. Argo CD has no bake time (docs/delivery.md): it would start the next wave at once, so holding it (the ApplicationSet's meridian.dev/bake annotation says how long) is the operator's."
     }
 
     static func markdown(_ r: RolloutReport) -> String {
@@ -57,6 +68,7 @@ enum RolloutRenderer {
     static func json(_ r: RolloutReport) -> [String: Any] {
         [
             "derived": r.plan.derived,
+            "bakeSeconds": r.plan.bake.map { Double($0.milliseconds) / 1000 } ?? NSNull(),
             "reasons": r.plan.reasons,
             "waves": r.proofs.map { proof -> [String: Any] in
                 [
