@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way:
-// MeridianCLI -> Review (diff) -> Compiler -> {Validation, Generators} -> Cost (prices, optimize) -> Resilience -> BlueprintModel -> BlueprintYAML -> CYAML
+// MeridianCLI -> {Review (diff), Optimizer (optimize)} -> Compiler -> {Validation, Generators} -> Cost (prices, optimize) -> Resilience -> BlueprintModel -> BlueprintYAML -> CYAML
 // Diagnostics is the shared vocabulary of located findings, used from BlueprintYAML upwards.
 let package = Package(
     name: "Meridian",
@@ -29,9 +29,10 @@ let package = Package(
         .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML", "Diagnostics", "Cost"]),
         .target(name: "Compiler", dependencies: ["BlueprintYAML", "BlueprintModel", "Resilience", "Validation", "Generators", "Diagnostics", "Cost"]),
         .target(name: "Review", dependencies: ["Compiler", "Generators", "Resilience", "BlueprintYAML", "Diagnostics", "Cost"]),
+        .target(name: "Optimizer", dependencies: ["Compiler", "Generators", "Resilience", "BlueprintModel", "BlueprintYAML", "Diagnostics", "Cost"]),
         .executableTarget(
             name: "MeridianCLI",
-            dependencies: ["Compiler", "Review", "Diagnostics", "Cost", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Compiler", "Review", "Optimizer", "Diagnostics", "Cost", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "BlueprintYAMLTests", dependencies: ["BlueprintYAML"]),
         .testTarget(name: "BlueprintModelTests", dependencies: ["BlueprintModel", "Compiler"]),
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "GeneratorsTests", dependencies: ["Generators", "Compiler", "Resilience"]),
         .testTarget(name: "CostTests", dependencies: ["Cost", "Compiler", "Generators", "Review"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Compiler", "Validation"]),
+        .testTarget(name: "OptimizerTests", dependencies: ["Optimizer", "Compiler", "Cost", "BlueprintModel"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Generators"], exclude: ["Fixtures"]),
         // Depends on the executable so `swift test` builds the `meridian` binary it runs.
         .testTarget(name: "MeridianCLITests", dependencies: ["MeridianCLI"]),

@@ -8,7 +8,7 @@ struct Meridian: ParsableCommand {
         commandName: "meridian",
         abstract: "Compile multi-region Kubernetes blueprints and prove they keep their availability, RTO and RPO promises.",
         version: Meridian.version,
-        subcommands: [Compile.self, Lint.self, Diff.self, Explain.self, Simulate.self, Drill.self, Rules.self, Schema.self])
+        subcommands: [Compile.self, Lint.self, Diff.self, Explain.self, Simulate.self, Drill.self, Optimize.self, Rules.self, Schema.self])
 
     static let version = "0.1.0"
 

@@ -1,0 +1,91 @@
+import BlueprintModel
+import Cost
+import Diagnostics
+import Foundation
+import Resilience
+
+/// `meridian optimize` output: the input, the proposal, the frontier, and the patch.
+public enum OptimizeRenderer {
+    static func figure(_ duration: Duration?) -> String { duration.map(\.description) ?? "unbounded" }
+
+    static func row(_ design: Optimizer.Design) -> [String] {
+        let p = design.promise
+        return [Money.dollars(design.monthly), AvailabilityModel.percent(p.availability), figure(p.rto.zone), figure(p.rto.region),
+                figure(p.rpo.zone), figure(p.rpo.region), design.keepsObjectives ? "yes" : "no (\(design.errors.count))",
+                design.moves.isEmpty ? "(input)" : design.moves.map(\.description).joined(separator: "; ")]
+    }
+
+    static func verdict(_ design: Optimizer.Design, against input: Optimizer.Design? = nil) -> String {
+        guard !design.keepsObjectives else {
+            let before = Set((input?.warnings ?? []).map(\.rule))
+            let added = Set(design.warnings.map(\.rule)).subtracting(before).sorted()
+            return "keeps every objective" + (input == nil || added.isEmpty ? "" : "; new warnings: " + added.joined(separator: ", "))
+        }
+        let rules = Dictionary(grouping: design.errors, by: \.rule).map { "\($0.key) (\($0.value.count))" }.sorted()
+        return "misses: " + rules.joined(separator: ", ")
+    }
+
+    public static func text(_ r: Optimizer.Result, file: String, diff: String, budget: Decimal?) -> String {
+        var out = "optimize \(TerminalText.path(file)): heuristic search, \(r.evaluated) designs analysed\n"
+        out += "input:     \(Money.dollars(r.input.monthly))/month, \(verdict(r.input))\n"
+        if let best = r.best {
+            out += "proposal:  \(Money.dollars(best.monthly))/month (\(Money.signedDollars(best.monthly - r.input.monthly))), \(verdict(best, against: r.input))\n"
+            out += best.moves.isEmpty ? "  no move makes it cheaper and keeps every objective\n"
+                : best.moves.map { "  - \(TerminalText.escaped($0.description))\n" }.joined()
+        } else {
+            out += "proposal:  none: no sequence of moves repairs the missed objectives\n"
+        }
+        if let budget {
+            if let fit = r.withinBudget {
+                out += "budget \(Money.dollars(budget)): strongest promise found at \(Money.dollars(fit.monthly))/month, \(verdict(fit)): "
+                    + (fit.moves.isEmpty ? "the input" : fit.moves.map(\.description).joined(separator: "; ")) + "\n"
+            } else {
+                out += "budget \(Money.dollars(budget)): no design found that costs that little\n"
+            }
+        }
+        let unpriced = Set(r.input.unpriced).union(r.best?.unpriced ?? []).sorted()
+        if !unpriced.isEmpty {
+            out += "not priced (the catalogue has no figure; totals leave them out): \(unpriced.joined(separator: ", "))\n"
+        }
+        let headers = ["monthly", "availability", "RTO zone", "RTO region", "RPO zone", "RPO region", "objectives", "moves"]
+        out += "\nFrontier (the cheapest design seen for each level of promise)\n"
+        out += render(headers, r.frontier.map(row))
+        if !diff.isEmpty {
+            out += "\nPatch (lint accepts it; `git apply` or `patch -p1`):\n"
+            out += diff.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }.joined(separator: "\n")
+        }
+        return out
+    }
+
+    static func render(_ headers: [String], _ rows: [[String]]) -> String {
+        var widths = headers.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ") + "\n"
+        }
+        return line(headers) + line(widths.map { String(repeating: "-", count: $0) }) + rows.map { line($0.map(TerminalText.escaped)) }.joined()
+    }
+
+    public static func json(_ r: Optimizer.Result, diff: String) -> String {
+        func seconds(_ d: Duration?) -> Any { d.map { Double($0.milliseconds) / 1000 } ?? NSNull() }
+        func design(_ d: Optimizer.Design?) -> Any {
+            guard let d else { return NSNull() }
+            return [
+                "monthly": Money.double(Money.rounded(d.monthly, scale: 6)),
+                "availability": d.promise.availability,
+                "rtoSeconds": ["zone": seconds(d.promise.rto.zone), "region": seconds(d.promise.rto.region)],
+                "rpoSeconds": ["zone": seconds(d.promise.rpo.zone), "region": seconds(d.promise.rpo.region)],
+                "keepsObjectives": d.keepsObjectives, "warnings": d.warnings.map(\.rule), "unpriced": d.unpriced,
+                "errors": d.errors.map { ["rule": $0.rule, "line": $0.mark.line, "message": $0.message] as [String: Any] },
+                "moves": d.moves.map { ["kind": $0.kind.rawValue, "subject": $0.subject, "value": $0.value, "description": $0.description] },
+            ] as [String: Any]
+        }
+        return JSONText.serialize([
+            "search": "heuristic", "evaluated": r.evaluated,
+            "input": design(r.input), "proposal": design(r.best), "withinBudget": design(r.withinBudget),
+            "frontier": r.frontier.map(design), "patch": diff,
+        ] as [String: Any])
+    }
+}
