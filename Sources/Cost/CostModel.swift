@@ -203,16 +203,24 @@ struct Pricer {
 
     mutating func computeLines(_ topology: Topology, region: String) -> [CostLine] {
         let node = nodePrice(region)
+        // One pod's shape per service: the same for each of its placements in the region
+        // (Decimal division and formatting are what pricing a large blueprint spends its time on).
+        var shapes: [String: (perPod: Decimal, shape: String)] = [:]
         return topology.placements(inRegion: region).compactMap { placement in
-            guard let service = blueprint.service(placement.service),
-                  let cpu = KubernetesQuantity.cores(service.cpu), let memory = KubernetesQuantity.gibibytes(service.memory) else { return nil }
-            let byMemory = memory / node.gibPerVCPU
-            let perPod = max(cpu, byMemory)
+            let known = shapes[placement.service]
+            guard let (perPod, shape) = known ?? {
+                guard let service = blueprint.service(placement.service),
+                      let cpu = KubernetesQuantity.cores(service.cpu), let memory = KubernetesQuantity.gibibytes(service.memory) else { return nil }
+                let byMemory = memory / node.gibPerVCPU
+                let perPod = max(cpu, byMemory)
+                let shape = byMemory > cpu
+                    ? "\(Money.number(memory)) GiB ÷ \(Money.number(node.gibPerVCPU)) GiB/vCPU = \(Money.number(perPod)) vCPU (memory-bound)"
+                    : "\(Money.number(cpu)) vCPU"
+                return (perPod, shape)
+            }() else { return nil }
+            if known == nil { shapes[placement.service] = (perPod, shape) }
             let pods = placement.sizing.replicas
             let vcpuHours = Decimal(pods) * perPod * Money.hoursPerMonth
-            let shape = byMemory > cpu
-                ? "\(Money.number(memory)) GiB ÷ \(Money.number(node.gibPerVCPU)) GiB/vCPU = \(Money.number(perPod)) vCPU (memory-bound)"
-                : "\(Money.number(cpu)) vCPU"
             return CostLine(
                 category: .compute, region: region, item: placement.service, quantity: vcpuHours, unit: "vCPU-hour",
                 unitPrice: node.perVCPUHour,
@@ -223,9 +231,26 @@ struct Pricer {
 
     /// Requests per second the region serves at its normal share, summed over its services.
     func normalLoad(_ topology: Topology, region: String) -> Decimal {
-        topology.placements(inRegion: region).reduce(Decimal(0)) { sum, placement in
-            sum + Decimal(placement.sizing.normalShare.numerator) / Decimal(placement.sizing.normalShare.denominator)
+        Self.sum(topology.placements(inRegion: region).map(\.sizing.normalShare))
+    }
+
+    /// The exact sum of shares: numerators added per denominator (shares of one region mostly
+    /// share a few), one Decimal division each; checked, with a division per share on overflow.
+    static func sum(_ shares: [Share]) -> Decimal {
+        var numerators: [Int: Int] = [:]
+        var total = Decimal(0)
+        for share in shares {
+            let (added, overflow) = (numerators[share.denominator] ?? 0).addingReportingOverflow(share.numerator)
+            if overflow {
+                total += Decimal(share.numerator) / Decimal(share.denominator)
+            } else {
+                numerators[share.denominator] = added
+            }
         }
+        for (denominator, numerator) in numerators.sorted(by: { $0.key < $1.key }) {
+            total += Decimal(numerator) / Decimal(denominator)
+        }
+        return total
     }
 
     mutating func loadBalancerLines(_ topology: Topology, region: String) -> [CostLine] {
@@ -234,14 +259,12 @@ struct Pricer {
         var rps = down.contains(region) ? 0 : normalLoad(topology, region: region)
         // In outage mode the survivors carry the lost region's users.
         if !down.isEmpty && !down.contains(region) {
-            rps = topology.placements(inRegion: region).reduce(Decimal(0)) { sum, placement in
-                let share = placement.sizing.provisionedShare
+            rps = Self.sum(topology.placements(inRegion: region).map { placement in
                 let carried = topology.blueprint.residencyZone(placement.residencyZone).map { zone in
                     zone.regions.contains { down.contains($0) }
                 } ?? false
-                let used = carried ? share : placement.sizing.normalShare
-                return sum + Decimal(used.numerator) / Decimal(used.denominator)
-            }
+                return carried ? placement.sizing.provisionedShare : placement.sizing.normalShare
+            })
         }
         let load = averageLoad, bytes = bytesPerRequest
         let gbPerHour = rps * load * bytes * 3600 / Money.bytesPerGB

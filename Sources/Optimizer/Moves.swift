@@ -1,5 +1,6 @@
 import BlueprintModel
 import BlueprintYAML
+import Diagnostics
 
 /// One design change `optimize` may make, named by what it does to the blueprint (never by a
 /// text position, which moves as other changes are applied). docs/cost.md, "optimize", lists them.
@@ -45,6 +46,26 @@ public struct Move: Sendable, Hashable, Comparable {
     }
 
     public static func < (a: Move, b: Move) -> Bool { (a.kind, a.subject, a.value) < (b.kind, b.subject, b.value) }
+
+    /// Moves of one family set the same thing: a design that made one is not offered another
+    /// (no `elastic` then `static` for one service, no second backup interval).
+    var family: String {
+        let group: String = switch kind {
+        case .arcOn, .arcOff: "arc"
+        case .elastic, .staticCapacity: "capacity"
+        case .sync, .async, .dropReplica: "replica"
+        case .slowHealthCheck, .fastHealthCheck: "health check"
+        case .dropBackupCopy: "backup copy"
+        case .backupEvery: "backup interval"
+        }
+        return "\(group)\u{0}\(subject)"
+    }
+
+    /// The moves of `candidates` that touch nothing `made` already changed.
+    static func untouched(_ candidates: [Move], after made: [Move]) -> [Move] {
+        let families = Set(made.map(\.family))
+        return candidates.filter { !families.contains($0.family) }
+    }
 }
 
 /// The moves a blueprint offers, and each as an edit of its text. Edits keep every comment and
@@ -83,50 +104,81 @@ struct MoveCatalogue {
     /// `text` with `move` made, or nil when it cannot be made as a clean edit (a value written
     /// across lines, say): then the move is not offered.
     static func apply(_ move: Move, to text: String) -> String? {
-        guard let root = try? YAMLParser(file: "optimize.yaml").parse(Array(text.utf8)).root else { return nil }
+        let (result, made) = apply([move], to: text)
+        return made.isEmpty ? nil : result
+    }
+
+    /// One position-anchored change of the text: made back to front with the others of its parse.
+    struct Edit {
+        var anchor: SourceMark
+        var move: Move
+        var make: (inout TextEditor) -> Bool
+    }
+
+    /// `text` with every move of `moves` that can be made as a clean edit, from one parse; and
+    /// the moves made. A list keeps at least one item whatever the moves ask.
+    static func apply(_ moves: [Move], to text: String) -> (text: String, made: [Move]) {
+        guard let root = try? YAMLParser(file: "optimize.yaml").parse(Array(text.utf8)).root else { return (text, []) }
+        var edits: [Edit] = []
+        var removalsLeft: [SourceMark: Int] = [:]   // per list: items that may still go
+        for move in moves {
+            edits += self.edits(for: move, in: root, removalsLeft: &removalsLeft)
+        }
         var editor = TextEditor(text)
+        var made: [Move] = []
+        // Back to front; the two edits of one move (a sync copy's lag and mode) follow the same order.
+        for edit in edits.sorted(by: { $0.anchor > $1.anchor }) where edit.make(&editor) {
+            if !made.contains(edit.move) { made.append(edit.move) }
+        }
+        return (editor.text, moves.filter(made.contains))
+    }
+
+    static func edits(for move: Move, in root: YAMLNode, removalsLeft: inout [SourceMark: Int]) -> [Edit] {
         let parts = move.subject.split(separator: ".").map(String.init)
+        func edit(_ node: YAMLNode, _ make: @escaping (inout TextEditor) -> Bool) -> [Edit] { [Edit(anchor: node.mark, move: move, make: make)] }
+        func setting(_ key: String, _ value: String, in mapping: YAMLNode?) -> [Edit] {
+            guard let mapping else { return [] }
+            if let pair = mapping.pair(key) { return edit(pair.value) { $0.replace(pair.value, with: value) } }
+            guard case .mapping(let pairs) = mapping.content, let first = pairs.first else { return [] }
+            return edit(first.key) { $0.insert(key, value, into: mapping) }
+        }
+        func removing(_ item: YAMLNode, from list: YAMLNode) -> [Edit] {
+            guard case .sequence(let items) = list.content else { return [] }
+            let left = removalsLeft[list.mark] ?? items.count - 1
+            guard left > 0 else { return [] }
+            removalsLeft[list.mark] = left - 1
+            return edit(item) { $0.remove(item, from: list) }
+        }
         switch move.kind {
         case .arcOff:
-            guard let traffic = root["traffic"], let pair = traffic.pair("routingControl") else { return nil }
-            return editor.replace(pair.value, with: "none")
+            guard let pair = root["traffic"]?.pair("routingControl") else { return [] }
+            return edit(pair.value) { $0.replace(pair.value, with: "none") }
         case .arcOn:
-            guard let traffic = root["traffic"] else { return nil }
-            if let pair = traffic.pair("routingControl") { return editor.replace(pair.value, with: "arc") }
-            return editor.insert("routingControl", "arc", into: traffic)
+            return setting("routingControl", "arc", in: root["traffic"])
         case .slowHealthCheck, .fastHealthCheck:
-            let interval = move.kind == .slowHealthCheck ? "30s" : "10s"
-            guard let check = root["traffic"]?["healthCheck"] else { return nil }
-            if let pair = check.pair("interval") { return editor.replace(pair.value, with: interval) }
-            return editor.insert("interval", interval, into: check)
+            return setting("interval", move.kind == .slowHealthCheck ? "30s" : "10s", in: root["traffic"]?["healthCheck"])
         case .elastic, .staticCapacity:
-            guard parts.count == 2, let service = root["services"]?[parts[1]] else { return nil }
-            let value = move.kind == .elastic ? "elastic" : "static"
-            if let pair = service.pair("capacity") { return editor.replace(pair.value, with: value) }
-            return editor.insert("capacity", value, into: service)
+            guard parts.count == 2 else { return [] }
+            return setting("capacity", move.kind == .elastic ? "elastic" : "static", in: root["services"]?[parts[1]])
         case .dropReplica, .sync, .async:
             guard let (datastore, region) = listSubject(move.subject), let list = root["datastores"]?[datastore]?["replicas"],
                   case .sequence(let items) = list.content,
-                  let item = items.first(where: { $0["region"]?.scalar == region }) else { return nil }
-            if move.kind == .dropReplica { return editor.remove(item, from: list) }
-            guard let mode = item.pair("mode") else { return nil }
+                  let item = items.first(where: { $0["region"]?.scalar == region }) else { return [] }
+            if move.kind == .dropReplica { return removing(item, from: list) }
+            guard let mode = item.pair("mode") else { return [] }
+            var result = edit(mode.value) { $0.replace(mode.value, with: move.kind == .sync ? "sync" : "async") }
+            // A sync copy has no lag: the key goes with the mode change.
             if move.kind == .sync, let lag = item.pair("lag") {
-                // A sync copy has no lag: the key goes with the mode change (one edit each, back to front).
-                guard let withoutLag = editor.removePair(lag, from: item) else { return nil }
-                var second = TextEditor(withoutLag)
-                guard let reparsed = try? YAMLParser(file: "optimize.yaml").parse(Array(withoutLag.utf8)).root,
-                      case .sequence(let again) = reparsed["datastores"]?[datastore]?["replicas"]?.content,
-                      let same = again.first(where: { $0["region"]?.scalar == region }), let newMode = same.pair("mode") else { return nil }
-                return second.replace(newMode.value, with: "sync")
+                result += [Edit(anchor: lag.key.mark, move: move) { $0.removePair(lag, from: item) }]
             }
-            return editor.replace(mode.value, with: move.kind == .sync ? "sync" : "async")
+            return result
         case .dropBackupCopy:
             guard let (datastore, region) = listSubject(move.subject), let list = root["datastores"]?[datastore]?["backups"]?["regions"],
-                  case .sequence(let items) = list.content, let item = items.first(where: { $0.scalar == region }) else { return nil }
-            return editor.remove(item, from: list)
+                  case .sequence(let items) = list.content, let item = items.first(where: { $0.scalar == region }) else { return [] }
+            return removing(item, from: list)
         case .backupEvery:
-            guard parts.count == 2, let every = root["datastores"]?[parts[1]]?["backups"]?.pair("every") else { return nil }
-            return editor.replace(every.value, with: move.value)
+            guard parts.count == 2, let every = root["datastores"]?[parts[1]]?["backups"]?.pair("every") else { return [] }
+            return edit(every.value) { $0.replace(every.value, with: move.value) }
         }
     }
 

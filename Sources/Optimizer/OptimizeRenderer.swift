@@ -8,11 +8,12 @@ import Resilience
 public enum OptimizeRenderer {
     static func figure(_ duration: Duration?) -> String { duration.map(\.description) ?? "unbounded" }
 
-    static func row(_ design: Optimizer.Design) -> [String] {
+    static func row(_ design: Optimizer.Design, input: Optimizer.Design) -> [String] {
         let p = design.promise
+        let objectives = design.keepsObjectives ? (design.acceptable(after: input) ? "yes" : "yes, new warnings") : "no (\(design.errors.count))"
         return [Money.dollars(design.monthly), AvailabilityModel.percent(p.availability), figure(p.rto.zone), figure(p.rto.region),
-                figure(p.rpo.zone), figure(p.rpo.region), design.keepsObjectives ? "yes" : "no (\(design.errors.count))",
-                design.moves.isEmpty ? "(input)" : design.moves.map(\.description).joined(separator: "; ")]
+                figure(p.rpo.zone), figure(p.rpo.region), objectives,
+                design.moves.isEmpty ? "(input)" : "\(design.moves.count): " + design.moves.map(\.description).joined(separator: "; ")]
     }
 
     static func verdict(_ design: Optimizer.Design, against input: Optimizer.Design? = nil) -> String {
@@ -48,13 +49,28 @@ public enum OptimizeRenderer {
             out += "not priced (the catalogue has no figure; totals leave them out): \(unpriced.joined(separator: ", "))\n"
         }
         let headers = ["monthly", "availability", "RTO zone", "RTO region", "RPO zone", "RPO region", "objectives", "moves"]
-        out += "\nFrontier (the cheapest design seen for each level of promise)\n"
-        out += render(headers, r.frontier.map(row))
+        // The whole frontier is in --format json; the terminal gets the input, the proposal and the
+        // cheapest designs around them.
+        let shown = frontierRows(r)
+        out += "\nFrontier (the cheapest design seen for each level of promise\(shown.count < r.frontier.count ? "; \(shown.count) of \(r.frontier.count), the rest in --format json" : ""))\n"
+        out += render(headers, shown.map { row($0, input: r.input) })
         if !diff.isEmpty {
             out += "\nPatch (lint accepts it; `git apply` or `patch -p1`):\n"
             out += diff.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }.joined(separator: "\n")
         }
         return out
+    }
+
+    static let frontierShown = 12
+
+    /// At most `frontierShown` rows: every design that keeps the objectives (cheapest first), then
+    /// the cheapest that do not, in frontier order.
+    static func frontierRows(_ r: Optimizer.Result) -> [Optimizer.Design] {
+        guard r.frontier.count > frontierShown else { return r.frontier }
+        let keeping = r.frontier.filter(\.keepsObjectives).prefix(frontierShown / 2)
+        let others = r.frontier.filter { !$0.keepsObjectives }.prefix(frontierShown - keeping.count)
+        let chosen = Set((keeping + others).map(\.text))
+        return r.frontier.filter { chosen.contains($0.text) }
     }
 
     static func render(_ headers: [String], _ rows: [[String]]) -> String {

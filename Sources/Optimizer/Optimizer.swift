@@ -28,7 +28,9 @@ public struct Optimizer: Sendable {
             func atMost(_ a: Duration?, _ b: Duration?) -> Bool {
                 switch (a, b) { case (nil, nil): true; case (nil, _): false; case (_, nil): true; case let (x?, y?): x <= y }
             }
-            return availability >= other.availability
+            // Availability is a sum of products of floating-point probabilities: two designs whose
+            // figures differ below 1e-9 (far under the 0.0001 % shown) promise the same.
+            return availability >= other.availability - 1e-9
                 && Disruption.allCases.allSatisfy { atMost(rto[$0], other.rto[$0]) && atMost(rpo[$0], other.rpo[$0]) }
         }
     }
@@ -43,6 +45,8 @@ public struct Optimizer: Sendable {
         public var errors: [Diagnostic]
         /// Warnings `lint` reports on it (a move may add one, e.g. zone-loss-needs-launch).
         public var warnings: [Diagnostic] = []
+        /// The blueprint as decoded from `text`: what the next round's moves are read from.
+        var blueprint: Blueprint?
         /// Items the catalogue has no price for: left out of `monthly`, so a move dropping one saves more than shown.
         public var unpriced: [String] = []
         public var keepsObjectives: Bool { errors.isEmpty }
@@ -99,7 +103,7 @@ public struct Optimizer: Sendable {
         return Design(moves: moves, text: text, monthly: monthly, promise: promise,
                       errors: analysis.diagnostics.filter { $0.severity == .error },
                       warnings: analysis.diagnostics.filter { $0.severity == .warning || Self.advice.contains($0.rule) },
-                      unpriced: report.unpriced.map(\.item))
+                      blueprint: blueprint, unpriced: report.unpriced.map(\.item))
     }
 
     /// `design` with `move` made, evaluated; nil when the move cannot be made or breaks the blueprint itself.
@@ -107,12 +111,7 @@ public struct Optimizer: Sendable {
 
     /// `design` with every move of `moves` made that can be made, evaluated as one design.
     func trying(_ moves: [Move], on design: Design) -> Design? {
-        var text = design.text, made: [Move] = []
-        for move in moves {
-            guard let next = MoveCatalogue.apply(move, to: text) else { continue }
-            text = next
-            made.append(move)
-        }
+        let (text, made) = MoveCatalogue.apply(moves, to: design.text)
         guard !made.isEmpty else { return nil }
         return evaluate(text, moves: design.moves + made)
     }
@@ -162,8 +161,8 @@ public struct Optimizer: Sendable {
         var round = 0
         while !current.keepsObjectives && round < rounds {
             round += 1
-            guard let blueprint = Pipeline.analyze(file: file, bytes: Array(current.text.utf8), today: today).blueprint else { break }
-            let moves = MoveCatalogue.moves(in: blueprint).filter { move in !current.moves.contains(move) }
+            guard let blueprint = current.blueprint else { break }
+            let moves = Move.untouched(MoveCatalogue.moves(in: blueprint), after: current.moves)
             let snapshot = current
             let tried = Parallel.map(moves.count) { trying(moves[$0], on: snapshot) }.compactMap { $0 }.filter(Self.onlyMissesObjectives)
             seen += tried
@@ -179,8 +178,8 @@ public struct Optimizer: Sendable {
         var best = repaired
         if var design = repaired {
             for _ in 0..<rounds {
-                guard let blueprint = Pipeline.analyze(file: file, bytes: Array(design.text.utf8), today: today).blueprint else { break }
-                let moves = MoveCatalogue.moves(in: blueprint).filter { !design.moves.contains($0) }
+                guard let blueprint = design.blueprint else { break }
+                let moves = Move.untouched(MoveCatalogue.moves(in: blueprint), after: design.moves)
                 let groups = Dictionary(grouping: moves) { "\($0.kind.rawValue)\u{0}\($0.value)" }.sorted { $0.key < $1.key }.map(\.value)
                 var improved = false
                 for group in groups where reduce(group, &design, &seen, accepting: { $0.acceptable(after: input) }) { improved = true }
@@ -194,8 +193,8 @@ public struct Optimizer: Sendable {
         if let budget {
             var design = best ?? input
             for _ in 0..<(rounds * 4) where design.monthly > budget {
-                guard let blueprint = Pipeline.analyze(file: file, bytes: Array(design.text.utf8), today: today).blueprint else { break }
-                let moves = MoveCatalogue.moves(in: blueprint).filter { !design.moves.contains($0) }
+                guard let blueprint = design.blueprint else { break }
+                let moves = Move.untouched(MoveCatalogue.moves(in: blueprint), after: design.moves)
                 let snapshot = design
                 let tried = Parallel.map(moves.count) { trying(moves[$0], on: snapshot) }.compactMap { $0 }.filter(Self.onlyMissesObjectives)
                 seen += tried

@@ -87,9 +87,17 @@ public enum AvailabilityModel {
 }
 
 /// Remembers solved availability problems by their reduced description.
+/// The key holds everything the figures depend on and nothing else, so one cache serves every
+/// topology a process analyses: `optimize`'s designs differ in a few services, a fleet's
+/// blueprints in their names, and each repeats the others' problems. Bounded: past `capacity`
+/// entries it starts over, so hostile input cannot grow it without end.
 public final class AvailabilityCache: @unchecked Sendable {
     private var solved: [AvailabilityModel.ProblemKey: AvailabilityModel.Figures] = [:]
     private let lock = PThreadMutex()
+    static let capacity = 100_000
+
+    /// The process's cache.
+    public static let shared = AvailabilityCache()
 
     public init() {}
 
@@ -98,7 +106,10 @@ public final class AvailabilityCache: @unchecked Sendable {
     }
 
     func store(_ key: AvailabilityModel.ProblemKey, _ figures: AvailabilityModel.Figures) {
-        lock.withLock { solved[key] = figures }
+        lock.withLock {
+            if solved.count >= Self.capacity { solved.removeAll(keepingCapacity: true) }
+            solved[key] = figures
+        }
     }
 }
 

@@ -114,8 +114,8 @@ public struct Explanation: Sendable {
         }
         var availability: [AvailabilityRow] = []
         var rto: [RTORow] = []
-        // Services sized alike on one topology share one availability evaluation.
-        let availabilityCache = AvailabilityCache()
+        // Services sized alike share one availability evaluation, within a topology and across them.
+        let availabilityCache = AvailabilityCache.shared
         // Sorted by name: the report must not change when a blueprint is merely reordered.
         for service in blueprint.services.sorted(by: { $0.name < $1.name }) {
             let objectives = service.objectives.over(blueprint.objectives)

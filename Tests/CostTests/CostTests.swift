@@ -142,3 +142,4 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
         #expect(rules == ["price-override-unreadable", "undefined-reference", "undefined-reference"])
     }
 }
+
