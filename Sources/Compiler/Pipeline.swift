@@ -72,13 +72,22 @@ public enum Pipeline {
     /// Every output file of a valid blueprint, sorted by path. Regions are generated in
     /// parallel, next to the delivery, DNS and report files; the result does not depend on
     /// which finishes first.
-    public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil) -> Generated {
+    /// What the files are generated for: all of them for `compile`, or only the YAML documents for
+    /// `diff`, which reads Route53 resources from the topology and never compares REPORT.md.
+    public enum Purpose: Sendable { case output, resources }
+
+    public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
+                                for purpose: Purpose = .output) -> Generated {
         let topology = topology ?? Topology(blueprint)
         let regions = topology.servingRegions
         let files = PhaseTimings.measure("generate (parallel, wall)") {
             // The report and the Terraform are the longest single jobs, so they start first.
             Parallel.map(2 + regions.count) { job -> [GeneratedFile] in
                 switch job {
+                case 0 where purpose == .resources:
+                    return []
+                case 1 where purpose == .resources:
+                    return [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
                 case 0:
                     return [PhaseTimings.measure("REPORT.md") {
                         ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology))

@@ -48,8 +48,63 @@ public enum TerminalText {
     /// Every line of `text` safe for a terminal or CI log: each escaped, and none able to start
     /// a workflow command (`lineStart`). For messages assembled from several parts (stderr).
     public static func lines(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A report of a large blueprint is megabytes of plain ASCII: one pass over its bytes
+        // proves nothing in it needs escaping, instead of splitting and rebuilding every line.
+        if needsNoEscape(text) { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { lineStart(escaped(String($0))) }.joined(separator: "\n")
+    }
+
+    /// True when `lines` would return `text` unchanged: no control byte but newlines, none of the
+    /// non-ASCII scalars `needsEscape` lists (read from their UTF-8 bytes), no `##[`, and no line
+    /// whose first non-blank characters are `::`. A line that starts with a non-ASCII scalar (it
+    /// might be Unicode white space before `::`) takes the scalar-by-scalar path.
+    static func needsNoEscape(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var atLineStart = true
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\n"):
+                    atLineStart = true
+                case 0x80...0xFF:
+                    if atLineStart || escapedMultibyte(bytes, at: index) { return false }
+                    atLineStart = false
+                case 0x00...0x1F, 0x7F:
+                    return false
+                case UInt8(ascii: " ") where atLineStart:
+                    break
+                case UInt8(ascii: ":") where atLineStart && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: ":"):
+                    return false
+                case UInt8(ascii: "#") where index + 2 < bytes.count && bytes[index + 1] == UInt8(ascii: "#") && bytes[index + 2] == UInt8(ascii: "["):
+                    return false
+                default:
+                    atLineStart = false
+                }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// Whether the UTF-8 sequence at `index` encodes a scalar `needsEscape` lists: C1 controls
+    /// (C2 80-9F), U+061C (D8 9C), U+200E/F, U+2028/9, U+202A-E (E2 80 8E/8F/A8-AE), U+2066-9
+    /// (E2 81 A6-A9).
+    static func escapedMultibyte(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let next = { (offset: Int) -> UInt8 in index + offset < bytes.count ? bytes[index + offset] : 0 }
+        switch bytes[index] {
+        case 0xC2: return (0x80...0x9F).contains(next(1))
+        case 0xD8: return next(1) == 0x9C
+        case 0xE2:
+            switch next(1) {
+            case 0x80: return [0x8E, 0x8F].contains(next(2)) || (0xA8...0xAE).contains(next(2))
+            case 0x81: return (0xA6...0xA9).contains(next(2))
+            default: return false
+            }
+        default: return false
+        }
     }
 
     /// An escaped line whose first non-blank characters are `::` gets its first `:` shown as

@@ -98,7 +98,7 @@ public struct BlueprintDiff: Sendable {
             }
             blueprintName = blueprint.name
             self.topology = topology
-            files = Pipeline.generate(topology.blueprint, topology: topology, explanation: explanation).files
+            files = Pipeline.generate(topology.blueprint, topology: topology, explanation: explanation, for: .resources).files
         }
 
         /// The resources of the files in `paths` (and every Route53 resource).
@@ -164,6 +164,15 @@ public struct BlueprintDiff: Sendable {
 
     /// The first errors of a side, as a reviewer reads them: `rule` at line N.
     static let errorsNamed = 5
+
+    /// Both sides analysed and generated side by side (two jobs for the two cores), then compared.
+    public static func comparing(label: String, old: (file: String, bytes: [UInt8]?), new: (file: String, bytes: [UInt8]?),
+                                 today: String) -> BlueprintDiff {
+        let sides = Parallel.map(2) { index in
+            index == 0 ? Side(file: old.file, bytes: old.bytes, today: today) : Side(file: new.file, bytes: new.bytes, today: today)
+        }
+        return BlueprintDiff(label: label, old: sides[0], new: sides[1])
+    }
 
     public init(label: String, old: Side, new: Side) {
         self.label = label

@@ -299,3 +299,32 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
         try write("list.md", items)
     }
 }
+
+/// `TerminalText.lines` skips its line-by-line path when one pass over the bytes shows nothing to
+/// escape; the result must be what the line-by-line path gives, for hostile text as for plain.
+@Suite struct TerminalLinesFastPathTests {
+    static func slow(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { TerminalText.lineStart(TerminalText.escaped(String($0))) }.joined(separator: "\n")
+    }
+
+    @Test func theFastPathChangesNothing() {
+        let pieces = ["plain", " ", "\n", "::", ":", "#", "##[", "#[", "\t", "\u{1B}[31m", "é", "\u{2028}", "\u{202E}", "  ::error::x", "a::b", "\r", "|", "-",
+                      "×", "→", "−", "\u{85}", "\u{9F}", "\u{A0}", "\u{061C}", "\u{200E}", "\u{200F}", "\u{2029}", "\u{202A}", "\u{202F}", "\u{2066}",
+                      "\u{2069}", "\u{206A}", "\u{3000}", "\u{1680}", "€", "🙂"]
+        var state: UInt64 = 42
+        var samples = pieces + ["report\n  ::warning::forged\n", "a\n::b", "x ##[group]", "# title\n## sub\n[link]"]
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<Int(state % 7) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text += pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            samples.append(text)
+        }
+        for text in samples {
+            #expect(TerminalText.lines(text) == Self.slow(text), "\(text.debugDescription)")
+        }
+    }
+}

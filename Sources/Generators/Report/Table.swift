@@ -23,14 +23,27 @@ struct Table {
 
     var text: String {
         let headers = headers.map(TerminalText.escaped), rows = rows.map { $0.map(TerminalText.escaped) }
-        let widths = headers.indices.map { column in
-            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
-        }
-        let line = { (cells: [String]) -> String in
-            var text = zip(cells, widths).map { $0 + String(repeating: " ", count: max(0, $1 - $0.count)) }.joined(separator: "  ")
+        // Widths in Characters, each cell counted once; the lines are written into one buffer
+        // (explain of a 1,000-service blueprint is tens of thousands of rows).
+        let headerCounts = headers.map(\.count), rowCounts = rows.map { $0.map(\.count) }
+        var widths = headerCounts
+        for counts in rowCounts { for (column, count) in counts.enumerated() where column < widths.count { widths[column] = max(widths[column], count) } }
+        var out = ""
+        out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (rows.count + 2))
+        func line(_ cells: [String], _ counts: [Int]) {
+            var text = ""
+            for (column, cell) in cells.enumerated() where column < widths.count {
+                if column > 0 { text += "  " }
+                text += cell
+                if column < cells.count - 1 { text += String(repeating: " ", count: max(0, widths[column] - counts[column])) }
+            }
             while text.last == " " { text.removeLast() }
-            return TerminalText.lineStart(text)
+            out += TerminalText.lineStart(text)
+            out += "\n"
         }
-        return ([line(headers), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n") + "\n"
+        line(headers, headerCounts)
+        line(widths.map { String(repeating: "-", count: $0) }, widths)
+        for (row, counts) in zip(rows, rowCounts) { line(row, counts) }
+        return out
     }
 }

@@ -46,8 +46,7 @@ struct Diff: ParsableCommand {
             diffs = try compareWithRevision(base, today: today)
         } else {
             let old = try readable(files[0]), new = try readable(files[1])
-            diffs.append(BlueprintDiff(label: "\(files[0]) → \(files[1])", old: .init(file: files[0], bytes: old, today: today),
-                                       new: .init(file: files[1], bytes: new, today: today)))
+            diffs.append(BlueprintDiff.comparing(label: "\(files[0]) → \(files[1])", old: (files[0], old), new: (files[1], new), today: today))
         }
         if let fullOutput {
             do {
@@ -117,8 +116,7 @@ struct Diff: ParsableCommand {
                 printError("meridian diff: \(path) exists neither in the working tree nor at '\(base)'")
                 throw ExitStatus.unreadableInput
             }
-            return BlueprintDiff(label: path, old: .init(file: path, bytes: old, today: today),
-                                 new: .init(file: path, bytes: new, today: today))
+            return BlueprintDiff.comparing(label: path, old: (path, old), new: (path, new), today: today)
         }
     }
 
