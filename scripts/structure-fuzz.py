@@ -51,7 +51,8 @@ def names(document):
     for section in ("regions", "residency", "services", "datastores"):
         if isinstance(document.get(section), dict):
             found.update(str(k) for k in document[section])
-    for region in (document.get("regions") or {}).values():
+    regions = document.get("regions") if isinstance(document.get("regions"), dict) else {}
+    for region in regions.values():
         if isinstance(region, dict) and isinstance(region.get("zones"), list):
             found.update(str(z) for z in region["zones"])
     return sorted(found) or ["x"]
@@ -94,9 +95,10 @@ def mutate(document, rng):
 
 def commands(binary, base, mutant, document, rng, scratch):
     """One subcommand on the mutant, chosen at random, with names taken from it."""
-    regions = [str(r) for r in (document.get("regions") or {}) if isinstance(document.get("regions"), dict)] or ["eu-west-1"]
+    declared = document.get("regions") if isinstance(document.get("regions"), dict) else {}
+    regions = [str(r) for r in declared] or ["eu-west-1"]
     zones = []
-    for region in (document.get("regions") or {}).values() if isinstance(document.get("regions"), dict) else []:
+    for region in declared.values():
         if isinstance(region, dict) and isinstance(region.get("zones"), list):
             zones += [str(z) for z in region["zones"]]
     down = ",".join(rng.sample(regions + zones, k=min(len(regions + zones), rng.randint(1, 2))) or ["eu-west-1"])
@@ -120,6 +122,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=20, help="seconds per command")
     parser.add_argument("--out", default=str(ROOT / ".build" / "structure-fuzz"))
     arguments = parser.parse_args()
+    arguments.binary = os.path.abspath(arguments.binary)  # commands run in a scratch folder
     if not os.access(arguments.binary, os.X_OK):
         sys.exit(f"{arguments.binary} is missing: swift build -c release")
     rng = random.Random(arguments.seed)
