@@ -106,7 +106,8 @@ public struct Simulation: Sendable {
     /// model's rule, each needed datastore's writer by `WriterOutcome`, and the recovery events
     /// by `RecoveryModel.rto(…, in:)` — the computations explain's rows and the availability
     /// model read, so the two cannot tell different stories. Linear in services.
-    public init(_ topology: Topology, outage: Outage) {
+    /// `contexts`: the topology's recovery contexts when several outages of it are simulated.
+    public init(_ topology: Topology, outage: Outage, contexts: RecoveryContexts? = nil) {
         self.outage = outage
         let blueprint = topology.blueprint
         let strictestRPO = Explanation.strictestRPO(topology)
@@ -122,7 +123,7 @@ public struct Simulation: Sendable {
             let objectives = service.objectives.over(blueprint.objectives)
             for zone in service.servedZones.sorted() where blueprint.residencyZone(zone) != nil {
                 var outcome = Self.serve(service, zone: zone, topology: topology, outage: outage, writer: writer)
-                outcome.recovery = RecoveryModel.rto(service: service, zone: zone, topology: topology, in: outage)
+                outcome.recovery = RecoveryModel.rto(service: service, zone: zone, topology: topology, in: outage, contexts: contexts)
                 outcome.rtoObjective = objectives.rto
                 outcome.withinObjective = outcome.recovery.allSatisfy { result in
                     guard let limit = objectives.rto?[result.event.disruption] else { return true }
@@ -312,7 +313,8 @@ public struct Simulation: Sendable {
     /// Every single-region and single-zone outage, worst first (one thread; the CLI spreads the
     /// outages over the cores).
     public static func allSingle(_ topology: Topology) -> [Summary] {
-        worstFirst(singleOutages(topology).map { Simulation(topology, outage: $0).summary })
+        let contexts = RecoveryContexts(topology)
+        return worstFirst(singleOutages(topology).map { Simulation(topology, outage: $0, contexts: contexts).summary })
     }
 
     /// The slowest recovery this outage sets off, nil when unbounded; zero when nothing recovers.

@@ -42,7 +42,11 @@ struct Simulate: ParsableCommand {
         if allSingle {
             // One outage per core at a time; each keeps only its row.
             let outages = Simulation.singleOutages(topology)
-            let summaries = Simulation.worstFirst(Parallel.map(outages.count) { Simulation(topology, outage: outages[$0]).withholding(loaded.analysis.explanation).summary })
+            let contexts = RecoveryContexts(topology)
+            let explanation = loaded.analysis.explanation
+            let summaries = Simulation.worstFirst(Parallel.map(outages.count) {
+                Simulation(topology, outage: outages[$0], contexts: contexts).withholding(explanation).summary
+            })
             print(SimulationRenderer.renderAll(summaries, blueprint: blueprint.name, format: format), terminator: "")
             if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }
             try loaded.failIfErrors()
