@@ -62,6 +62,12 @@ public enum JSONText {
     /// RFC 8259 string: quotes, backslashes and every control character escaped.
     static func string(_ text: String, into out: inout String) {
         out += "\""
+        // Nearly every string is plain: one pass over its bytes, then one append.
+        if needsNoEscape(text) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -77,5 +83,23 @@ public enum JSONText {
             }
         }
         out += "\""
+    }
+
+    /// True when no scalar of `text` is escaped below: no quote, backslash or control byte, no C1
+    /// control (UTF-8 C2 80-9F) and no U+2028/U+2029 (E2 80 A8/A9).
+    static func needsNoEscape(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for index in bytes.indices {
+                switch bytes[index] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00...0x1F, 0x7F: return false
+                case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]): return false
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    return false
+                default: continue
+                }
+            }
+            return true
+        }
     }
 }

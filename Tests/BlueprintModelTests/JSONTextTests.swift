@@ -22,4 +22,18 @@ import Testing
         #expect(text.range(of: "\"flags\"")!.lowerBound < text.range(of: "\"nested\"")!.lowerBound)
         #expect(!text.contains("\\/"))
     }
+
+    /// Plain strings are appended whole; anything the escaper changes must still be escaped,
+    /// however it is surrounded (the byte scan that picks the fast path is checked here).
+    @Test func everyEscapedScalarIsEscapedInsidePlainText() throws {
+        for (scalar, escape) in [("\u{85}", "\\u0085"), ("\u{9F}", "\\u009f"), ("\u{2028}", "\\u2028"), ("\u{2029}", "\\u2029"),
+                                 ("\u{1}", "\\u0001"), ("\u{7F}", "\\u007f"), ("\"", "\\\""), ("\\", "\\\\")] {
+            let text = JSONText.serialize(["a × b → \(scalar) c"])
+            #expect(text.contains(escape), "\(text)")
+            let back = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String])
+            #expect(back == ["a × b → \(scalar) c"])
+        }
+        // Non-ASCII that needs nothing (U+00A0, U+2027, U+202A) is written as it is.
+        #expect(JSONText.serialize(["\u{A0}\u{2027}\u{202A}"]).contains("\"\u{A0}\u{2027}\u{202A}\""))
+    }
 }
