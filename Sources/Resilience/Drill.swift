@@ -125,7 +125,7 @@ public struct DrillPlan: Sendable {
         }
         if blueprint.traffic?.routingControl == .arc {
             // Routing controls are created Off: a drill started before they were turned On finds every record already unhealthy.
-            preconditions.append("every ARC routing control of the blueprint is On (regions, and each controlled writer's primary side): `aws route53-recovery-cluster get-routing-control-state` on each ARN of terraform output arc_routing_controls")
+            preconditions.append("every ARC routing control of the blueprint is On (regions, and each controlled writer's primary side); they are created Off: read each state from the cluster (get-routing-control-state) for every ARN of terraform output arc_routing_controls")
         }
         preconditions.append("Route 53 health checks of every region are green, and the on-call team and the rollback owner are named")
         self.preconditions = preconditions
