@@ -6,7 +6,7 @@
 #                                           fuzz one target; SECONDS 0 or omitted = until stopped
 #   scripts/fuzz.sh --regressions           run every Fuzz/regressions input once; fails when one
 #                                           that index.txt marks fixed crashes, hangs or blows up again
-#   scripts/fuzz.sh --ci                    --regressions, then each target for $FUZZ_SECONDS (60) s;
+#   scripts/fuzz.sh --ci                    --regressions, then each target for $FUZZ_SECONDS (45) s;
 #                                           fails on any crash, timeout (5 s) or OOM (2 GB)
 #
 # New findings land in Fuzz/.build/fuzz/artifacts-<target>/; the growing corpus in
@@ -118,10 +118,10 @@ case ${1:-} in
   --build) build ;;
   --regressions) build; regressions ;;
   --ci)
-    echo "== fuzzing (scripts/fuzz.sh --ci): regressions, then ${FUZZ_SECONDS:-60} s per libFuzzer target"
+    echo "== fuzzing (scripts/fuzz.sh --ci): regressions, then ${FUZZ_SECONDS:-45} s per libFuzzer target"
     build
     regressions
-    seconds=${FUZZ_SECONDS:-60}
+    seconds=${FUZZ_SECONDS:-45}
     run_target lint "$seconds"
     run_target compile "$seconds"
     ;;
