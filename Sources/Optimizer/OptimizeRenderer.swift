@@ -2,6 +2,7 @@ import BlueprintModel
 import Cost
 import Diagnostics
 import Foundation
+import Generators
 import Resilience
 
 /// `meridian optimize` output: the input, the proposal, the frontier, and the patch.
@@ -53,7 +54,7 @@ public enum OptimizeRenderer {
         // cheapest designs around them.
         let shown = frontierRows(r)
         out += "\nFrontier (the cheapest design seen for each level of promise\(shown.count < r.frontier.count ? "; \(shown.count) of \(r.frontier.count), the rest in --format json" : ""))\n"
-        out += render(headers, shown.map { row($0, input: r.input) })
+        out += Table(headers: headers, rows: shown.map { row($0, input: r.input) }).text
         if !diff.isEmpty {
             out += "\nPatch (lint accepts it; `git apply` or `patch -p1`):\n"
             out += diff.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }.joined(separator: "\n")
@@ -71,17 +72,6 @@ public enum OptimizeRenderer {
         let others = r.frontier.filter { !$0.keepsObjectives }.prefix(frontierShown - keeping.count)
         let chosen = Set((keeping + others).map(\.text))
         return r.frontier.filter { chosen.contains($0.text) }
-    }
-
-    static func render(_ headers: [String], _ rows: [[String]]) -> String {
-        var widths = headers.map(\.count)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
-        }
-        return line(headers) + line(widths.map { String(repeating: "-", count: $0) }) + rows.map { line($0.map(TerminalText.escaped)) }.joined()
     }
 
     public static func json(_ r: Optimizer.Result, diff: String) -> String {

@@ -3,9 +3,14 @@ import Diagnostics
 /// A table rendered as Markdown or as aligned plain text. Cells hold user text (names, waiver
 /// reasons, objectives): Markdown cells go through `Markdown.text`, so no cell can end its row
 /// or add one; text cells through `TerminalText.escaped`, so none can break a terminal line.
-struct Table {
-    var headers: [String]
-    var rows: [[String]]
+public struct Table {
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(headers: [String], rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
 
     var markdown: String { markdown(verbatimColumns: []) }
 
@@ -21,7 +26,7 @@ struct Table {
         return out
     }
 
-    var text: String {
+    public var text: String {
         let headers = headers.map(TerminalText.escaped), rows = rows.map { $0.map(TerminalText.escaped) }
         // Widths in Characters, each cell counted once; the lines are written into one buffer
         // (explain of a 1,000-service blueprint is tens of thousands of rows).
