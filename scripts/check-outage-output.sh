@@ -11,5 +11,5 @@ for blueprint in Blueprints/*.yaml; do
   "$bin" compile "$blueprint" --assume-down "$region" -o "$out" >/dev/null
   grep -q "Outage mode" "$out/$(basename "$blueprint" .yaml)/REPORT.md"
 done
-MERIDIAN_OUTPUT="$out" python3 -m pytest -q Tests/validators/test_generated_output.py Tests/validators/test_zone_loss_scheduling.py Tests/validators/test_terraform_provider.py Tests/validators/test_terraform_real.py
+MERIDIAN_OUTPUT="$out" python3 -m pytest -q -n auto --dist loadfile Tests/validators/test_generated_output.py Tests/validators/test_zone_loss_scheduling.py Tests/validators/test_terraform_provider.py Tests/validators/test_terraform_real.py
 scripts/check-checkov.sh "$out"

@@ -85,6 +85,9 @@ struct Pricer {
     let catalogue: PriceCatalogue
     let down: Set<String>
     private(set) var defaultsUsed: [String] = []
+    private struct PodShapeKey: Hashable { var service: String; var gibPerVCPU: Decimal }
+    /// vCPUs one pod is billed for, and the arithmetic that says why.
+    private var podShapes: [PodShapeKey: (perPod: Decimal, shape: String)] = [:]
     private var inputs: CostInputs { blueprint.cost }
 
     init(blueprint: Blueprint, catalogue: PriceCatalogue, down: Set<String>) {
@@ -203,11 +206,11 @@ struct Pricer {
 
     mutating func computeLines(_ topology: Topology, region: String) -> [CostLine] {
         let node = nodePrice(region)
-        // One pod's shape per service: the same for each of its placements in the region
-        // (Decimal division and formatting are what pricing a large blueprint spends its time on).
-        var shapes: [String: (perPod: Decimal, shape: String)] = [:]
         return topology.placements(inRegion: region).compactMap { placement in
-            let known = shapes[placement.service]
+            // One pod's shape per service and node memory ratio, whatever the region: Decimal
+            // division and formatting are what pricing a large blueprint spends its time on.
+            let key = PodShapeKey(service: placement.service, gibPerVCPU: node.gibPerVCPU)
+            let known = podShapes[key]
             guard let (perPod, shape) = known ?? {
                 guard let service = blueprint.service(placement.service),
                       let cpu = KubernetesQuantity.cores(service.cpu), let memory = KubernetesQuantity.gibibytes(service.memory) else { return nil }
@@ -218,7 +221,7 @@ struct Pricer {
                     : "\(Money.number(cpu)) vCPU"
                 return (perPod, shape)
             }() else { return nil }
-            if known == nil { shapes[placement.service] = (perPod, shape) }
+            if known == nil { podShapes[key] = (perPod, shape) }
             let pods = placement.sizing.replicas
             let vcpuHours = Decimal(pods) * perPod * Money.hoursPerMonth
             return CostLine(

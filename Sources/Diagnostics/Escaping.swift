@@ -155,32 +155,58 @@ public enum Markdown {
     public static func text(_ text: String) -> String {
         // Fast path over bytes: a report has tens of thousands of cells, nearly all plain.
         guard text.utf8.contains(where: { markdownSpecialBytes[Int($0)] }) else { return text }
-        let scalars = Array(text.unicodeScalars)
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 8)
+        // Over UTF-8 bytes: a Swift string's are valid, every byte Markdown cares about is
+        // ASCII, and the scalars `TerminalText` shows start with a lead byte flagged above.
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        let isWordByte = { (i: Int) -> Bool in
+            guard bytes.indices.contains(i) else { return false }
+            let byte = bytes[i]
+            return (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+        }
         var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            switch scalar {
-            case "\r":
-                out += "<br>"
-                if index + 1 < scalars.count, scalars[index + 1] == "\n" { index += 1 }
-            case "\n":
-                out += "<br>"
-            case "\0":
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\r"):
+                out += "<br>".utf8
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+            case UInt8(ascii: "\n"):
+                out += "<br>".utf8
+            case 0:
                 // CommonMark replaces NUL with U+FFFD; do it here so every renderer agrees.
-                out += "\u{FFFD}"
-            case _ where scalar != "\t" && TerminalText.needsEscape(scalar):
+                out += "\u{FFFD}".utf8
+            case 0x09:
+                out.append(byte)
+            case 0x01...0x1F, 0x7F:
                 // Shown, not obeyed: `cat REPORT.md` or a pager must not run an ESC sequence,
                 // and a bidi override must not reorder a reviewer's view of a comment.
-                out += TerminalText.visible(scalar)
+                out += TerminalText.visible(Unicode.Scalar(byte)).utf8
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case UInt8(ascii: "_"):
+                // `_` delimits emphasis unless it sits between two ASCII letters or digits.
+                if !(isWordByte(index - 1) && isWordByte(index + 1)) { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
+            case 0xC2, 0xD8, 0xE2:
+                let length = byte == 0xE2 ? 3 : 2
+                let end = min(index + length, bytes.count)
+                let scalar = String(decoding: bytes[index..<end], as: UTF8.self).unicodeScalars.first!
+                if TerminalText.needsEscape(scalar) {
+                    out += TerminalText.visible(scalar).utf8
+                } else {
+                    out += bytes[index..<end]
+                }
+                index = end - 1
             default:
-                if needsEscape(scalars, at: index) { out += "\\" }
-                out.unicodeScalars.append(scalar)
+                out.append(byte)
             }
             index += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A code span (`` `text` ``) when `text` can be one verbatim; otherwise escaped inline text.
@@ -217,20 +243,6 @@ public enum Markdown {
     /// of the C1 controls (0xC2), U+061C (0xD8) and the separators and bidi controls (0xE2).
     private static let markdownSpecialBytes: [Bool] = (0..<256).map { byte in
         "\\`*[]<>|~&$_".utf8.contains(UInt8(byte)) || (byte < 0x20 && byte != 0x09) || [0x7F, 0xC2, 0xD8, 0xE2].contains(byte)
-    }
-
-    private static func needsEscape(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
-        switch scalars[index] {
-        case "\\", "`", "*", "[", "]", "<", ">", "|", "~", "&", "$", "\r", "\n", "\0":
-            return true
-        case "_":
-            let isWordScalar = { (i: Int) in
-                scalars.indices.contains(i) && scalars[i].isASCII && (scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i]))
-            }
-            return !(isWordScalar(index - 1) && isWordScalar(index + 1))
-        default:
-            return false
-        }
     }
 }
 
