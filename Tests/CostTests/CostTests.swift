@@ -54,7 +54,7 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
 }
 
 /// The three examples priced by hand from docs/prices/aws.json (us-east-1 prices stand in for every
-/// other region, as the report flags), 730 h a month, the defaults of docs/cost.md: m5 nodes at
+/// region the catalogue does not list, as the report flags), 730 h a month, the defaults of docs/cost.md: m5 nodes at
 /// $0.096 / 2 vCPU = $0.048 per vCPU-hour with 4 GiB per vCPU, 30% mean load, 4,096 B a request,
 /// 100,000,000 DNS queries, per datastore 100 GiB, 100 writes/s of 1,024 B, db.r6g.large.
 /// Pods are the replica counts `explain` prints. Shared figures:
@@ -64,20 +64,27 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
 ///   bytes 262,800,000 × 1,024 B = 269.1072 GB → inter-region transfer × $0.02 = $5.382144;
 ///   backup copy 100 GB × $0.021 = $2.10; Aurora storage 100 × $0.10 = $10 per region.
 ///   Traffic: Σ demand × 0.3 × 4,096 B × 3,600 s ÷ 10⁹ = GB/h, × 730 h, × $0.008 (LCU) and × $0.09 (egress).
+///   eu-west-1 has its own prices: m5.xlarge $0.214 / 4 vCPU = $0.0535 per vCPU-hour (+$0.0055), ALB
+///   730 × $0.0252 = $18.396 (+$1.971). Aurora Global Database: 262.8 million replicated write I/Os ×
+///   $0.20 = $52.56 per secondary region. (us-west-2 prices equal us-east-1's.)
 @Suite struct ExampleTotalTests {
     /// neobank: vCPU per pod accounts 1, payments max(1, 1.5 GiB/4) = 1, statements max(0.5, 2/4) = 0.5;
     /// pods 21+21, 15+15, 6+6 → (42 + 30 + 6) vCPU × 730 × $0.048 = $2,733.12; 2 clusters $146;
     /// 2 ALBs $32.85; traffic 5,700 rps → 25.214976 GB/h × 730 = 18,406.93248 GB → LCU $147.25545984,
     /// egress $1,656.6239232; DNS $70.50; checks 2 × $3.50 + writer alarm check $0.50 = $7.50;
     /// core-ledger 3 instances × 730 × $0.30 = $657, storage $20, I/O $52.56, replication $5.382144,
-    /// backup $2.10 + $5.382144; payment-events (MSK unpriced) transfers 2 × $5.382144; ARC
+    /// backup $2.10 + $5.382144; payment-events (MSK brokers unpriced) transfers 2 × $5.382144; ARC
     /// (routingControl: arc): 2 routing control checks + 2 calculated checks × $0.50 = $2, the cluster
-    /// and the writer alarm unpriced (no catalogue figure). Total $5,549.03795904.
+    /// and the writer alarm unpriced (no catalogue figure): $5,549.03795904 at us-east-1 prices.
+    /// Then eu-west-1's own: 39 vCPU (21 + 15 + 6 × 0.5) × 730 × $0.0055 = $156.585 and the ALB's
+    /// $1.971; core-ledger's secondary eu-central-1 $52.56 replicated write I/O; payment-events storage
+    /// 2 × 100 GB × $0.10 = $20; the ARC cluster 730 × $2.50 = $1,825. Total $7,605.15395904.
+    /// Unpriced: 2 MSK broker lines, the MSK backup copy and the writer alarm.
     @Test func neobank() throws {
         let (_, topology, _) = try analysed("neobank-active-standby")
         let report = CostModel().report(topology)
-        #expect(micro(report.total) == decimal("5549.037959"))
-        #expect(report.unpriced.count == 6 + 2)
+        #expect(micro(report.total) == decimal("7605.153959"))
+        #expect(report.unpriced.count == 4)
         #expect(report.standbyShare > 0 && report.costOfResilience == report.total - report.baseline)
     }
 
@@ -85,10 +92,13 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
     /// = 572 vCPU × 730 × $0.048 = $20,042.88; 6 clusters $438; 6 ALBs $98.55; traffic 215,000 rps →
     /// 951.0912 GB/h × 730 = 694,296.576 GB → LCU $5,554.372608, egress $62,486.69184; DNS $70.50;
     /// checks 6 × $3.50 = $21; each ledger 3 × 730 × $0.30 = $657 + $20 + $52.56 + $5.382144 + $2.10
-    /// + $5.382144 = $742.424288, three of them $2,227.272864. Total $90,939.267312.
+    /// + $5.382144 = $742.424288, three of them $2,227.272864: $90,939.267312 at us-east-1 prices. Then
+    /// eu-west-1's own: pods trading-api 29 × 1 + market-data 12 × 0.5 + order-router 23 × 2 + sequencer
+    /// 3 × 2 = 87 vCPU × 730 = 63,510 vCPU-h × $0.0055 = $349.305, the ALB's $1.971;
+    /// each ledger's one secondary $52.56 replicated write I/O, 3 × = $157.68. Total $91,448.223312.
     @Test func tradingPlatform() throws {
         let (_, topology, _) = try analysed("trading-platform")
-        #expect(micro(CostModel().report(topology).total) == decimal("90939.267312"))
+        #expect(micro(CostModel().report(topology).total) == decimal("91448.223312"))
     }
 
     /// shop: vCPU storefront 118 × 0.75, cart 45 × 0.5, checkout 61 × 1, search 60 × 2 = 292 × 730 ×
@@ -97,10 +107,13 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
     /// orders-na (aurora-mysql $0.29) 4 instances $846.80 + 3 × $10 + $52.56 + 2 × $5.382144 + $2.10
     /// + $5.382144; orders-eu and orders-apac each 3 × 730 × $0.29 = $635.10 + $20 + $52.56 + $5.382144
     /// + $2.10 + $5.382144; catalog (DynamoDB) 3 × (262.8 × $0.625 + 100 × $0.25) + 3 × $5.382144.
-    /// Total $41,487.73327296.
+    /// $41,487.73327296 at us-east-1 prices. Then eu-west-1's own: vCPU-hours cart 2,190 + checkout 5,840
+    /// + search 11,680 + storefront 8,212.5 = 27,922.5 × $0.0055 = $153.57375, the ALB's $1.971; the
+    /// orders databases' 4 secondaries (na: us-east-2, us-west-2; eu; apac) × $52.56 = $210.24.
+    /// Total $41,853.51802296.
     @Test func shopGeoSharded() throws {
         let (_, topology, _) = try analysed("shop-geo-sharded")
-        #expect(micro(CostModel().report(topology).total) == decimal("41487.733273"))
+        #expect(micro(CostModel().report(topology).total) == decimal("41853.518023"))
     }
 
     /// Outage mode prices what an outage-mode compile emits: the survivors at their raised sizing,
@@ -130,9 +143,9 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
     @Test func aCatalogueOlderThan90DaysIsNoted() throws {
         let clean = try blueprint("")
         let day = { (text: String) in ISO8601DateFormatter().date(from: text + "T12:00:00Z")! }
-        // Read 2026-12-02: 90 days later is still fresh, 91 days later is not.
-        #expect(PriceFindings.of(clean, today: day("2027-03-02")).isEmpty)
-        let stale = PriceFindings.of(clean, today: day("2027-03-03"))
+        // Read 2026-12-03: 90 days later is still fresh, 91 days later is not.
+        #expect(PriceFindings.of(clean, today: day("2027-03-03")).isEmpty)
+        let stale = PriceFindings.of(clean, today: day("2027-03-04"))
         #expect(stale.map(\.rule) == ["price-catalogue-stale"] && stale.first?.severity == .note)
     }
 

@@ -12,9 +12,10 @@ import Testing
         try String(contentsOf: repositoryRoot.appendingPathComponent("Blueprints/\(name).yaml"), encoding: .utf8)
     }
 
-    /// accounts-api demand 4,000 → 5,000 rps: 21 → 26 pods in each of the two regions, 10 pods × 1 vCPU ×
-    /// 730 h × $0.048 = $350.40; 1,000 rps more in eu-west-1 × 0.3 × 4,096 B × 3,600 s ÷ 10⁹ = 4.42368 GB/h
-    /// × 730 = 3,229.2864 GB × ($0.008 LCU + $0.09 egress) = $316.4700672; delta $666.8700672.
+    /// accounts-api demand 4,000 → 5,000 rps: 21 → 26 pods in each of the two regions, 5 pods × 1 vCPU ×
+    /// 730 h × ($0.0535 in eu-west-1 + $0.048 in eu-central-1) = $370.475; 1,000 rps more in eu-west-1 ×
+    /// 0.3 × 4,096 B × 3,600 s ÷ 10⁹ = 4.42368 GB/h × 730 = 3,229.2864 GB × ($0.008 LCU + $0.09 egress)
+    /// = $316.4700672; delta $686.9450672 on $7,605.15395904 (CostTests).
     @Test func diffShowsTheMonthlyDeltaInThePullRequestComment() throws {
         let old = try source("neobank-active-standby")
         let new = old.replacingOccurrences(of: "demand: { eu: 4000 }", with: "demand: { eu: 5000 }")
@@ -22,9 +23,9 @@ import Testing
         let diff = BlueprintDiff(label: "neobank", old: .init(file: "a.yaml", bytes: Array(old.utf8), today: "2026-12-02"),
                                  new: .init(file: "b.yaml", bytes: Array(new.utf8), today: "2026-12-02"))
         let delta = try #require(diff.cost.new) - (try #require(diff.cost.old))
-        #expect(micro(delta) == decimal("666.870067"))
+        #expect(micro(delta) == decimal("686.945067"))
         let comment = DiffRenderer.render([diff], format: .markdown, markdownBudget: MarkdownBudget(maxBytes: 2_000, elsewhere: "see the job summary"))
-        #expect(comment.contains("**Monthly cost:** +\\$666.87/month (\\$5,549.04 → \\$6,215.91)"))
+        #expect(comment.contains("**Monthly cost:** +\\$686.95/month (\\$7,605.15 → \\$8,292.10)"))
         #expect(comment.utf8.count <= 2_000)
     }
 

@@ -44,8 +44,8 @@ def test_refresh_updates_found_entries_and_keeps_the_rest_with_their_notes():
     untouched = [e for e in catalogue["prices"] if not e["id"].startswith("alb.")]
     assert untouched == [e for e in before["prices"] if not e["id"].startswith("alb.")]
     # A price no offer file gave stays null with its reason; nothing is guessed.
-    arc = next(e for e in catalogue["prices"] if e["id"] == "arc.clusterHour")
-    assert arc["usd"] is None and arc["note"].startswith("not found")
+    brokers = next(e for e in catalogue["prices"] if e["id"] == "msk.brokerHour")
+    assert brokers["usd"] is None and brokers["note"].startswith("not found")
 
 
 def test_embedded_swift_is_the_json_file():
