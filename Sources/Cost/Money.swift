@@ -16,11 +16,32 @@ public enum Money {
         return output
     }
 
+    /// `"\(rounded(value, scale: scale))"`, Decimal's own spelling (no trailing zeros), without its
+    /// digit-by-digit conversion: a price report formats tens of thousands of amounts, and
+    /// `Decimal.description` was most of that time. The rounded value, shifted by `scale`, is read as
+    /// an Int64 and the result used only when it converts back exactly; otherwise the description.
+    static func roundedText(_ value: Decimal, scale: Int) -> String {
+        var rounded = rounded(value, scale: scale), shifted = Decimal()
+        guard scale >= 0, scale <= 18, NSDecimalMultiplyByPowerOf10(&shifted, &rounded, Int16(scale), .plain) == .noError else {
+            return "\(rounded)"
+        }
+        let integer = NSDecimalNumber(decimal: shifted).int64Value
+        guard integer != .min, Decimal(integer) == shifted else { return "\(rounded)" }
+        var digits = Array(String(integer.magnitude).utf8)
+        if digits.count <= scale { digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: scale + 1 - digits.count), at: 0) }
+        var fraction = Array(digits[(digits.count - scale)...])
+        while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
+        var text = integer < 0 ? "-" : ""
+        text += String(decoding: digits[..<(digits.count - scale)], as: UTF8.self)
+        if !fraction.isEmpty { text += "." + String(decoding: fraction, as: UTF8.self) }
+        return text
+    }
+
     /// `$1,234.56`, half-up to the cent; negative amounts as `-$12.00`.
     public static func dollars(_ value: Decimal) -> String {
         let cents = rounded(value, scale: 2)
         let negative = cents < 0
-        let text = "\(negative ? -cents : cents)"
+        let text = roundedText(negative ? -cents : cents, scale: 2)
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         var whole = String(parts[0])
         let fraction = parts.count > 1 ? String(parts[1]) : ""
@@ -38,7 +59,7 @@ public enum Money {
 
     /// A plain number for arithmetic text: at most `scale` decimals, trailing zeros dropped, thousands grouped.
     public static func number(_ value: Decimal, scale: Int = 4) -> String {
-        let text = "\(rounded(value, scale: scale))"
+        let text = roundedText(value, scale: scale)
         let negative = text.hasPrefix("-")
         let parts = text.drop(while: { $0 == "-" }).split(separator: ".", omittingEmptySubsequences: false)
         var whole = String(parts[0])

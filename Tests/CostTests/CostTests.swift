@@ -1,6 +1,6 @@
 import BlueprintModel
 import Compiler
-import Cost
+@testable import Cost
 import Foundation
 import Resilience
 import Testing
@@ -156,3 +156,26 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
     }
 }
 
+
+@Suite struct MoneyTextTests {
+    /// The fast spelling must be Decimal's own: random amounts of every length (up to Decimal's 38
+    /// digits, where the Int64 path gives way to the description), both signs, every scale used.
+    @Test func roundedTextIsDecimalsOwnSpelling() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...38, using: &generator)
+            let mantissa = String((0..<digits).map { _ in "0123456789".randomElement(using: &generator)! })
+            let point = Int.random(in: 0...digits, using: &generator)
+            var text = String(mantissa.prefix(point)) + "." + String(mantissa.dropFirst(point))
+            if text.hasPrefix(".") { text = "0" + text }
+            if Bool.random(using: &generator) { text = "-" + text }
+            let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!
+            for scale in [0, 2, 4, 6] {
+                #expect(Money.roundedText(value, scale: scale) == "\(Money.rounded(value, scale: scale))", "\(text) at \(scale)")
+            }
+        }
+        #expect(Money.roundedText(Decimal(string: "0.00001")!, scale: 4) == "0")
+        #expect(Money.dollars(Decimal(string: "-0.001")!) == "$0.00")
+        #expect(Money.dollars(Decimal(string: "-1234.565")!) == "-$1,234.57")
+    }
+}

@@ -17,38 +17,55 @@ public struct Table {
     /// The table in Markdown; cells of `verbatimColumns` are already Markdown (code spans, say)
     /// and go in as they are.
     func markdown(verbatimColumns: Set<Int>) -> String {
-        var out = "| " + headers.map(Markdown.text).joined(separator: " | ") + " |\n"
-        out += "|" + headers.map { _ in "---|" }.joined() + "\n"
-        for row in rows {
-            out += "| " + row.enumerated().map { verbatimColumns.contains($0.offset) ? $0.element : Markdown.text($0.element) }
-                .joined(separator: " | ") + " |\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(64 * (rows.count + 2))
+        func line(_ cells: [String], verbatim: Set<Int>) {
+            out += "| ".utf8
+            for (column, cell) in cells.enumerated() {
+                if column > 0 { out += " | ".utf8 }
+                out += (verbatim.contains(column) ? cell : Markdown.text(cell)).utf8
+            }
+            out += " |\n".utf8
         }
-        return out
+        line(headers, verbatim: [])
+        out += "|".utf8
+        for _ in headers { out += "---|".utf8 }
+        out.append(UInt8(ascii: "\n"))
+        for row in rows { line(row, verbatim: verbatimColumns) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public var text: String {
         let headers = headers.map(TerminalText.escaped), rows = rows.map { $0.map(TerminalText.escaped) }
-        // Widths in Characters, each cell counted once; the lines are written into one buffer
-        // (explain of a 1,000-service blueprint is tens of thousands of rows).
-        let headerCounts = headers.map(\.count), rowCounts = rows.map { $0.map(\.count) }
+        // Widths in Characters, each cell counted once (an ASCII cell's count is its byte count:
+        // escaped cells hold no CR LF); the lines are written into one byte buffer (explain of a
+        // 1,000-service blueprint is tens of thousands of rows).
+        let width = { (cell: String) -> Int in cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count }
+        let headerCounts = headers.map(width), rowCounts = rows.map { $0.map(width) }
         var widths = headerCounts
         for counts in rowCounts { for (column, count) in counts.enumerated() where column < widths.count { widths[column] = max(widths[column], count) } }
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (rows.count + 2))
         func line(_ cells: [String], _ counts: [Int]) {
-            var text = ""
+            let start = out.count
             for (column, cell) in cells.enumerated() where column < widths.count {
-                if column > 0 { text += "  " }
-                text += cell
-                if column < cells.count - 1 { text += String(repeating: " ", count: max(0, widths[column] - counts[column])) }
+                if column > 0 { out += "  ".utf8 }
+                out += cell.utf8
+                if column < cells.count - 1 { out += repeatElement(UInt8(ascii: " "), count: max(0, widths[column] - counts[column])) }
             }
-            while text.last == " " { text.removeLast() }
-            out += TerminalText.lineStart(text)
-            out += "\n"
+            while out.count > start, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+            // A line whose first non-blank characters are `::` would be a GitHub Actions command;
+            // only a line that starts with a blank or `:` (or non-ASCII) can be one.
+            if let first = out[start...].first, first == UInt8(ascii: ":") || first == UInt8(ascii: " ") || first == 0x09 || first >= 0x80 {
+                let guarded = TerminalText.lineStart(String(decoding: out[start...], as: UTF8.self))
+                out.removeSubrange(start...)
+                out += guarded.utf8
+            }
+            out.append(UInt8(ascii: "\n"))
         }
         line(headers, headerCounts)
         line(widths.map { String(repeating: "-", count: $0) }, widths)
         for (row, counts) in zip(rows, rowCounts) { line(row, counts) }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
