@@ -31,7 +31,8 @@ public struct CostLine: Sendable, Hashable {
 /// The monthly bill of a topology, its baseline and the defaults it rests on.
 public struct CostReport: Sendable {
     public var blueprint: String
-    public var lines: [CostLine]
+    /// Read-only so the sums below, taken once when the report is made, stay its sums.
+    public let lines: [CostLine]
     /// Inputs the blueprint left out and the value used for each (`cost.traffic.averageLoad 30%`).
     public var defaults: [String]
     public var catalogueRead: String
@@ -39,13 +40,34 @@ public struct CostReport: Sendable {
     /// Regions assumed down (outage mode); empty in normal operation.
     public var down: [String]
     /// The same services in one region with one copy of each datastore: what resilience is measured against.
-    public var baselineLines: [CostLine]
+    public let baselineLines: [CostLine]
     public var baselineRegion: String?
 
-    public var total: Decimal { lines.compactMap(\.monthly).reduce(0, +) }
+    public let total: Decimal
     public var unpriced: [CostLine] { lines.filter { $0.unitPrice == nil } }
-    public var standbyShare: Decimal { lines.filter(\.standby).compactMap(\.monthly).reduce(0, +) }
-    public var baseline: Decimal { baselineLines.compactMap(\.monthly).reduce(0, +) }
+    public let standbyShare: Decimal
+    public let baseline: Decimal
+
+    init(blueprint: String, lines: [CostLine], defaults: [String], catalogueRead: String, overriddenBy: String?, down: [String],
+         baselineLines: [CostLine], baselineRegion: String?) {
+        self.blueprint = blueprint
+        self.lines = lines
+        self.defaults = defaults
+        self.catalogueRead = catalogueRead
+        self.overriddenBy = overriddenBy
+        self.down = down
+        self.baselineLines = baselineLines
+        self.baselineRegion = baselineRegion
+        var total = Decimal(0), standby = Decimal(0)
+        for line in lines {
+            guard let monthly = line.monthly else { continue }
+            total += monthly
+            if line.standby { standby += monthly }
+        }
+        self.total = total
+        self.standbyShare = standby
+        self.baseline = baselineLines.compactMap(\.monthly).reduce(0, +)
+    }
     /// The total above the single-region, single-copy baseline of the same services.
     public var costOfResilience: Decimal { total - baseline }
 

@@ -8,7 +8,8 @@ public enum Money {
     public static let secondsPerMonth: Decimal = 730 * 3600
     public static let bytesPerGB: Decimal = 1_000_000_000
 
-    public static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
+    private static let posix = Locale(identifier: "en_US_POSIX")
+    public static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: posix) }
 
     public static func rounded(_ value: Decimal, scale: Int) -> Decimal {
         var input = value, output = Decimal()

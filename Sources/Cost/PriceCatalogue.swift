@@ -80,7 +80,7 @@ public struct PriceCatalogue: Sendable {
             var usd: Decimal?
             switch item["usd"] {
             case let text as String:
-                guard PriceText.isValid(text), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                guard PriceText.isValid(text), let value = Money.decimal(text) else {
                     throw LoadError.malformed("\(place): usd '\(text)' is not a decimal like \"0.096\"")
                 }
                 usd = value
@@ -112,15 +112,48 @@ public struct PriceCatalogue: Sendable {
         return result
     }
 
-    /// Days between the catalogue's read date and `today` (both YYYY-MM-DD); nil when unreadable.
+    /// Days between the catalogue's read date and `today` (both YYYY-MM-DD, UTC); nil when unreadable.
     public func age(today: Date = Date()) -> Int? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        guard let date = formatter.date(from: read) else { return nil }
-        return Int(today.timeIntervalSince(date) / 86_400)
+        Self.age(read: read, today: today)
     }
+
+    /// Integer calendar arithmetic rather than a DateFormatter: building one (ICU) was a fifth of a
+    /// small blueprint's `lint`.
+    static func age(read: String, today: Date) -> Int? {
+        let parts = read.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+        let seconds = Double(daysSinceEpoch(year: year, month: month, day: day)) * 86_400
+        return Int((today.timeIntervalSince1970 - seconds) / 86_400)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The committed catalogue's read date, without parsing the catalogue (all `lint` needs of it).
+    public static let committedRead: String = {
+        let marker = #""read": ""#
+        guard let start = embeddedJSON.range(of: marker)?.upperBound,
+              let end = embeddedJSON[start...].firstIndex(of: "\"") else { return "" }
+        return String(embeddedJSON[start..<end])
+    }()
 
     public static let staleAfterDays = 90
 }

@@ -8,7 +8,8 @@ import Foundation
 public enum PriceFindings {
     public static func of(_ blueprint: Blueprint, today: Date = Date()) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        if case .failure(let error) = PriceCatalogue.resolve(for: blueprint) {
+        // Only an override file can fail to resolve; without one the committed catalogue is not parsed.
+        if PriceCatalogue.overrideFile(of: blueprint) != nil, case .failure(let error) = PriceCatalogue.resolve(for: blueprint) {
             findings.append(Diagnostic(
                 .error, rule: "price-override-unreadable", message: error.description, file: blueprint.file,
                 mark: blueprint.sourceMap.mark(for: "cost.prices"), path: "cost.prices",
@@ -22,11 +23,11 @@ public enum PriceFindings {
                 .error, rule: "undefined-reference", message: "\(path): no \(what) is named '\(name)'", file: blueprint.file,
                 mark: blueprint.sourceMap.mark(for: path), path: path))
         }
-        let catalogue = PriceCatalogue.committed
-        if let age = catalogue.age(today: today), age > PriceCatalogue.staleAfterDays {
+        let read = PriceCatalogue.committedRead
+        if let age = PriceCatalogue.age(read: read, today: today), age > PriceCatalogue.staleAfterDays {
             findings.append(Diagnostic(
                 .note, rule: "price-catalogue-stale",
-                message: "the price catalogue was read \(catalogue.read), \(age) days ago; cost figures may have drifted",
+                message: "the price catalogue was read \(read), \(age) days ago; cost figures may have drifted",
                 file: blueprint.file, mark: blueprint.sourceMap.mark(for: "cost"), path: "cost",
                 fix: "refresh it with scripts/refresh-prices.py, or set current prices with cost.prices"))
         }

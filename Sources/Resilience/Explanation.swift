@@ -166,13 +166,17 @@ public struct Explanation: Sendable {
 
     /// The slowest recovery per service, zone and disruption; nil duration means unbounded.
     public var worstRTO: [(service: String, zone: String, disruption: Disruption, total: Duration?, objective: Duration?)] {
+        struct Key: Hashable { var service: String, zone: String, disruption: Disruption }
         var result: [(String, String, Disruption, Duration?, Duration?)] = []
+        var indexOf: [Key: Int] = [:]  // first row of each key: a search of `result` was quadratic
         for row in rto {
             let key = (row.result.service, row.result.residencyZone, row.result.event.disruption)
-            if let index = result.firstIndex(where: { ($0.0, $0.1, $0.2) == key }) {
+            let hashable = Key(service: key.0, zone: key.1, disruption: key.2)
+            if let index = indexOf[hashable] {
                 let existing = result[index].3
                 if existing != nil && (row.total == nil || row.total! > existing!) { result[index].3 = row.total }
             } else {
+                indexOf[hashable] = result.count
                 result.append((key.0, key.1, key.2, row.total, row.objective))
             }
         }

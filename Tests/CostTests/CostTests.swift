@@ -179,3 +179,30 @@ func micro(_ value: Decimal) -> Decimal { Money.rounded(value, scale: 6) }
         #expect(Money.dollars(Decimal(string: "-1234.565")!) == "-$1,234.57")
     }
 }
+
+@Suite struct CatalogueAgeTests {
+    @Test func theCheapReadDateIsTheParsedOne() {
+        #expect(PriceCatalogue.committedRead == PriceCatalogue.committed.read && !PriceCatalogue.committedRead.isEmpty)
+    }
+
+    /// The calendar arithmetic agrees with Foundation's formatter on dates across four centuries,
+    /// leap days included, and refuses what is not a date.
+    @Test func ageAgreesWithFoundationsCalendar() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let today = Date(timeIntervalSince1970: 1_796_300_000)  // 2026-12-03
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let seconds = Double.random(in: -6_000_000_000...4_000_000_000, using: &generator)
+            let read = formatter.string(from: Date(timeIntervalSince1970: seconds))
+            let expected = formatter.date(from: read).map { Int(today.timeIntervalSince($0) / 86_400) }
+            #expect(PriceCatalogue.age(read: read, today: today) == expected, "\(read)")
+        }
+        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-01-01x", "", "２０２６-01-01"] {
+            #expect(PriceCatalogue.age(read: bad, today: today) == nil, "\(bad)")
+        }
+        #expect(PriceCatalogue.age(read: "2024-02-29", today: today) != nil)
+    }
+}
