@@ -8,6 +8,7 @@ import Generators
 
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compile",
         abstract: "Validate blueprints, then write their manifests, delivery and DNS files.",
         discussion: """
             Writes <output>/<blueprint>/… for each blueprint, atomically: each folder is always the \

@@ -7,6 +7,7 @@ extension DiffRenderer.Format: ExpressibleByArgument {}
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show what a blueprint change does to generated resources, to availability, RTO and RPO, and to findings.",
         discussion: """
             Two forms: `meridian diff OLD NEW` compares two blueprint files; `meridian diff --base REF [FILE…]` \

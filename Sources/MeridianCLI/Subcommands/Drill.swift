@@ -10,6 +10,7 @@ extension DrillRenderer.Format: ExpressibleByArgument {}
 
 struct Drill: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "drill",
         abstract: "Plan a DR drill from the blueprint, and grade what a drill measured against it.",
         subcommands: [Plan.self, Grade.self])
 
@@ -36,6 +37,7 @@ struct Drill: ParsableCommand {
 
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Write the runbook of a drill: preconditions, timed steps, success criteria, rollback, and an AWS FIS template (json).")
 
         @Argument(help: "A blueprint file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -92,6 +94,7 @@ struct Drill: ParsableCommand {
 
     struct Grade: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "grade",
             abstract: "Grade a drill's measurements: each step against its plan, RTO and data loss against the objectives.",
             discussion: "Exit 1 when a finding exists (an objective missed, a step over its plan by more than --tolerance).")
 

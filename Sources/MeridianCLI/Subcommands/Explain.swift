@@ -17,6 +17,7 @@ struct Explain: ParsableCommand {
     }
 
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Show the arithmetic: capacity, availability, RTO and RPO, and an architecture diagram.",
         discussion: """
             Works on blueprints with findings too (they are printed on stderr), so you can see why a promise fails; \

@@ -12,6 +12,7 @@ enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",  // explicit: deriving it from the type name costs a reflection at every start
         abstract: "Validate blueprints without writing anything.",
         discussion: """
             A blueprint that declares no objectives (neither at the top nor per service) gets a note: nothing \

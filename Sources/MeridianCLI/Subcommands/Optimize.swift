@@ -8,6 +8,7 @@ import Resilience
 
 struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "optimize",
         abstract: "Find the cheapest design that keeps every objective, and the cost of each level of promise.",
         discussion: """
             Searches the moves docs/cost.md lists (capacity static/elastic, a replica dropped or made sync/async, a \

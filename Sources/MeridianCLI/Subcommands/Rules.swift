@@ -5,6 +5,7 @@ import Validation
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List the rule catalogue, or explain one rule with its examples.")
 
     @Argument(help: "A rule id, e.g. rpo-async-claimed-zero.")

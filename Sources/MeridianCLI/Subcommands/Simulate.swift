@@ -10,6 +10,7 @@ extension SimulationRenderer.Format: ExpressibleByArgument {}
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "simulate",
         abstract: "What if a region or zone is down? Who is served, which copy writes, how long recovery takes.",
         discussion: """
             Exit 0 when every objective holds in the scenario, 1 when one does not (so it can gate a \
