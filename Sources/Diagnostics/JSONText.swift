@@ -6,83 +6,87 @@ import Foundation
 /// escaped slashes, two-space indentation.
 public enum JSONText {
     public static func serialize(_ value: Any) -> String {
-        var out = ""
+        // Into UTF-8 bytes: appending to a String costs a capacity and flags check per piece, and
+        // a 1,000-service explanation is millions of pieces.
+        var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         write(value, indent: 0, into: &out)
-        out += "\n"
-        return out
+        out.append(UInt8(ascii: "\n"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func write(_ value: Any, indent: Int, into out: inout String) {
+    static func write(_ value: Any, indent: Int, into out: inout [UInt8]) {
         switch value {
         case let text as String:
             string(text, into: &out)
         case let flag as Bool:
-            out += flag ? "true" : "false"
+            out += (flag ? "true" : "false").utf8
         case let number as Int:
-            out += String(number)
+            out += String(number).utf8
         case let number as Double:
             if number.isFinite {
-                out += number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : "\(number)"
+                out += (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : "\(number)").utf8
             } else {
-                out += "null"
+                out += "null".utf8
             }
         case let object as [String: Any]:
-            if object.isEmpty { out += "{}"; return }
-            out += "{\n"
+            if object.isEmpty { out += "{}".utf8; return }
+            out += "{\n".utf8
             let keys = object.keys.sorted()
             for (offset, key) in keys.enumerated() {
                 pad(indent + 1, &out)
                 string(key, into: &out)
-                out += " : "
+                out += " : ".utf8
                 write(object[key]!, indent: indent + 1, into: &out)
-                out += offset == keys.count - 1 ? "\n" : ",\n"
+                out += (offset == keys.count - 1 ? "\n" : ",\n").utf8
             }
             pad(indent, &out)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         case let array as [Any]:
-            if array.isEmpty { out += "[]"; return }
-            out += "[\n"
+            if array.isEmpty { out += "[]".utf8; return }
+            out += "[\n".utf8
             for (offset, element) in array.enumerated() {
                 pad(indent + 1, &out)
                 write(element, indent: indent + 1, into: &out)
-                out += offset == array.count - 1 ? "\n" : ",\n"
+                out += (offset == array.count - 1 ? "\n" : ",\n").utf8
             }
             pad(indent, &out)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         default:
-            out += "null"
+            out += "null".utf8
         }
     }
 
-    static func pad(_ level: Int, _ out: inout String) {
-        out += String(repeating: "  ", count: level)
+    static func pad(_ level: Int, _ out: inout [UInt8]) {
+        out += repeatElement(UInt8(ascii: " "), count: 2 * level)
     }
 
     /// RFC 8259 string: quotes, backslashes and every control character escaped.
-    static func string(_ text: String, into out: inout String) {
-        out += "\""
+    static func string(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
         // Nearly every string is plain: one pass over its bytes, then one append.
         if needsNoEscape(text) {
-            out += text
-            out += "\""
+            out += text.utf8
+            out.append(UInt8(ascii: "\""))
             return
         }
+        var escaped = ""
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
                 || scalar.value == 0x2028 || scalar.value == 0x2029:
                 let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
+        out += escaped.utf8
+        out.append(UInt8(ascii: "\""))
     }
 
     /// True when no scalar of `text` is escaped below: no quote, backslash or control byte, no C1
