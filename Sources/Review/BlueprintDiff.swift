@@ -289,13 +289,19 @@ public struct BlueprintDiff: Sendable {
             Dictionary((report?.proofs ?? []).map { ($0.wave.number, $0) }, uniquingKeysWith: { a, _ in a })
         }
         let before = proofs(old), after = proofs(new)
-        func own(_ proof: WaveProof?) -> Int { proof?.breaches.filter { $0.reportedBy == nil }.count ?? 0 }
+        // Worse is more own breaches, then more unserved, then a slower worst recovery (unbounded
+        // slowest): a wave that still holds but recovers in 10m50s instead of 4m50s is a regression.
+        func severity(_ proof: WaveProof?) -> (Int, Int, Int64) {
+            guard let proof else { return (0, 0, 0) }
+            return (proof.breaches.filter { $0.reportedBy == nil }.count, proof.unservedInWorst,
+                    proof.worstRecovery.map { Int64($0.milliseconds) } ?? .max)
+        }
         for number in Set(before.keys).union(after.keys).sorted() {
             let was = before[number].map { "\($0.wave.regions.joined(separator: ", ")): " + RolloutReport.verdict($0) } ?? "-"
             let now = after[number].map { "\($0.wave.regions.joined(separator: ", ")): " + RolloutReport.verdict($0) } ?? "-"
             guard was != now else { continue }
             changes.append(ObjectiveChange(measure: "rollout worst case", subject: "wave \(number)", old: was, new: now,
-                                           worse: own(after[number]) > own(before[number]), objective: "no wave breaks an objective"))
+                                           worse: severity(after[number]) > severity(before[number]), objective: "no wave breaks an objective"))
         }
         return changes
     }

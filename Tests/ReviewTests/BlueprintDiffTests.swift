@@ -127,3 +127,20 @@ func edited(_ replacements: (String, String)...) -> String {
         #expect(json.contains("\"resources\" : [\n\n      ]") || json.contains("\"resources\" : []"))
     }
 }
+
+@Suite struct RolloutRowTests {
+    /// A wave that still holds but recovers more slowly is a regression, not a green row; the
+    /// reverse change is the improvement.
+    @Test func aSlowerWorstRecoveryIsWorse() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Blueprints/neobank-active-standby.yaml")
+        let old = try String(contentsOf: file, encoding: .utf8)
+        let slow = old.replacingOccurrences(of: "promotion: { zone: 30s, region: 3m }", with: "promotion: { zone: 30s, region: 9m }")
+        #expect(slow != old)
+        let side = { (text: String) in BlueprintDiff.Side(file: "b.yaml", bytes: Array(text.utf8), today: "2026-12-03") }
+        let slower = BlueprintDiff(label: "neobank", old: side(old), new: side(slow)).objectives.filter { $0.measure == "rollout worst case" }
+        #expect(!slower.isEmpty && slower.allSatisfy(\.worse), "\(slower.map { ($0.old, $0.new, $0.worse) })")
+        let faster = BlueprintDiff(label: "neobank", old: side(slow), new: side(old)).objectives.filter { $0.measure == "rollout worst case" }
+        #expect(!faster.isEmpty && faster.allSatisfy { !$0.worse })
+    }
+}
