@@ -1,3 +1,4 @@
+import BlueprintModel
 import Diagnostics
 import Foundation
 import Cost
@@ -46,20 +47,54 @@ public enum BlueprintSet {
         /// Answered by the cache: the findings, and for compile the output it stamped.
         case remembered(AnalysisCache.Entry, source: [UInt8])
         case analysed(Analysis, source: [UInt8])
+        /// Analysed, then let go past `keptAnalyses` so a fleet's memory stays bounded: its findings,
+        /// name and (when asked) decoded blueprint are kept for the checks over the whole set;
+        /// whoever generates its output analyses `source` again, with the same `today`.
+        case released(name: String?, blueprint: Blueprint?, diagnostics: [Diagnostic], source: [UInt8])
 
         public var diagnostics: [Diagnostic] {
             switch self {
             case .unreadable: []
             case .remembered(let entry, _): entry.diagnostics
             case .analysed(let analysis, _): analysis.diagnostics
+            case .released(_, _, let diagnostics, _): diagnostics
+            }
+        }
+
+        /// The decoded blueprint, when kept.
+        public var blueprint: Blueprint? {
+            switch self {
+            case .unreadable, .remembered: nil
+            case .analysed(let analysis, _): analysis.blueprint
+            case .released(_, let blueprint, _, _): blueprint
+            }
+        }
+
+        /// The blueprint's name, once it decoded that far.
+        public var name: String? {
+            switch self {
+            case .unreadable: nil
+            case .remembered(let entry, _): entry.blueprint
+            case .analysed(let analysis, _): analysis.blueprint?.name
+            case .released(let name, _, _, _): name
             }
         }
     }
 
+    /// How many whole analyses `analyse` keeps when asked to bound memory: a 10-service blueprint's
+    /// is about 110 KB, so 10,000 of them were 1.1 GiB. `MERIDIAN_KEPT_ANALYSES` sets it (tests).
+    public static let keptAnalyses: Int = {
+        guard let text = ProcessInfo.processInfo.environment["MERIDIAN_KEPT_ANALYSES"], let value = Int(text), value >= 0 else { return 256 }
+        return value
+    }()
+
     /// Reads every file and analyses those the cache cannot answer, in parallel, in input order.
     /// `remembered` decides whether an entry still answers (compile checks its output is intact).
+    /// With `boundMemory`, analyses past the first `keptAnalyses` files come back `released`, with
+    /// their decoded blueprint when `keepBlueprints`.
     public static func analyse(
-        _ files: [String], cache: AnalysisCache?, context: String,
+        _ files: [String], cache: AnalysisCache?, context: String, today: String = Pipeline.today(), boundMemory: Bool = false,
+        keepBlueprints: Bool = false,
         remembered: @Sendable (AnalysisCache.Entry) -> Bool = { _ in true }
     ) -> [Outcome] {
         Parallel.map(files.count) { index in
@@ -72,9 +107,12 @@ public enum BlueprintSet {
             if let entry = cache?.lookup(file: file, context: context, source: source), remembered(entry) {
                 return .remembered(entry, source: source)
             }
-            return .analysed(PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
-                Pipeline.analyze(file: file, bytes: source)
-            }, source: source)
+            let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
+                Pipeline.analyze(file: file, bytes: source, today: today)
+            }
+            guard boundMemory, index >= keptAnalyses else { return .analysed(analysis, source: source) }
+            return .released(name: analysis.blueprint?.name, blueprint: keepBlueprints ? analysis.blueprint : nil,
+                             diagnostics: analysis.diagnostics, source: source)
         }
     }
 

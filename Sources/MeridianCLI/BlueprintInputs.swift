@@ -42,7 +42,7 @@ struct BlueprintInputs: ParsableArguments {
             switch outcome {
             case .unreadable(let error): loaded.unreadable.append(error)
             case .analysed(let analysis, _): loaded.analyses.append(analysis)
-            case .remembered: break
+            case .remembered, .released: break  // neither without a cache nor without boundMemory
             }
         }
         return loaded

@@ -43,6 +43,19 @@ struct Compile: ParsableCommand {
         discussion: "Survivors are sized for the load now, the region's Applications leave the rollout, REPORT.md says so."))
     var assumeDown: [String] = []
 
+    /// One date for the whole run: a released blueprint analysed again while writing must get the
+    /// findings (waiver expiries) it got first, even across midnight.
+    let today = Pipeline.today()
+
+    /// The analysis of an item to generate from: the one kept, or, for a released one, made again.
+    func analysis(of item: Item) -> (Analysis, source: [UInt8])? {
+        switch item.outcome {
+        case .analysed(let analysis, let source): (analysis, source)
+        case .released(_, _, _, let source): (Pipeline.analyze(file: item.file, bytes: source, today: today), source)
+        case .unreadable, .remembered: nil
+        }
+    }
+
     /// The files of one analysed blueprint, in outage mode when asked (regions checked by `checkAssumedDownRegions`).
     func generate(_ analysis: Analysis) -> Pipeline.Generated? {
         guard !assumeDown.isEmpty, let blueprint = analysis.blueprint else { return Pipeline.generate(analysis) }
@@ -54,13 +67,7 @@ struct Compile: ParsableCommand {
     struct Item {
         var file: String
         var outcome: BlueprintSet.Outcome
-        var name: String? {
-            switch outcome {
-            case .remembered(let entry, _): entry.blueprint
-            case .analysed(let analysis, _): analysis.blueprint?.name
-            case .unreadable: nil
-            }
-        }
+        var name: String? { outcome.name }
     }
 
     /// What a cache entry of compile depends on besides the blueprint: the output folder and the outage.
@@ -73,7 +80,8 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         let (files, unreadable) = inputs.expanded
-        let outcomes = BlueprintSet.analyse(files, cache: inputs.analysisCache, context: cacheContext) { [self] entry in
+        let outcomes = BlueprintSet.analyse(files, cache: inputs.analysisCache, context: cacheContext, today: today, boundMemory: true,
+                                            keepBlueprints: !assumeDown.isEmpty) { [self] entry in
             entry.blueprint.map { BlueprintSet.outputIntact(entry, in: folder(of: $0)) } ?? false
         }
         let items = zip(files, outcomes).map { Item(file: $0, outcome: $1) }
@@ -145,8 +153,9 @@ struct Compile: ParsableCommand {
                 let count = entry.outputs.count
                 written.stdout.append("\(folder(of: entry.blueprint!)) is up to date (\(count) file\(count == 1 ? "" : "s") unchanged)")
                 return written
-            case .analysed(let analysis, let source):
-                guard let blueprint = analysis.blueprint, let generated = generate(analysis) else { return written }
+            case .analysed, .released:
+                guard let (analysis, source) = analysis(of: item), let blueprint = analysis.blueprint,
+                      let generated = generate(analysis) else { return written }
                 let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
                 written.stderr += generated.notices
                 let summary: OutputWriter.Summary
@@ -190,7 +199,7 @@ struct Compile: ParsableCommand {
     private func checkAssumedDownRegions(_ items: [Item]) throws {
         guard !assumeDown.isEmpty else { return }
         for item in items {
-            guard case .analysed(let analysis, _) = item.outcome, let blueprint = analysis.blueprint else { continue }
+            guard let blueprint = item.outcome.blueprint else { continue }
             let unknown = assumeDown.filter { blueprint.region($0) == nil }
             guard unknown.isEmpty else {
                 let regions = blueprint.regions.map(\.name)
@@ -240,7 +249,7 @@ struct Compile: ParsableCommand {
         // A blueprint the cache answered has its output intact, so only the others are generated and
         // compared; one with errors has no output to compare with.
         let reports = Parallel.map(items.count) { index -> [String] in
-            guard case .analysed(let analysis, let source) = items[index].outcome, !analysis.hasErrors,
+            guard !items[index].outcome.diagnostics.hasErrors, let (analysis, source) = analysis(of: items[index]),
                   let blueprint = analysis.blueprint, let generated = generate(analysis) else { return [] }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
             let changes = PhaseTimings.measure("compare with output") { writer.changes(generated.files) }
