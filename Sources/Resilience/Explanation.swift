@@ -170,14 +170,13 @@ public struct Explanation: Sendable {
         var result: [(String, String, Disruption, Duration?, Duration?)] = []
         var indexOf: [Key: Int] = [:]  // first row of each key: a search of `result` was quadratic
         for row in rto {
-            let key = (row.result.service, row.result.residencyZone, row.result.event.disruption)
-            let hashable = Key(service: key.0, zone: key.1, disruption: key.2)
-            if let index = indexOf[hashable] {
+            let key = Key(service: row.result.service, zone: row.result.residencyZone, disruption: row.result.event.disruption)
+            if let index = indexOf[key] {
                 let existing = result[index].3
                 if existing != nil && (row.total == nil || row.total! > existing!) { result[index].3 = row.total }
             } else {
-                indexOf[hashable] = result.count
-                result.append((key.0, key.1, key.2, row.total, row.objective))
+                indexOf[key] = result.count
+                result.append((key.service, key.zone, key.disruption, row.total, row.objective))
             }
         }
         return result.map { (service: $0.0, zone: $0.1, disruption: $0.2, total: $0.3, objective: $0.4) }

@@ -208,9 +208,9 @@ def plan_without_region(work, module, monkeypatch):
     (work / "plan.tfvars.json").write_text(json.dumps(module.variable_values()))
     # The provider retries a refused STS call 9 times with backoff (30 s a plan); an override file
     # (merged into each provider block, adding nothing else) makes it one attempt.
-    aliases = re.findall(r'alias\s*=\s*"([^"]+)"', (work / "providers.tf").read_text())
-    (work / "retries_override.tf").write_text("".join(
-        f'provider "aws" {{\n{f"  alias = {json.dumps(alias)}" + chr(10) if alias else ""}  max_retries = 1\n}}\n' for alias in [None, *aliases]))
+    overrides = ['provider "aws" {\n  max_retries = 1\n}\n']
+    overrides += [f'provider "aws" {{\n  alias       = "{alias}"\n  max_retries = 1\n}}\n' for alias in sorted(module.aliases)]
+    (work / "retries_override.tf").write_text("".join(overrides))
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAMERIDIANTEST0000")
