@@ -7,7 +7,10 @@ services, regions = int(sys.argv[1]), int(sys.argv[2])
 names = [f"r{i:02d}" for i in range(regions)]
 aws = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1",
        "sa-east-1", "ca-central-1", "eu-north-1", "ap-south-1", "us-east-2", "eu-west-2",
-       "us-west-1", "eu-west-3", "eu-south-1", "ap-northeast-2"]
+       "us-west-1", "eu-west-3", "eu-south-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-2",
+       "ap-southeast-3", "ap-southeast-4", "ap-south-2", "ap-east-1", "af-south-1", "ca-west-1",
+       "eu-central-2", "eu-south-2", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
+       "ap-southeast-5", "ap-southeast-7"]
 if regions > len(aws) or regions % 2:
     sys.exit(f"make-blueprint.py: REGIONS must be even and at most {len(aws)}")
 region_names = aws[:regions]
