@@ -159,11 +159,11 @@ public enum BlueprintSet {
     }
 
     /// The stamps of `files` as they are now in `folder`; nil when one is missing.
-    public static func stamps(of files: [GeneratedFile], in folder: String) -> [AnalysisCache.OutputStamp]? {
+    public static func stamps(of paths: [String], in folder: String) -> [AnalysisCache.OutputStamp]? {
         AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
             var stamps: [AnalysisCache.OutputStamp] = []
-            for file in files {
-                guard let stamp = AnalysisCache.OutputStamp.of(file.path, in: descriptor) else { return nil }
+            for path in paths {
+                guard let stamp = AnalysisCache.OutputStamp.of(path, in: descriptor) else { return nil }
                 stamps.append(stamp)
             }
             return stamps

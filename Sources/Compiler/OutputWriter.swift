@@ -52,6 +52,8 @@ public struct OutputWriter {
     }
 
     public struct Summary: Equatable, Sendable {
+        /// Every generated file's path, sorted.
+        public var generatedPaths: [String] = []
         /// Generated files written with new bytes (added or modified).
         public var written = 0
         /// Generated files whose bytes were already right: untouched, same inode and mtime.
@@ -66,46 +68,100 @@ public struct OutputWriter {
 
     /// What writing `files` would change on disk; empty when the committed output is current.
     public func changes(_ files: [GeneratedFile]) -> [Change] {
+        changes { $0(files) }
+    }
+
+    /// What writing the files `produce` hands to its sink would change on disk, sorted by path.
+    /// Each file is compared as it arrives and then let go.
+    public func changes(_ produce: (GeneratedFileSink) -> Void) -> [Change] {
+        compare(produce).changes
+    }
+
+    public struct Comparison: Sendable {
+        /// What writing would change, sorted by path; empty when the output on disk is current.
+        public var changes: [Change]
+        /// Every generated file's path, sorted.
+        public var generatedPaths: [String]
+    }
+
+    /// Compares the files `produce` hands to its sink with the disk as they arrive, keeping only
+    /// their paths.
+    public func compare(_ produce: (GeneratedFileSink) -> Void) -> Comparison {
         do {
-            return try survey(files).changes.sorted { $0.path < $1.path }
+            let session = try Session(self, writing: false)
+            produce { session.accept($0) }
+            try session.surveyRemainder()
+            return Comparison(changes: session.changes.sorted { $0.path < $1.path }, generatedPaths: session.wanted.sorted())
         } catch {
-            return [.blocked("", reason: "\(error)")]
+            return Comparison(changes: [.blocked("", reason: "\(error)")], generatedPaths: [])
         }
     }
 
-    /// Replaces the output with `files`, keeping the user's entries. Takes the output root's lock
-    /// unless the caller holds it already (`lock`). `rootRecovered`: the caller ran
+    /// Replaces the output with `files`, keeping the user's entries (see `write(lock:rootRecovered:_:)`).
+    @discardableResult
+    public func write(_ files: [GeneratedFile], lock: OutputLock? = nil, rootRecovered: Bool = false) throws -> Summary {
+        try write(lock: lock, rootRecovered: rootRecovered) { $0(files) }
+    }
+
+    /// Replaces the output with the files `produce` hands to its sink, keeping the user's entries.
+    /// Each file is compared with the disk as it arrives and, when its bytes differ, written into
+    /// the staging tree at once, so only paths are held, never the whole output. Takes the output
+    /// root's lock unless the caller holds it already (`lock`). `rootRecovered`: the caller ran
     /// `OutputRoot.recoverInterrupted(root:)` under that lock, so this blueprint's leftovers are
     /// gone — listing the root again for each of thousands of blueprints would be quadratic.
     @discardableResult
-    public func write(_ files: [GeneratedFile], lock: OutputLock? = nil, rootRecovered: Bool = false) throws -> Summary {
+    public func write(lock: OutputLock? = nil, rootRecovered: Bool = false, _ produce: (GeneratedFileSink) -> Void) throws -> Summary {
         let held = try lock ?? OutputLock.exclusive(root: rootPath)
         defer { withExtendedLifetime(held) {} }
         var summary = Summary()
         if !(rootRecovered && lock != nil) { summary.notes = OutputRoot.recoverInterrupted(root: rootPath, blueprint: blueprint) }
-        let survey: Survey
+        let session: Session
         do {
-            survey = try self.survey(files)
+            session = try Session(self, writing: true)
         } catch {
             throw OutputError(description: "cannot read \(displayPath): \(error); nothing written")
         }
-        try refuseBlocked(survey.changes)
-        summary.unchanged = survey.unchanged.filter { $0 }.count
-        summary.kept = survey.userEntries.count
-        for change in survey.changes {
+        produce { session.accept($0) }
+        do {
+            try session.surveyRemainder()
+        } catch {
+            session.discardStaging()
+            throw OutputError(description: "cannot read \(displayPath): \(error); nothing written")
+        }
+        let changes = session.changes.sorted { $0.path < $1.path }
+        do {
+            try refuseBlocked(changes)
+        } catch {
+            session.discardStaging()
+            throw error
+        }
+        if let failure = session.failure {
+            session.discardStaging()
+            throw OutputError(description: "cannot write \(displayPath): \(failure); previous output left untouched")
+        }
+        summary.generatedPaths = session.wanted.sorted()
+        summary.unchanged = session.unchangedCount
+        summary.kept = session.userEntries.count
+        for change in changes {
             switch change {
             case .added, .modified: summary.written += 1
             case .removed: summary.removed += 1
             case .blocked: break
             }
         }
-        if survey.changes.isEmpty && (survey.targetExists || files.isEmpty) { return summary }
-        if files.isEmpty && survey.userEntries.isEmpty {
+        if changes.isEmpty && (session.targetExists || session.wanted.isEmpty) { return summary }
+        if session.wanted.isEmpty && session.userEntries.isEmpty {
             try retireTarget()
             return summary
         }
-        let staging = try buildStaging(files, survey)
-        try swapIn(staging, targetExists: survey.targetExists)
+        let staging: String
+        do {
+            staging = try session.completeStaging()
+        } catch {
+            session.discardStaging()
+            throw OutputError(description: "cannot write \(displayPath): \(error); previous output left untouched")
+        }
+        try swapIn(staging, targetExists: session.targetExists)
         return summary
     }
 
@@ -126,101 +182,272 @@ public struct OutputWriter {
         throw OutputError(description: "refusing to write \(displayPath): \(shown). meridian replaces only what it generated; move these away and compile again")
     }
 
-    // MARK: - Comparing the wanted files with the disk
-
-    struct Survey {
-        var targetExists = false
-        var changes: [Change] = []
-        /// Per wanted file: its bytes on disk are already right.
-        var unchanged: [Bool] = []
-        /// Entries of the current tree that are not generated, to carry into the new one.
-        var userEntries: [FileSystem.Entry] = []
-    }
+    // MARK: - Comparing the wanted files with the disk, and building the new tree
 
     /// Longest header we look at to tell a generated file from the user's.
-    private static let headerLength = 512
+    static let headerLength = 512
 
-    func survey(_ files: [GeneratedFile]) throws -> Survey {
-        var survey = Survey()
-        survey.unchanged = Array(repeating: false, count: files.count)
-        guard let targetKind = try FileSystem.kind(targetPath) else {
-            survey.changes = files.map { .added($0.path) }
-            return survey
-        }
-        guard targetKind == .directory else {
-            survey.changes = [.blocked("", reason: "\(targetKind.noun), not a directory (meridian writes a directory there)")]
-            return survey
-        }
-        survey.targetExists = true
-        let entries = try FileSystem.walk(targetPath)
-        var kinds: [String: FileSystem.Kind] = [:]
-        kinds.reserveCapacity(entries.count)
-        for entry in entries { kinds[entry.path] = entry.kind }
+    /// One write (or check) while generation runs: the current tree is listed once, before the
+    /// first file arrives; files then arrive from several threads, are compared with the disk and,
+    /// when writing and their bytes differ, go straight into the staging tree, which is made at
+    /// the first such file. Unchanged files are hard links to the old ones (same inode and mtime),
+    /// made once a staging tree exists, so a compile that changes nothing creates nothing.
+    final class Session: @unchecked Sendable {
+        let writer: OutputWriter
+        let writing: Bool
+        let targetExists: Bool
+        let targetIsNotADirectory: Bool
+        /// The current tree, listed before generation starts; read-only afterwards.
+        private let entries: [FileSystem.Entry]
+        private let kinds: [String: FileSystem.Kind]
 
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        var wanted = Set<String>()
-        var checkedDirectories = Set<String>()
-        wanted.reserveCapacity(files.count)
-        for (index, file) in files.enumerated() {
-            wanted.insert(file.path)
-            // Every folder on the way must be a folder, or a generated file that is going away.
-            var slash = file.path.firstIndex(of: "/")
+        // Everything below is guarded by `lock`.
+        private let lock = NSLock()
+        private(set) var wanted: [String] = []
+        private var wantedSet = Set<String>()
+        private var checkedDirectories = Set<String>()
+        private(set) var changes: [Change] = []
+        private(set) var unchangedCount = 0
+        /// Unchanged files that arrived before the staging tree existed, linked in at the end.
+        private var pendingLinks: [String] = []
+        private(set) var userEntries: [FileSystem.Entry] = []
+        private var staging: String?
+        private var createdDirectories = Set<String>()
+        /// Each folder of the staging tree is created writable by us and given its mode (the old
+        /// tree's, which a team may have restricted, even to read-only) once the tree is filled.
+        private var modes: [(path: String, mode: mode_t)] = []
+        private var blocked = false
+        /// The first error writing the staging tree; the rest of the files are then only compared.
+        private(set) var failure: Error?
+
+        init(_ writer: OutputWriter, writing: Bool) throws {
+            self.writer = writer
+            self.writing = writing
+            guard let targetKind = try FileSystem.kind(writer.targetPath) else {
+                targetExists = false
+                targetIsNotADirectory = false
+                entries = []
+                kinds = [:]
+                return
+            }
+            guard targetKind == .directory else {
+                targetExists = false
+                targetIsNotADirectory = true
+                entries = []
+                kinds = [:]
+                changes = [.blocked("", reason: "\(targetKind.noun), not a directory (meridian writes a directory there)")]
+                blocked = true
+                return
+            }
+            targetExists = true
+            targetIsNotADirectory = false
+            entries = try FileSystem.walk(writer.targetPath)
+            var kinds: [String: FileSystem.Kind] = [:]
+            kinds.reserveCapacity(entries.count)
+            for entry in entries { kinds[entry.path] = entry.kind }
+            self.kinds = kinds
+        }
+
+        private func locked<T>(_ body: () throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body()
+        }
+
+        /// Takes one job's files: compares each with the disk and, when writing, puts it in the staging tree.
+        func accept(_ files: [GeneratedFile]) {
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            for file in files {
+                let isNew = locked { () -> Bool in
+                    guard wantedSet.insert(file.path).inserted else { return false }
+                    wanted.append(file.path)
+                    checkFolders(of: file.path, &buffer)
+                    return true
+                }
+                // The target itself is in the way (a file where the folder goes): that alone is said.
+                guard isNew, !targetIsNotADirectory else { continue }
+                guard let kind = kinds[file.path] else {
+                    put(file, change: .added(file.path))
+                    continue
+                }
+                guard kind == .regular else {
+                    locked { record(.blocked(file.path, reason: "\(kind.noun) where a generated file goes")) }
+                    continue
+                }
+                let expected = file.contents.utf8.count
+                let size = FileSystem.read(writer.targetPath + "/" + file.path, upTo: max(expected, OutputWriter.headerLength), into: &buffer)
+                if size == expected && OutputWriter.bytes(of: file.contents, equal: buffer) {
+                    keepUnchanged(file.path)
+                } else if let size, GeneratedHeader.isGenerated(OutputWriter.head(buffer, size)) {
+                    put(file, change: .modified(file.path))
+                } else {
+                    locked { record(.blocked(file.path, reason: "not generated by meridian (no generated header) and a generated file goes there")) }
+                }
+            }
+        }
+
+        /// Every folder on the way must be a folder, or a generated file that is going away. Under the lock.
+        private func checkFolders(of path: String, _ buffer: inout [UInt8]) {
+            var slash = path.firstIndex(of: "/")
             while let end = slash {
-                let directory = String(file.path[..<end])
+                let directory = String(path[..<end])
                 if checkedDirectories.insert(directory).inserted, let kind = kinds[directory], kind != .directory,
                    !(kind == .regular && isGenerated(directory, &buffer)) {
-                    survey.changes.append(.blocked(directory, reason: "\(kind.noun) where generated files need a directory"))
+                    record(.blocked(directory, reason: "\(kind.noun) where generated files need a directory"))
                 }
-                slash = file.path[file.path.index(after: end)...].firstIndex(of: "/")
-            }
-            guard let kind = kinds[file.path] else {
-                survey.changes.append(.added(file.path))
-                continue
-            }
-            guard kind == .regular else {
-                survey.changes.append(.blocked(file.path, reason: "\(kind.noun) where a generated file goes"))
-                continue
-            }
-            let expected = file.contents.utf8.count
-            let size = FileSystem.read(targetPath + "/" + file.path, upTo: max(expected, Self.headerLength), into: &buffer)
-            if size == expected && Self.bytes(of: file.contents, equal: buffer) {
-                survey.unchanged[index] = true
-            } else if let size, GeneratedHeader.isGenerated(Self.head(buffer, size)) {
-                survey.changes.append(.modified(file.path))
-            } else {
-                survey.changes.append(.blocked(file.path, reason: "not generated by meridian (no generated header) and a generated file goes there"))
+                slash = path[path.index(after: end)...].firstIndex(of: "/")
             }
         }
 
-        var parents = Set<String>()
-        for entry in entries {
-            if let slash = entry.path.lastIndex(of: "/") { parents.insert(String(entry.path[..<slash])) }
+        /// Under the lock.
+        private func record(_ change: Change) {
+            changes.append(change)
+            if case .blocked = change { blocked = true }
         }
-        for entry in entries where !wanted.contains(entry.path) {
-            switch entry.kind {
-            case .directory:
-                // A folder with entries comes back with what it holds (a removed region's folder of
-                // generated files goes with them); only an empty one is the user's as such.
-                if !parents.contains(entry.path) && !checkedDirectories.contains(entry.path) { survey.userEntries.append(entry) }
-            case .regular where isGenerated(entry.path, &buffer):
-                survey.changes.append(.removed(entry.path))
-            default:
-                survey.userEntries.append(entry)
+
+        private func put(_ file: GeneratedFile, change: Change) {
+            let destination = locked { () -> String? in
+                record(change)
+                guard writing, !blocked, failure == nil else { return nil }
+                do {
+                    return try prepare(file.path)
+                } catch {
+                    failure = error
+                    return nil
+                }
+            }
+            guard let destination else { return }
+            do {
+                try FileSystem.writeFile(destination, file.contents)
+            } catch {
+                locked { if failure == nil { failure = error } }
             }
         }
-        return survey
+
+        private func keepUnchanged(_ path: String) {
+            let destination = locked { () -> String? in
+                unchangedCount += 1
+                guard staging != nil, !blocked, failure == nil else {
+                    pendingLinks.append(path)
+                    return nil
+                }
+                do {
+                    return try prepare(path)
+                } catch {
+                    failure = error
+                    return nil
+                }
+            }
+            guard let destination else { return }
+            do {
+                try linkUnchanged(path, to: destination)
+            } catch {
+                locked { if failure == nil { failure = error } }
+            }
+        }
+
+        /// An unchanged file's place in the new tree: a hard link to the old one, or, where the file
+        /// system has none, a copy of its bytes (the same bytes generation made: they were compared).
+        private func linkUnchanged(_ path: String, to destination: String) throws {
+            let source = writer.targetPath + "/" + path
+            if (try? FileSystem.hardLink(source, destination)) != nil { return }
+            var bytes: [UInt8] = []
+            guard let size = FileSystem.read(source, upTo: .max, into: &bytes) else { throw SystemCallError(source) }
+            try bytes.withUnsafeBytes { try FileSystem.writeFile(destination, UnsafeRawBufferPointer(rebasing: $0[..<size])) }
+        }
+
+        /// The staging path for `path`, making the staging tree and the folders on the way. Under the lock.
+        private func prepare(_ path: String) throws -> String {
+            let staging = try stagingTree()
+            try makeParent(of: path, in: staging)
+            return staging + "/" + path
+        }
+
+        private func stagingTree() throws -> String {
+            if let staging { return staging }
+            let path = writer.sibling("staging")
+            try FileSystem.removeTree(path)
+            modes.append((path, FileSystem.mode(writer.targetPath) ?? 0o755))
+            try FileSystem.makeDirectory(path, mode: 0o700)
+            staging = path
+            return path
+        }
+
+        private func makeParent(of path: String, in staging: String) throws {
+            guard let slash = path.lastIndex(of: "/") else { return }
+            let parent = String(path[..<slash])
+            guard createdDirectories.insert(parent).inserted else { return }
+            try makeParent(of: parent, in: staging)
+            if mkdir(staging + "/" + parent, 0o700) != 0 && errno != EEXIST {
+                throw SystemCallError(staging + "/" + parent)
+            }
+            modes.append((staging + "/" + parent, FileSystem.mode(writer.targetPath + "/" + parent) ?? 0o755))
+        }
+
+        /// After the last file: what the current tree holds that was not generated this time, either
+        /// generated files to remove or the user's entries to carry over.
+        func surveyRemainder() throws {
+            var buffer = [UInt8](repeating: 0, count: OutputWriter.headerLength)
+            var parents = Set<String>()
+            for entry in entries {
+                if let slash = entry.path.lastIndex(of: "/") { parents.insert(String(entry.path[..<slash])) }
+            }
+            try locked {
+                for entry in entries where !wantedSet.contains(entry.path) {
+                    switch entry.kind {
+                    case .directory:
+                        // A folder with entries comes back with what it holds (a removed region's folder of
+                        // generated files goes with them); only an empty one is the user's as such.
+                        if !parents.contains(entry.path) && !checkedDirectories.contains(entry.path) { userEntries.append(entry) }
+                    case .regular where isGenerated(entry.path, &buffer):
+                        record(.removed(entry.path))
+                    default:
+                        userEntries.append(entry)
+                    }
+                }
+            }
+        }
+
+        /// The staging tree with everything in it: the unchanged files not linked yet, the user's
+        /// entries, and every folder's mode.
+        func completeStaging() throws -> String {
+            try locked {
+                let staging = try stagingTree()
+                defer {
+                    for (path, mode) in modes.reversed() { _ = chmod(path, mode) }
+                    modes = []
+                }
+                for path in pendingLinks {
+                    try makeParent(of: path, in: staging)
+                    try linkUnchanged(path, to: staging + "/" + path)
+                }
+                pendingLinks = []
+                for entry in userEntries {
+                    try makeParent(of: entry.path, in: staging)
+                    try writer.carry(entry, to: staging + "/" + entry.path)
+                }
+                return staging
+            }
+        }
+
+        func discardStaging() {
+            locked {
+                if let staging { try? FileSystem.removeTree(staging) }
+                staging = nil
+            }
+        }
+
+        private func isGenerated(_ path: String, _ buffer: inout [UInt8]) -> Bool {
+            guard let size = FileSystem.read(writer.targetPath + "/" + path, upTo: OutputWriter.headerLength, into: &buffer) else { return false }
+            return GeneratedHeader.isGenerated(OutputWriter.head(buffer, size))
+        }
     }
 
-    private func isGenerated(_ path: String, _ buffer: inout [UInt8]) -> Bool {
-        guard let size = FileSystem.read(targetPath + "/" + path, upTo: Self.headerLength, into: &buffer) else { return false }
-        return GeneratedHeader.isGenerated(Self.head(buffer, size))
-    }
-
-    private static func head(_ buffer: [UInt8], _ size: Int) -> Substring {
+    fileprivate static func head(_ buffer: [UInt8], _ size: Int) -> Substring {
         Substring(String(decoding: buffer[..<min(size, headerLength, buffer.count)], as: UTF8.self))
     }
 
-    private static func bytes(of contents: String, equal buffer: [UInt8]) -> Bool {
+    fileprivate static func bytes(of contents: String, equal buffer: [UInt8]) -> Bool {
         let count = contents.utf8.count
         guard buffer.count >= count else { return false }
         return contents.utf8.withContiguousStorageIfAvailable { wanted in
@@ -228,54 +455,12 @@ public struct OutputWriter {
         } ?? contents.utf8.elementsEqual(buffer[..<count])
     }
 
-    // MARK: - Building the new tree and swapping it in
-
     private var pid: Int32 { getpid() }
-    private func sibling(_ role: String) -> String { rootPath + "/.\(blueprint).\(role)-\(pid)" }
-
-    private func buildStaging(_ files: [GeneratedFile], _ survey: Survey) throws -> String {
-        let staging = sibling("staging")
-        do {
-            try FileSystem.removeTree(staging)
-            // The new tree takes the old one's permissions (a team may have restricted them, even
-            // to read-only), but only once it is filled: each folder is created writable by us and
-            // given its mode at the end, deepest first.
-            var modes: [(path: String, mode: mode_t)] = [(staging, FileSystem.mode(targetPath) ?? 0o755)]
-            try FileSystem.makeDirectory(staging, mode: 0o700)
-            var directories = Set<String>()
-            func makeParent(of path: String) throws {
-                guard let slash = path.lastIndex(of: "/") else { return }
-                let parent = String(path[..<slash])
-                guard directories.insert(parent).inserted else { return }
-                try makeParent(of: parent)
-                if mkdir(staging + "/" + parent, 0o700) != 0 && errno != EEXIST {
-                    throw SystemCallError(staging + "/" + parent)
-                }
-                modes.append((staging + "/" + parent, FileSystem.mode(targetPath + "/" + parent) ?? 0o755))
-            }
-            defer {
-                for (path, mode) in modes.reversed() { _ = chmod(path, mode) }
-            }
-            for (index, file) in files.enumerated() {
-                try makeParent(of: file.path)
-                let destination = staging + "/" + file.path
-                if survey.unchanged[index], (try? FileSystem.hardLink(targetPath + "/" + file.path, destination)) != nil { continue }
-                try FileSystem.writeFile(destination, file.contents)
-            }
-            for entry in survey.userEntries {
-                try makeParent(of: entry.path)
-                try carry(entry, to: staging + "/" + entry.path)
-            }
-        } catch {
-            try? FileSystem.removeTree(staging)
-            throw OutputError(description: "cannot write \(displayPath): \(error); previous output left untouched")
-        }
-        return staging
-    }
+    fileprivate func sibling(_ role: String) -> String { rootPath + "/.\(blueprint).\(role)-\(pid)" }
 
     /// Moves one of the user's entries into the new tree as the same inode; where the file system
     /// refuses hard links, as a copy of the same kind. Never silently drops it.
-    private func carry(_ entry: FileSystem.Entry, to destination: String) throws {
+    fileprivate func carry(_ entry: FileSystem.Entry, to destination: String) throws {
         let source = targetPath + "/" + entry.path
         if entry.kind == .directory {
             if mkdir(destination, FileSystem.mode(source) ?? 0o755) != 0 && errno != EEXIST { throw SystemCallError(destination) }

@@ -69,39 +69,63 @@ public enum Pipeline {
         return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation)
     }
 
-    /// Every output file of a valid blueprint, sorted by path. Regions are generated in
-    /// parallel, next to the delivery, DNS and report files; the result does not depend on
-    /// which finishes first.
+    /// Hands every output file of a valid analysed blueprint to `sink`; nil when there is no blueprint.
+    public static func generate(_ analysis: Analysis, into sink: GeneratedFileSink) -> [String]? {
+        guard let blueprint = analysis.blueprint else { return nil }
+        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, into: sink)
+    }
+
     /// What the files are generated for: all of them for `compile`, or only the YAML documents for
     /// `diff`, which reads Route53 resources from the topology and never compares REPORT.md.
     public enum Purpose: Sendable { case output, resources }
 
+    /// Every output file of a valid blueprint, sorted by path (see `generate(_:topology:explanation:for:into:)`).
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
                                 for purpose: Purpose = .output) -> Generated {
         let topology = topology ?? Topology(blueprint)
-        let regions = topology.servingRegions
         let files = PhaseTimings.measure("generate (parallel, wall)") {
-            // The report and the Terraform are the longest single jobs, so they start first.
-            Parallel.map(2 + regions.count) { job -> [GeneratedFile] in
-                switch job {
-                case 0 where purpose == .resources:
-                    return []
-                case 1 where purpose == .resources:
-                    return [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
-                case 0:
-                    return [PhaseTimings.measure("REPORT.md") {
-                        ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology))
-                    }]
-                case 1:
-                    let terraform = PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }
-                    return terraform + [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
-                default:
-                    return PhaseTimings.measure("kubernetes manifests (sum over threads)") {
-                        KubernetesGenerator.files(forRegion: regions[job - 2], of: topology)
-                    }
-                }
-            }.flatMap { $0 }
+            Parallel.map(jobCount(topology)) { Self.files(ofJob: $0, topology, explanation, purpose) }.flatMap { $0 }
         }
+        return Generated(files: files.sorted { $0.path < $1.path }, notices: Self.notices(blueprint))
+    }
+
+    /// Hands every output file of a valid blueprint to `sink`, a job's files at a time, as the jobs
+    /// finish: compile writes them out and lets them go, so it never holds the whole tree. Regions
+    /// are generated in parallel, next to the delivery, DNS and report files; which finishes first
+    /// decides only the order the sink sees. Returns the notices.
+    public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
+                                for purpose: Purpose = .output, into sink: GeneratedFileSink) -> [String] {
+        let topology = topology ?? Topology(blueprint)
+        PhaseTimings.measure("generate and hand over (parallel, wall)") {
+            _ = Parallel.map(jobCount(topology)) { sink(Self.files(ofJob: $0, topology, explanation, purpose)) }
+        }
+        return notices(blueprint)
+    }
+
+    private static func jobCount(_ topology: Topology) -> Int { 2 + topology.servingRegions.count }
+
+    /// One job's files. The report and the Terraform are the longest single jobs, so they come first.
+    private static func files(ofJob job: Int, _ topology: Topology, _ explanation: Explanation?, _ purpose: Purpose) -> [GeneratedFile] {
+        switch job {
+        case 0 where purpose == .resources:
+            return []
+        case 1 where purpose == .resources:
+            return [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
+        case 0:
+            return [PhaseTimings.measure("REPORT.md") {
+                ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology))
+            }]
+        case 1:
+            let terraform = PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }
+            return terraform + [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
+        default:
+            return PhaseTimings.measure("kubernetes manifests (sum over threads)") {
+                KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology)
+            }
+        }
+    }
+
+    private static func notices(_ blueprint: Blueprint) -> [String] {
         var notices: [String] = []
         if blueprint.gitops == nil {
             notices.append("\(blueprint.file): note: no 'gitops' section, so no Argo CD ApplicationSet is generated")
@@ -109,7 +133,7 @@ public enum Pipeline {
         if blueprint.traffic == nil {
             notices.append("\(blueprint.file): note: no 'traffic' section, so no Route53 Terraform is generated")
         }
-        return Generated(files: files.sorted { $0.path < $1.path }, notices: notices)
+        return notices
     }
 
     /// Today's date in UTC as `YYYY-MM-DD`, what waiver expiry is judged against. Computed with

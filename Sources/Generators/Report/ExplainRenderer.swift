@@ -118,16 +118,24 @@ public enum ExplainRenderer {
     }
 
     /// Markdown with headings; the diagram goes in a code block whose info string names its language.
+    /// `preamble` goes first (REPORT.md's generated header): the report is built in one byte
+    /// buffer, so a 1,000-service report is never copied to be prefixed.
     public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?, cost: CostReport? = nil,
-                                rollout: RolloutReport? = nil) -> String {
-        var out = "# \(Markdown.text(e.blueprint)): objectives and capacity\n\n"
-        out += "Availability is exact over every region and availability-zone state involved, truncated; "
-        out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n"
-        if let diagram { out += "\n## Architecture\n\n" + Diagram.fenced(diagram.source, format: diagram.format) }
-        for (title, table) in tables(e) { out += "\n## \(title)\n\n" + table.markdown }
-        if let cost { out += CostRenderer.markdown(cost) }
-        if let rollout { out += RolloutRenderer.markdown(rollout) }
-        return out
+                                rollout: RolloutReport? = nil, preamble: String = "") -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 * (e.rto.count + e.capacity.count + e.availability.count) + 4096)
+        out += preamble.utf8
+        out += "# \(Markdown.text(e.blueprint)): objectives and capacity\n\n".utf8
+        out += "Availability is exact over every region and availability-zone state involved, truncated; ".utf8
+        out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n".utf8
+        if let diagram { out += "\n## Architecture\n\n".utf8; out += Diagram.fenced(diagram.source, format: diagram.format).utf8 }
+        for (title, table) in tables(e) {
+            out += "\n## \(title)\n\n".utf8
+            table.markdown(into: &out)
+        }
+        if let cost { out += CostRenderer.markdown(cost).utf8 }
+        if let rollout { out += RolloutRenderer.markdown(rollout).utf8 }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func json(_ e: Explanation, diagram: String?, cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {

@@ -19,6 +19,12 @@ public struct Table {
     func markdown(verbatimColumns: Set<Int>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64 * (rows.count + 2))
+        markdown(verbatimColumns: verbatimColumns, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the table in Markdown to `out`: a report of thousands of rows is built in one buffer.
+    func markdown(verbatimColumns: Set<Int> = [], into out: inout [UInt8]) {
         func line(_ cells: [String], verbatim: Set<Int>) {
             out += "| ".utf8
             for (column, cell) in cells.enumerated() {
@@ -32,7 +38,6 @@ public struct Table {
         for _ in headers { out += "---|".utf8 }
         out.append(UInt8(ascii: "\n"))
         for row in rows { line(row, verbatim: verbatimColumns) }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var text: String {

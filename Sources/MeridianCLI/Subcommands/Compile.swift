@@ -56,11 +56,12 @@ struct Compile: ParsableCommand {
         }
     }
 
-    /// The files of one analysed blueprint, in outage mode when asked (regions checked by `checkAssumedDownRegions`).
-    func generate(_ analysis: Analysis) -> Pipeline.Generated? {
-        guard !assumeDown.isEmpty, let blueprint = analysis.blueprint else { return Pipeline.generate(analysis) }
+    /// Hands the files of one analysed blueprint to `sink`, in outage mode when asked (regions
+    /// checked by `checkAssumedDownRegions`); returns the notices, nil when there is no blueprint.
+    func generate(_ analysis: Analysis, into sink: GeneratedFileSink) -> [String]? {
+        guard !assumeDown.isEmpty, let blueprint = analysis.blueprint else { return Pipeline.generate(analysis, into: sink) }
         // The report keeps the blueprint's own figures; the manifests and rollout follow the outage.
-        return Pipeline.generate(blueprint, topology: Topology(blueprint, assumingDown: Set(assumeDown)), explanation: analysis.explanation)
+        return Pipeline.generate(blueprint, topology: Topology(blueprint, assumingDown: Set(assumeDown)), explanation: analysis.explanation, into: sink)
     }
 
     /// One given blueprint: answered by the cache (its output intact) or analysed now.
@@ -154,21 +155,24 @@ struct Compile: ParsableCommand {
                 written.stdout.append("\(folder(of: entry.blueprint!)) is up to date (\(count) file\(count == 1 ? "" : "s") unchanged)")
                 return written
             case .analysed, .released:
-                guard let (analysis, source) = analysis(of: item), let blueprint = analysis.blueprint,
-                      let generated = generate(analysis) else { return written }
+                guard let (analysis, source) = analysis(of: item), let blueprint = analysis.blueprint else { return written }
                 let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
-                written.stderr += generated.notices
                 let summary: OutputWriter.Summary
                 do {
-                    summary = try PhaseTimings.measure("write output") { try writer.write(generated.files, lock: lock, rootRecovered: true) }
+                    // Files go to disk as each region is generated, so the whole tree is never held.
+                    summary = try PhaseTimings.measure("generate and write output") {
+                        try writer.write(lock: lock, rootRecovered: true) { sink in
+                            written.stderr += generate(analysis, into: sink) ?? []
+                        }
+                    }
                 } catch {
                     written.stderr.append("compile: error: \(error)")
                     written.failed = true
                     return written
                 }
                 written.stderr += summary.notes.map { "compile: note: \($0)" }
-                written.stdout.append(Self.describe(summary, of: generated.files.count, in: writer.displayPath))
-                if let cache, let stamps = BlueprintSet.stamps(of: generated.files, in: writer.displayPath) {
+                written.stdout.append(Self.describe(summary, of: summary.generatedPaths.count, in: writer.displayPath))
+                if let cache, let stamps = BlueprintSet.stamps(of: summary.generatedPaths, in: writer.displayPath) {
                     cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps,
                                       dependencies: BlueprintSet.dependencies(of: analysis)),
                                 file: item.file, context: cacheContext, source: source)
@@ -250,10 +254,11 @@ struct Compile: ParsableCommand {
         // compared; one with errors has no output to compare with.
         let reports = Parallel.map(items.count) { index -> [String] in
             guard !items[index].outcome.diagnostics.hasErrors, let (analysis, source) = analysis(of: items[index]),
-                  let blueprint = analysis.blueprint, let generated = generate(analysis) else { return [] }
+                  let blueprint = analysis.blueprint else { return [] }
             let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
-            let changes = PhaseTimings.measure("compare with output") { writer.changes(generated.files) }
-            if changes.isEmpty, let cache, let stamps = BlueprintSet.stamps(of: generated.files, in: writer.displayPath) {
+            let comparison = PhaseTimings.measure("generate and compare with output") { writer.compare { _ = generate(analysis, into: $0) } }
+            let changes = comparison.changes
+            if changes.isEmpty, let cache, let stamps = BlueprintSet.stamps(of: comparison.generatedPaths, in: writer.displayPath) {
                 cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps,
                                       dependencies: BlueprintSet.dependencies(of: analysis)),
                             file: items[index].file, context: cacheContext, source: source)
