@@ -274,9 +274,9 @@ public struct OutputWriter {
                     locked { record(.blocked(file.path, reason: "\(kind.noun) where a generated file goes")) }
                     continue
                 }
-                let expected = file.contents.utf8.count
+                let expected = file.byteCount
                 let size = FileSystem.read(writer.targetPath + "/" + file.path, upTo: max(expected, OutputWriter.headerLength), into: &buffer)
-                if size == expected && OutputWriter.bytes(of: file.contents, equal: buffer) {
+                if size == expected && OutputWriter.bytes(of: file, equal: buffer) {
                     keepUnchanged(file.path)
                 } else if let size, GeneratedHeader.isGenerated(OutputWriter.head(buffer, size)) {
                     put(file, change: .modified(file.path))
@@ -318,7 +318,7 @@ public struct OutputWriter {
             }
             guard let destination else { return }
             do {
-                try FileSystem.writeFile(destination, file.contents)
+                try file.withUTF8 { try FileSystem.writeFile(destination, $0) }
             } catch {
                 locked { if failure == nil { failure = error } }
             }
@@ -447,12 +447,12 @@ public struct OutputWriter {
         Substring(String(decoding: buffer[..<min(size, headerLength, buffer.count)], as: UTF8.self))
     }
 
-    fileprivate static func bytes(of contents: String, equal buffer: [UInt8]) -> Bool {
-        let count = contents.utf8.count
-        guard buffer.count >= count else { return false }
-        return contents.utf8.withContiguousStorageIfAvailable { wanted in
-            buffer.withUnsafeBytes { memcmp($0.baseAddress!, wanted.baseAddress!, count) == 0 }
-        } ?? contents.utf8.elementsEqual(buffer[..<count])
+    fileprivate static func bytes(of file: GeneratedFile, equal buffer: [UInt8]) -> Bool {
+        file.withUTF8 { wanted in
+            guard buffer.count >= wanted.count else { return false }
+            guard let wantedBase = wanted.baseAddress else { return true }
+            return buffer.withUnsafeBytes { memcmp($0.baseAddress!, wantedBase, wanted.count) == 0 }
+        }
     }
 
     private var pid: Int32 { getpid() }

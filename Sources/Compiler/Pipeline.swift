@@ -97,7 +97,13 @@ public enum Pipeline {
                                 for purpose: Purpose = .output, into sink: GeneratedFileSink) -> [String] {
         let topology = topology ?? Topology(blueprint)
         PhaseTimings.measure("generate and hand over (parallel, wall)") {
-            _ = Parallel.map(jobCount(topology)) { sink(Self.files(ofJob: $0, topology, explanation, purpose)) }
+            _ = Parallel.map(jobCount(topology)) { job in
+                guard job >= 2 else { return sink(Self.files(ofJob: job, topology, explanation, purpose)) }
+                // A region's files go out in batches, so at most a batch per core is held.
+                PhaseTimings.measure("kubernetes manifests (sum over threads)") {
+                    KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology, batch: 64, into: sink)
+                }
+            }
         }
         return notices(blueprint)
     }

@@ -33,4 +33,36 @@ import Testing
         #expect(first.filter { $0.path.hasPrefix("clusters/") } == sequential.sorted { $0.path < $1.path })
         #expect(Set(first.map(\.path)).count == first.count)
     }
+
+    /// Compile takes the files as they are made (regions in batches, from several threads); what
+    /// it is handed must be exactly what the collected generation returns, each file once.
+    @Test func streamedGenerationHandsOverEveryFileOnceAsCollected() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Blueprints/shop-geo-sharded.yaml").standardized
+        let analysis = Pipeline.analyze(file: url.path, bytes: Array(try Data(contentsOf: url)), today: "2026-11-22")
+        let collected = Pipeline.generate(analysis)!
+        let received = Received()
+        let notices = Pipeline.generate(analysis) { received.add($0) }
+        #expect(notices == collected.notices)
+        #expect(received.files.sorted { $0.path < $1.path } == collected.files)
+        // Regions of 64 files or fewer come in one batch each, beside the report's and the Terraform's.
+        #expect(received.batches == 2 + analysis.topology!.servingRegions.count)
+        // REPORT.md is kept as the bytes it was built in, and reads back as the same text.
+        let report = try #require(received.files.first { $0.path == "REPORT.md" })
+        #expect(report == GeneratedFile(path: "REPORT.md", contents: report.contents))
+        #expect(report.hashValue == GeneratedFile(path: "REPORT.md", contents: report.contents).hashValue)
+        #expect(report.byteCount == report.contents.utf8.count)
+    }
+}
+
+private final class Received: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var files: [GeneratedFile] = []
+    private(set) var batches = 0
+    func add(_ batch: [GeneratedFile]) {
+        lock.lock()
+        defer { lock.unlock() }
+        files += batch
+        batches += 1
+    }
 }

@@ -13,6 +13,14 @@ public enum KubernetesGenerator {
     /// One region's directory: its namespace, one file per service placed there, and the
     /// kustomization listing them.
     public static func files(forRegion region: String, of topology: Topology) -> [GeneratedFile] {
+        var all: [GeneratedFile] = []
+        files(forRegion: region, of: topology, batch: .max) { all += $0 }
+        return all
+    }
+
+    /// Hands the region's files to `sink` `batch` at a time (and the rest at the end), so a
+    /// 1,000-service region is never held whole while it is written.
+    public static func files(forRegion region: String, of topology: Topology, batch: Int, into sink: ([GeneratedFile]) -> Void) {
         let blueprint = topology.blueprint
         let header = GeneratedHeader.lines(blueprint: blueprint.name)
         let placements = topology.placements(inRegion: region)
@@ -26,7 +34,7 @@ public enum KubernetesGenerator {
         }
 
         var files: [GeneratedFile] = []
-        files.reserveCapacity(placements.count + 2)
+        files.reserveCapacity(min(batch, placements.count + 2))
         let zone = placements.first?.residencyZone ?? ""
         let ingress = blueprint.traffic.flatMap { traffic in
             IngressGenerator.make(blueprint, traffic: traffic, region: region, residencyZone: zone,
@@ -59,12 +67,16 @@ public enum KubernetesGenerator {
                 HorizontalPodAutoscalerGenerator.make(workload),
                 ConfigMapGenerator.make(workload, data: data),
             ] + (networkPolicy.map { [$0] } ?? [])))
+            if files.count >= batch {
+                sink(files)
+                files.removeAll(keepingCapacity: true)
+            }
         }
         if let ingress {
             files.append(file("ingress.yaml", [ingress]))
             resources.append("ingress.yaml")
         }
         files.append(file("kustomization.yaml", [KustomizationGenerator.make(resources: resources)]))
-        return files
+        sink(files)
     }
 }

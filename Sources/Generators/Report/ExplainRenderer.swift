@@ -45,56 +45,58 @@ public enum ExplainRenderer {
         return (listed + unplaced).joined(separator: "; ")
     }
 
-    static func tables(_ e: Explanation) -> [(title: String, table: Table)] {
-        let capacity = Table(
-            headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max", "placement"],
-            rows: e.capacity.map { row in
-                [row.service, row.residencyZone, row.region, row.role.rawValue, String(row.zones), row.normalShare,
-                 row.regionLossShare ?? "-", String(row.need), String(row.replicas), String(row.pdbMaxUnavailable), "\(row.hpaMin)-\(row.hpaMax)", row.placement]
-            })
-        let availability = Table(
-            headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", "verdict"],
-            rows: e.availability.map { row in
-                [row.service, row.residencyZone, figure(row.withheld, AvailabilityModel.percent(row.availability)),
-                 figure(row.withheld, AvailabilityModel.minutes(row.downtimeMinutesPerYear)), row.objective?.text ?? "-",
-                 figure(row.withheld, AvailabilityModel.percent(row.compute)), figure(row.withheld, AvailabilityModel.percent(row.data)),
-                 verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
-            })
-        let rto = Table(
-            headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", "verdict"],
-            rows: e.rto.map { row in
-                let arithmetic = row.result.unbounded.map { "unbounded: \($0)" }
-                    ?? row.result.terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
-                return [row.result.service, row.result.residencyZone, row.result.event.label, figure(row.withheld, arithmetic),
-                        figure(row.withheld, row.total?.description ?? "unbounded"),
-                        row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
-                        verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
-            })
-        let rpo = Table(
-            headers: ["datastore", "disruption", "data loss", "because", "objective", "verdict"],
-            rows: e.rpo.map { row in
-                [row.result.datastore, row.result.disruption.rawValue, figure(row.withheld, row.result.loss?.description ?? "unbounded"),
-                 figure(row.withheld, row.result.reason), row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
-                 verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
-            })
-        var result = [("Capacity per region", capacity), ("Availability per service and residency zone", availability),
-                      ("Recovery time (RTO)", rto), ("Data loss (RPO)", rpo)]
+    /// The report's tables, each built only when asked for: a 1,000-service report renders one
+    /// table's cells at a time instead of holding every table's cells and the text together.
+    static func tables(_ e: Explanation) -> [(title: String, table: () -> Table)] {
+        var result: [(title: String, table: () -> Table)] = [
+            ("Capacity per region", { Table(
+                headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max", "placement"],
+                rows: e.capacity.map { row in
+                    [row.service, row.residencyZone, row.region, row.role.rawValue, String(row.zones), row.normalShare,
+                     row.regionLossShare ?? "-", String(row.need), String(row.replicas), String(row.pdbMaxUnavailable), "\(row.hpaMin)-\(row.hpaMax)", row.placement]
+                }) }),
+            ("Availability per service and residency zone", { Table(
+                headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", "verdict"],
+                rows: e.availability.map { row in
+                    [row.service, row.residencyZone, figure(row.withheld, AvailabilityModel.percent(row.availability)),
+                     figure(row.withheld, AvailabilityModel.minutes(row.downtimeMinutesPerYear)), row.objective?.text ?? "-",
+                     figure(row.withheld, AvailabilityModel.percent(row.compute)), figure(row.withheld, AvailabilityModel.percent(row.data)),
+                     verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
+                }) }),
+            ("Recovery time (RTO)", { Table(
+                headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", "verdict"],
+                rows: e.rto.map { row in
+                    let arithmetic = row.result.unbounded.map { "unbounded: \($0)" }
+                        ?? row.result.terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
+                    return [row.result.service, row.result.residencyZone, row.result.event.label, figure(row.withheld, arithmetic),
+                            figure(row.withheld, row.total?.description ?? "unbounded"),
+                            row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
+                            verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
+                }) }),
+            ("Data loss (RPO)", { Table(
+                headers: ["datastore", "disruption", "data loss", "because", "objective", "verdict"],
+                rows: e.rpo.map { row in
+                    [row.result.datastore, row.result.disruption.rawValue, figure(row.withheld, row.result.loss?.description ?? "unbounded"),
+                     figure(row.withheld, row.result.reason), row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
+                     verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
+                }) }),
+        ]
         if !e.withheld.isEmpty {
             result.append(("Checks withheld (a value they read has an error)",
-                           Table(headers: ["check", "because"], rows: e.withheld.map { [$0.subject, cause($0.cause)] })))
+                           { Table(headers: ["check", "because"], rows: e.withheld.map { [$0.subject, cause($0.cause)] }) }))
         }
         if !e.routing.isEmpty {
             result.append(("Who reaches which residency zone (Route53 geolocation)",
-                           Table(headers: ["zone", "users"], rows: e.routing.map { [$0.residencyZone, reach($0)] })))
+                           { Table(headers: ["zone", "users"], rows: e.routing.map { [$0.residencyZone, reach($0)] }) }))
         }
         if !e.zoneLoss.isEmpty {
-            result.append(("Zone loss without launches (static stability)", Table(
+            result.append(("Zone loss without launches (static stability)", { Table(
                 headers: ["region", "recovery of", "must already run", "launches during the event"],
-                rows: e.zoneLoss.map { [$0.region, "\($0.name) \($0.kind)", $0.mustRun, $0.launches ?? "none"] })))
+                rows: e.zoneLoss.map { [$0.region, "\($0.name) \($0.kind)", $0.mustRun, $0.launches ?? "none"] }) }))
         }
         if !e.waivers.isEmpty {
-            result.append(("Waivers", Table(headers: ["rule", "at", "expires", "reason"],
-                                            rows: e.waivers.map { [$0.rule, $0.at, $0.expires, $0.reason] })))
+            result.append(("Waivers", { Table(headers: ["rule", "at", "expires", "reason"],
+                                              rows: e.waivers.map { [$0.rule, $0.at, $0.expires, $0.reason] }) }))
         }
         return result
     }
@@ -105,7 +107,7 @@ public enum ExplainRenderer {
         switch format {
         case .text:
             var out = "Blueprint \(TerminalText.escaped(e.blueprint))\n"
-            for (title, table) in tables(e) { out += "\n\(title)\n\n" + table.text }
+            for (title, table) in tables(e) { out += "\n\(title)\n\n" + table().text }
             if let cost { out += CostRenderer.text(cost) }
             if let rollout { out += RolloutRenderer.text(rollout) }
             if let diagram { out += "\nDiagram\n\n" + diagram.source }
@@ -122,8 +124,17 @@ public enum ExplainRenderer {
     /// buffer, so a 1,000-service report is never copied to be prefixed.
     public static func markdown(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?, cost: CostReport? = nil,
                                 rollout: RolloutReport? = nil, preamble: String = "") -> String {
+        String(decoding: markdownUTF8(e, diagram: diagram, cost: cost, rollout: rollout, preamble: preamble), as: UTF8.self)
+    }
+
+    /// The Markdown as UTF-8 bytes, which REPORT.md keeps as they are.
+    static func markdownUTF8(_ e: Explanation, diagram: (format: Diagram.Format, source: String)?, cost: CostReport? = nil,
+                             rollout: RolloutReport? = nil, preamble: String = "") -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256 * (e.rto.count + e.capacity.count + e.availability.count) + 4096)
+        // About what each table's rows take in a 1,000-service report (a little more than measured),
+        // so the buffer is not outgrown: growing it would hold the old and the doubled copy at once.
+        out.reserveCapacity(110 * e.capacity.count + 90 * e.availability.count + 190 * e.rto.count + 130 * e.zoneLoss.count
+                            + 180 * (cost?.lines.count ?? 0) + 64 * 1024)
         out += preamble.utf8
         out += "# \(Markdown.text(e.blueprint)): objectives and capacity\n\n".utf8
         out += "Availability is exact over every region and availability-zone state involved, truncated; ".utf8
@@ -131,11 +142,11 @@ public enum ExplainRenderer {
         if let diagram { out += "\n## Architecture\n\n".utf8; out += Diagram.fenced(diagram.source, format: diagram.format).utf8 }
         for (title, table) in tables(e) {
             out += "\n## \(title)\n\n".utf8
-            table.markdown(into: &out)
+            table().markdown(into: &out)
         }
         if let cost { out += CostRenderer.markdown(cost).utf8 }
         if let rollout { out += RolloutRenderer.markdown(rollout).utf8 }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     static func json(_ e: Explanation, diagram: String?, cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {

@@ -7,11 +7,11 @@ public enum ReportGenerator {
         let header = GeneratedHeader.lines(blueprint: topology.blueprint.name).joined(separator: " ")
         // An unreadable override file is lint's error (price-override-unreadable); the report then keeps the committed prices.
         let catalogue = (try? PriceCatalogue.resolve(for: topology.blueprint).get()) ?? .committed
-        let contents = ExplainRenderer.markdown(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)),
-                                                cost: CostModel(catalogue: catalogue).report(topology),
-                                                rollout: RolloutReport(topology: topology, explanation: explanation),
-                                                preamble: "<!-- \(header) -->\n\n" + outageBanner(topology))
-        return GeneratedFile(path: "REPORT.md", contents: contents)
+        let contents = ExplainRenderer.markdownUTF8(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)),
+                                                    cost: CostModel(catalogue: catalogue).report(topology),
+                                                    rollout: RolloutReport(topology: topology, explanation: explanation),
+                                                    preamble: "<!-- \(header) -->\n\n" + outageBanner(topology))
+        return GeneratedFile(path: "REPORT.md", utf8: contents)
     }
 
     /// What an outage-mode compile changed, first thing in the report, so nobody mistakes it

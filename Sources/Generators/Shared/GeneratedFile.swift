@@ -1,11 +1,59 @@
 /// One output file, its path relative to `Output/<blueprint>/`.
 public struct GeneratedFile: Hashable, Sendable {
     public var path: String
-    public var contents: String
+    private var storage: Storage
+
+    /// A large file (REPORT.md) is built as UTF-8 bytes and kept as them: turning a 26 MB buffer
+    /// into a String would hold both copies at once, only for the writer to take the bytes back.
+    private enum Storage: Sendable {
+        case text(String)
+        case utf8([UInt8])
+    }
 
     public init(path: String, contents: String) {
         self.path = path
-        self.contents = contents
+        self.storage = .text(contents)
+    }
+
+    /// `utf8` must be valid UTF-8, as bytes appended from Strings are.
+    public init(path: String, utf8: [UInt8]) {
+        self.path = path
+        self.storage = .utf8(utf8)
+    }
+
+    public var contents: String {
+        get {
+            switch storage {
+            case .text(let text): text
+            case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+            }
+        }
+        set { storage = .text(newValue) }
+    }
+
+    public var byteCount: Int {
+        switch storage {
+        case .text(let text): text.utf8.count
+        case .utf8(let bytes): bytes.count
+        }
+    }
+
+    /// The file's bytes, without copying them into a String.
+    public func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        switch storage {
+        case .text(var text): try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        case .utf8(let bytes): try bytes.withUnsafeBytes(body)
+        }
+    }
+
+    public static func == (lhs: GeneratedFile, rhs: GeneratedFile) -> Bool {
+        lhs.path == rhs.path && lhs.byteCount == rhs.byteCount
+            && lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(path)
+        withUTF8 { hasher.combine(bytes: $0) }
     }
 }
 

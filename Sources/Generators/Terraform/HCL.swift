@@ -1,6 +1,6 @@
 /// A small HCL writer: enough of the language for Route53 resources, laid out the way
 /// `terraform fmt` leaves a file (two-space indent, `=` aligned within a run of attributes).
-enum HCLValue: Equatable {
+enum HCLValue: Equatable, Sendable {
     case string(String)
     case number(Int)
     case bool(Bool)
@@ -31,8 +31,8 @@ enum HCLValue: Equatable {
     }
 }
 
-struct HCLBlock {
-    enum Item {
+struct HCLBlock: Sendable {
+    enum Item: Sendable {
         case attribute(String, HCLValue)
         case block(HCLBlock)
         /// A blank line: ends an alignment run, as it does for `terraform fmt`.
