@@ -15,6 +15,8 @@ public struct Analysis: Sendable {
     /// What validation computed, reused by generation so nothing is evaluated twice.
     public var topology: Topology?
     public var explanation: Explanation?
+    /// The rollout plan and its wave proofs, from the same topology and explanation.
+    public var rollout: RolloutReport?
     /// The values refused by the decoder and the structural rules; `topology` is built from
     /// what they left (`Blueprint.soundPart`).
     public var rejected = RejectedParts()
@@ -47,7 +49,7 @@ public enum Pipeline {
         // repeated mistakes print fifty lines, not a million.
         return Analysis(file: file, blueprint: decoded.blueprint,
                         diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: decoded.hidden + hiddenDuplicates(parsed, file: file)),
-                        topology: context?.topology, explanation: context?.explanation,
+                        topology: context?.topology, explanation: context?.explanation, rollout: context?.rollout,
                         rejected: context?.rejected ?? decoded.blueprint?.rejected ?? RejectedParts())
     }
 
@@ -66,13 +68,13 @@ public enum Pipeline {
     /// Every output file of a valid analysed blueprint, sorted by path.
     public static func generate(_ analysis: Analysis) -> Generated? {
         guard let blueprint = analysis.blueprint else { return nil }
-        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation)
+        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, rollout: analysis.rollout)
     }
 
     /// Hands every output file of a valid analysed blueprint to `sink`; nil when there is no blueprint.
     public static func generate(_ analysis: Analysis, into sink: GeneratedFileSink) -> [String]? {
         guard let blueprint = analysis.blueprint else { return nil }
-        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, into: sink)
+        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, rollout: analysis.rollout, into: sink)
     }
 
     /// What the files are generated for: all of them for `compile`, or only the YAML documents for
@@ -80,11 +82,12 @@ public enum Pipeline {
     public enum Purpose: Sendable { case output, resources }
 
     /// Every output file of a valid blueprint, sorted by path (see `generate(_:topology:explanation:for:into:)`).
+    /// `rollout`: the analysis's, when `topology` is the analysis's own (not an outage's).
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
-                                for purpose: Purpose = .output) -> Generated {
+                                rollout: RolloutReport? = nil, for purpose: Purpose = .output) -> Generated {
         let topology = topology ?? Topology(blueprint)
         let files = PhaseTimings.measure("generate (parallel, wall)") {
-            Parallel.map(jobCount(topology)) { Self.files(ofJob: $0, topology, explanation, purpose) }.flatMap { $0 }
+            Parallel.map(jobCount(topology)) { Self.files(ofJob: $0, topology, explanation, rollout, purpose) }.flatMap { $0 }
         }
         return Generated(files: files.sorted { $0.path < $1.path }, notices: Self.notices(blueprint))
     }
@@ -94,11 +97,11 @@ public enum Pipeline {
     /// are generated in parallel, next to the delivery, DNS and report files; which finishes first
     /// decides only the order the sink sees. Returns the notices.
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
-                                for purpose: Purpose = .output, into sink: GeneratedFileSink) -> [String] {
+                                rollout: RolloutReport? = nil, for purpose: Purpose = .output, into sink: GeneratedFileSink) -> [String] {
         let topology = topology ?? Topology(blueprint)
         PhaseTimings.measure("generate and hand over (parallel, wall)") {
             _ = Parallel.map(jobCount(topology)) { job in
-                guard job >= 2 else { return sink(Self.files(ofJob: job, topology, explanation, purpose)) }
+                guard job >= 2 else { return sink(Self.files(ofJob: job, topology, explanation, rollout, purpose)) }
                 // A region's files go out in batches, so at most a batch per core is held.
                 PhaseTimings.measure("kubernetes manifests (sum over threads)") {
                     KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology, batch: 64, into: sink)
@@ -111,7 +114,8 @@ public enum Pipeline {
     private static func jobCount(_ topology: Topology) -> Int { 2 + topology.servingRegions.count }
 
     /// One job's files. The report and the Terraform are the longest single jobs, so they come first.
-    private static func files(ofJob job: Int, _ topology: Topology, _ explanation: Explanation?, _ purpose: Purpose) -> [GeneratedFile] {
+    private static func files(ofJob job: Int, _ topology: Topology, _ explanation: Explanation?, _ rollout: RolloutReport?,
+                              _ purpose: Purpose) -> [GeneratedFile] {
         switch job {
         case 0 where purpose == .resources:
             return []
@@ -119,7 +123,7 @@ public enum Pipeline {
             return [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
         case 0:
             return [PhaseTimings.measure("REPORT.md") {
-                ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology))
+                ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology), rollout: rollout)
             }]
         case 1:
             let terraform = PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }

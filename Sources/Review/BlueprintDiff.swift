@@ -86,7 +86,7 @@ public struct BlueprintDiff: Sendable {
             // The promises are computed even when there are findings: that is usually why they changed.
             let explanation = analysis.explanation ?? Explanation(topology)
             self.explanation = explanation
-            rollout = RolloutReport(topology: topology, explanation: explanation)
+            rollout = analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation)
             let catalogue = (try? PriceCatalogue.resolve(for: blueprint).get()) ?? .committed
             monthlyCost = CostModel(catalogue: catalogue).report(topology).total
             if analysis.hasErrors {

@@ -30,12 +30,18 @@ public struct ValidationContext: Sendable {
     /// Every value refused so far (the decoder's and the structural rules'): what `blueprint`
     /// was cut down by, and what anything built from it (a diff of its resources) must not trust.
     public let rejected: RejectedParts
+    /// The rollout plan and each wave's proof, computed once: rule rollout-wave-breaks-objective
+    /// judges them, REPORT.md, `explain` and `diff` show them. nil when there is nothing to roll
+    /// out (no region, or no service placed), where the rule has nothing to judge.
+    public let rollout: RolloutReport?
 
     public init(blueprint: Blueprint, today: String) {
         self.blueprint = blueprint
         self.rejected = blueprint.rejected
-        self.topology = Topology(blueprint)
-        self.explanation = Explanation(topology)
+        let topology = Topology(blueprint), explanation = Explanation(topology)
+        self.topology = topology
+        self.explanation = explanation
+        self.rollout = Self.rollout(blueprint, topology, explanation)
         self.today = today
     }
 
@@ -46,6 +52,7 @@ public struct ValidationContext: Sendable {
         self.rejected = blueprint.rejected
         self.topology = Topology(Self.nothing(like: blueprint))
         self.explanation = Explanation(topology)
+        self.rollout = nil
         self.today = today
     }
 
@@ -56,10 +63,17 @@ public struct ValidationContext: Sendable {
         self.rejected = dependencies.rejected
         let topology = Topology(blueprint)
         self.topology = topology
-        self.explanation = PhaseTimings.measure("availability, RTO, RPO") {
+        let explanation = PhaseTimings.measure("availability, RTO, RPO") {
             dependencies.apply(to: Explanation(topology), sound: blueprint)
         }
+        self.explanation = explanation
+        self.rollout = Self.rollout(blueprint, topology, explanation)
         self.today = today
+    }
+
+    private static func rollout(_ blueprint: Blueprint, _ topology: Topology, _ explanation: Explanation) -> RolloutReport? {
+        guard !blueprint.regions.isEmpty, !topology.placements.isEmpty else { return nil }
+        return PhaseTimings.measure("rollout waves") { RolloutReport(topology: topology, explanation: explanation) }
     }
 
     private static func nothing(like blueprint: Blueprint) -> Blueprint {

@@ -3,13 +3,14 @@ import Resilience
 
 /// `REPORT.md`: objectives against what the topology achieves, with the architecture diagram.
 public enum ReportGenerator {
-    public static func file(for topology: Topology, explanation: Explanation) -> GeneratedFile {
+    /// `rollout`: the analysis's wave proofs when they were made from this topology and explanation.
+    public static func file(for topology: Topology, explanation: Explanation, rollout: RolloutReport? = nil) -> GeneratedFile {
         let header = GeneratedHeader.lines(blueprint: topology.blueprint.name).joined(separator: " ")
         // An unreadable override file is lint's error (price-override-unreadable); the report then keeps the committed prices.
         let catalogue = (try? PriceCatalogue.resolve(for: topology.blueprint).get()) ?? .committed
         let contents = ExplainRenderer.markdownUTF8(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)),
                                                     cost: CostModel(catalogue: catalogue).report(topology),
-                                                    rollout: RolloutReport(topology: topology, explanation: explanation),
+                                                    rollout: rollout ?? RolloutReport(topology: topology, explanation: explanation),
                                                     preamble: "<!-- \(header) -->\n\n" + outageBanner(topology))
         return GeneratedFile(path: "REPORT.md", utf8: contents)
     }

@@ -57,7 +57,7 @@ struct Explain: ParsableCommand {
         let cost = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices)).report(topology)
         let explanation = analysis.explanation ?? Explanation(topology)
         let rendered = ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost,
-                                              rollout: RolloutReport(topology: topology, explanation: explanation))
+                                              rollout: analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation))
         if report == .text { printText(rendered) } else { print(rendered, terminator: "") }
         try loaded.failIfErrors()
     }

@@ -32,12 +32,9 @@ public struct RolloutWaveBreaksObjective: Rule {
 
     public func check(_ context: ValidationContext) -> [Finding] {
         let blueprint = context.blueprint
-        guard !blueprint.regions.isEmpty, !context.topology.placements.isEmpty else { return [] }
-        let plan = RolloutPlan(blueprint)
-        let proofs = PhaseTimings.measure("rollout waves") {
-            WaveProof.prove(plan, topology: context.topology, explanation: context.explanation)
-        }
-        return proofs.compactMap { proof in
+        guard let rollout = context.rollout else { return [] }
+        let plan = rollout.plan
+        return rollout.proofs.compactMap { proof in
             let own = proof.breaches.filter { $0.reportedBy == nil }
             guard let first = own.first else { return nil }
             let wave = proof.wave
