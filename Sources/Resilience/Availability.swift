@@ -343,6 +343,35 @@ extension AvailabilityModel {
         var failoverUp: [Bool]
     }
 
+    /// The summaries reached so far with their probabilities, in the order first reached. Sums are
+    /// taken in that order, which depends only on the problem: a Dictionary's order changes with
+    /// each process's hash seed, and with it the last digit of a floating-point availability
+    /// (`explain --format json` printed 0.9999967520007494 or …496 for the same blueprint).
+    struct Distribution {
+        private(set) var summaries: [Summary] = []
+        private(set) var weights: [Double] = []
+        private var index: [Summary: Int] = [:]
+
+        init(capacity: Int = 1) {
+            summaries.reserveCapacity(capacity)
+            weights.reserveCapacity(capacity)
+            index.reserveCapacity(capacity)
+        }
+
+        var count: Int { summaries.count }
+        var entries: Zip2Sequence<[Summary], [Double]> { zip(summaries, weights) }
+
+        mutating func add(_ summary: Summary, _ weight: Double) {
+            if let slot = index[summary] {
+                weights[slot] += weight
+            } else {
+                index[summary] = summaries.count
+                summaries.append(summary)
+                weights.append(weight)
+            }
+        }
+    }
+
     static func solve(_ key: ProblemKey, activeCount n: Int, outcomesOf: (RegionPart) -> [(RegionOutcome, Double)]) -> Figures {
         let datastores = key.datastores
         // The last region each datastore depends on: after it the datastore is decided.
@@ -350,35 +379,30 @@ extension AvailabilityModel {
         for (index, datastore) in datastores.enumerated() {
             lastRegion[index] = ([datastore.primary ?? -1] + datastore.syncRegions + datastore.failoverRegions).max() ?? -1
         }
-        var distribution: [Summary: Double] = [
-            Summary(primary: datastores.map { $0.primary == nil ? 2 : 0 }, syncUp: datastores.map { _ in 0 },
-                    failoverUp: datastores.map { _ in false }): 1,
-        ]
+        var initial = Summary(primary: datastores.map { $0.primary == nil ? 2 : 0 }, syncUp: datastores.map { _ in 0 },
+                              failoverUp: datastores.map { _ in false })
         // A datastore whose primary is not a declared region and has nothing to fail over to
         // is never available: decide it before any region.
-        for (summary, p) in distribution {
-            var decided = summary
-            settle(&decided, datastores: datastores, lastRegion: lastRegion, through: -1)
-            distribution = [decided: p]
-        }
+        settle(&initial, datastores: datastores, lastRegion: lastRegion, through: -1)
+        var distribution = Distribution()
+        distribution.add(initial, 1)
 
         for (regionIndex, part) in key.regions.enumerated() {
             let outcomes = outcomesOf(part)
-            var next: [Summary: Double] = [:]
-            next.reserveCapacity(distribution.count * 4)
-            for (summary, p) in distribution {
+            var next = Distribution(capacity: distribution.count * 4)
+            for (summary, p) in distribution.entries {
                 for (outcome, q) in outcomes where q > 0 {
                     var s = summary
                     apply(outcome, of: part, at: regionIndex, to: &s, datastores: datastores)
                     settle(&s, datastores: datastores, lastRegion: lastRegion, through: regionIndex)
-                    next[s, default: 0] += p * q
+                    next.add(s, p * q)
                 }
             }
             distribution = next
         }
 
         var both = 0.0, compute = 0.0, data = 0.0
-        for (summary, p) in distribution {
+        for (summary, p) in distribution.entries {
             let c = computeServed(summary, activeCount: n)
             let d = !summary.dataLost
             if c { compute += p }

@@ -55,6 +55,18 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
+    /// Each process hashes with its own seed, so anything summed in a Dictionary's order changed
+    /// from run to run: explain's JSON gave this blueprint's availability as …7494 or …7496.
+    @Test func explainJSONIsTheSameInEveryProcess() throws {
+        var outputs = Set<String>()
+        for _ in 0..<10 {
+            let run = try meridian(["explain", "--format", "json", exampleBlueprint.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            outputs.insert(run.stdout)
+        }
+        #expect(outputs.count == 1)
+    }
+
     @Test func checkExitsThreeAndNamesStaleFiles() throws {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }
