@@ -24,11 +24,11 @@ public enum CostRenderer {
 
     static func lines(_ report: CostReport) -> Table {
         Table(headers: ["category", "region", "item", "arithmetic", "quantity", "unit price", "USD/month", "price note"],
-              rows: report.lines.map { line in
+              of: report.lines) { line in
                   [line.category.rawValue + (line.standby ? " (standby)" : ""), line.region, line.item, line.arithmetic,
                    "\(Money.number(line.quantity)) \(line.unit)", line.unitPrice.map(Money.price) ?? "unpriced",
                    line.monthly.map(Money.dollars) ?? "-", line.priceNote ?? ""]
-              })
+              }
     }
 
     static func defaults(_ report: CostReport) -> String {
@@ -46,12 +46,22 @@ public enum CostRenderer {
     }
 
     public static func markdown(_ report: CostReport, heading: String = "##") -> String {
-        var out = "\n\(heading) Monthly cost\n\n"
-        out += "On-demand list prices from the committed catalogue (docs/prices/aws.json); formulas in docs/cost.md.\n\n"
-        out += summary(report).markdown + "\n" + regions(report).markdown + "\n" + lines(report).markdown
+        var out: [UInt8] = []
+        markdown(report, heading: heading, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the cost section to `out`, a line of the lines table at a time.
+    static func markdown(_ report: CostReport, heading: String = "##", into out: inout [UInt8]) {
+        out += "\n\(heading) Monthly cost\n\n".utf8
+        out += "On-demand list prices from the committed catalogue (docs/prices/aws.json); formulas in docs/cost.md.\n\n".utf8
+        summary(report).markdown(into: &out)
+        out += "\n".utf8
+        regions(report).markdown(into: &out)
+        out += "\n".utf8
+        lines(report).markdown(into: &out)
         let notes = defaults(report)
-        if !notes.isEmpty { out += "\n" + notes }
-        return out
+        if !notes.isEmpty { out += "\n".utf8; out += notes.utf8 }
     }
 
     /// `$6,012.33 a month in this outage, +$465.29 over normal ($5,547.04); the survivors run their region-loss share.`

@@ -51,35 +51,35 @@ public enum ExplainRenderer {
         var result: [(title: String, table: () -> Table)] = [
             ("Capacity per region", { Table(
                 headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max", "placement"],
-                rows: e.capacity.map { row in
+                of: e.capacity) { row in
                     [row.service, row.residencyZone, row.region, row.role.rawValue, String(row.zones), row.normalShare,
                      row.regionLossShare ?? "-", String(row.need), String(row.replicas), String(row.pdbMaxUnavailable), "\(row.hpaMin)-\(row.hpaMax)", row.placement]
-                }) }),
+                } }),
             ("Availability per service and residency zone", { Table(
                 headers: ["service", "zone", "availability", "downtime", "objective", "compute", "data", "verdict"],
-                rows: e.availability.map { row in
+                of: e.availability) { row in
                     [row.service, row.residencyZone, figure(row.withheld, AvailabilityModel.percent(row.availability)),
                      figure(row.withheld, AvailabilityModel.minutes(row.downtimeMinutesPerYear)), row.objective?.text ?? "-",
                      figure(row.withheld, AvailabilityModel.percent(row.compute)), figure(row.withheld, AvailabilityModel.percent(row.data)),
                      verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
-                }) }),
+                } }),
             ("Recovery time (RTO)", { Table(
                 headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", "verdict"],
-                rows: e.rto.map { row in
+                of: e.rto) { row in
                     let arithmetic = row.result.unbounded.map { "unbounded: \($0)" }
                         ?? row.result.terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
                     return [row.result.service, row.result.residencyZone, row.result.event.label, figure(row.withheld, arithmetic),
                             figure(row.withheld, row.total?.description ?? "unbounded"),
                             row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
                             verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
-                }) }),
+                } }),
             ("Data loss (RPO)", { Table(
                 headers: ["datastore", "disruption", "data loss", "because", "objective", "verdict"],
-                rows: e.rpo.map { row in
+                of: e.rpo) { row in
                     [row.result.datastore, row.result.disruption.rawValue, figure(row.withheld, row.result.loss?.description ?? "unbounded"),
                      figure(row.withheld, row.result.reason), row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
                      verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
-                }) }),
+                } }),
         ]
         if !e.withheld.isEmpty {
             result.append(("Checks withheld (a value they read has an error)",
@@ -92,7 +92,7 @@ public enum ExplainRenderer {
         if !e.zoneLoss.isEmpty {
             result.append(("Zone loss without launches (static stability)", { Table(
                 headers: ["region", "recovery of", "must already run", "launches during the event"],
-                rows: e.zoneLoss.map { [$0.region, "\($0.name) \($0.kind)", $0.mustRun, $0.launches ?? "none"] }) }))
+                of: e.zoneLoss) { [$0.region, "\($0.name) \($0.kind)", $0.mustRun, $0.launches ?? "none"] } }))
         }
         if !e.waivers.isEmpty {
             result.append(("Waivers", { Table(headers: ["rule", "at", "expires", "reason"],
@@ -144,7 +144,7 @@ public enum ExplainRenderer {
             out += "\n## \(title)\n\n".utf8
             table().markdown(into: &out)
         }
-        if let cost { out += CostRenderer.markdown(cost).utf8 }
+        if let cost { CostRenderer.markdown(cost, into: &out) }
         if let rollout { out += RolloutRenderer.markdown(rollout).utf8 }
         return out
     }

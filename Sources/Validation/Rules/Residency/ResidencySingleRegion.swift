@@ -21,7 +21,7 @@ public struct ResidencySingleRegion: Rule {
         // Only zones served by a service that promises a region-failure RTO: a zone whose services
         // promise nothing about region failures (no RTO, or `rto: { zone: … }` alone, which
         // leaves region failure not promised) may well be a single-region zone by design.
-        let promised = Set(context.servedPairs.filter { (context.objectives(of: $0.service).rto?.region ?? nil) != nil }.map(\.zone))
+        let promised = Set(context.servedPairs.compactMap { (context.objectives(of: $0.service).rto?.region ?? nil) != nil ? $0.zone : nil })
         return context.blueprint.residency.filter { promised.contains($0.name) && $0.regions.count == 1 }.map { zone in
             Finding(at: "residency.\(zone.name)",
                     "residency zone \(zone.name) has a single region (\(zone.regions[0])); a region failure cannot recover inside the zone",
