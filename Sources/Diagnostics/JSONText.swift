@@ -32,13 +32,14 @@ public enum JSONText {
         case let object as [String: Any]:
             if object.isEmpty { out += "{}".utf8; return }
             out += "{\n".utf8
-            let keys = object.keys.sorted()
-            for (offset, key) in keys.enumerated() {
+            // Keys are unique, so sorting the pairs by key is sorting the keys, without a lookup per key.
+            let members = object.sorted { $0.key < $1.key }
+            for (offset, member) in members.enumerated() {
                 pad(indent + 1, &out)
-                string(key, into: &out)
+                string(member.key, into: &out)
                 out += " : ".utf8
-                write(object[key]!, indent: indent + 1, into: &out)
-                out += (offset == keys.count - 1 ? "\n" : ",\n").utf8
+                write(member.value, indent: indent + 1, into: &out)
+                out += (offset == members.count - 1 ? "\n" : ",\n").utf8
             }
             pad(indent, &out)
             out.append(UInt8(ascii: "}"))
