@@ -15,6 +15,7 @@ struct Meridian: ParsableCommand {
     /// Usage errors exit 2 (the spec's code for bad usage), not ArgumentParser's 64.
     static func main() {
         PhaseTimings.start()
+        fixLargeAllocationThreshold()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -34,6 +35,22 @@ struct Meridian: ParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// glibc serves blocks above its mmap threshold with mmap, so freeing them returns their memory,
+/// but it raises that threshold each time such a block is freed; after the first freed region batch
+/// or report buffer, the next ones come from the heap and their pages stay with the process. Setting
+/// the threshold turns that adjustment off (glibc manual, "Malloc Tunable Parameters":
+/// https://www.gnu.org/software/libc/manual/html_node/Malloc-Tunable-Parameters.html). 1 MiB: compile
+/// of 1,000 services × 32 regions peaked at 131–133 MiB without it, 127–128 MiB with it, at the same
+/// CPU time. `mallopt` is in <malloc.h>, which Swift's Glibc module does not import: found with dlsym.
+func fixLargeAllocationThreshold() {
+    #if canImport(Glibc)
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in <malloc.h>
+    guard let symbol = dlsym(nil, "mallopt") else { return }  // nil: RTLD_DEFAULT
+    _ = unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 1 << 20)
+    #endif
 }
 
 enum ExitStatus {
