@@ -68,13 +68,7 @@ public struct OutputWriter {
 
     /// What writing `files` would change on disk; empty when the committed output is current.
     public func changes(_ files: [GeneratedFile]) -> [Change] {
-        changes { $0(files) }
-    }
-
-    /// What writing the files `produce` hands to its sink would change on disk, sorted by path.
-    /// Each file is compared as it arrives and then let go.
-    public func changes(_ produce: (GeneratedFileSink) -> Void) -> [Change] {
-        compare(produce).changes
+        compare { $0(files) }.changes
     }
 
     public struct Comparison: Sendable {
@@ -90,7 +84,7 @@ public struct OutputWriter {
         do {
             let session = try Session(self, writing: false)
             produce { session.accept($0) }
-            try session.surveyRemainder()
+            session.surveyRemainder()
             return Comparison(changes: session.changes.sorted { $0.path < $1.path }, generatedPaths: session.wanted.sorted())
         } catch {
             return Comparison(changes: [.blocked("", reason: "\(error)")], generatedPaths: [])
@@ -122,12 +116,7 @@ public struct OutputWriter {
             throw OutputError(description: "cannot read \(displayPath): \(error); nothing written")
         }
         produce { session.accept($0) }
-        do {
-            try session.surveyRemainder()
-        } catch {
-            session.discardStaging()
-            throw OutputError(description: "cannot read \(displayPath): \(error); nothing written")
-        }
+        session.surveyRemainder()
         let changes = session.changes.sorted { $0.path < $1.path }
         do {
             try refuseBlocked(changes)
@@ -386,13 +375,13 @@ public struct OutputWriter {
 
         /// After the last file: what the current tree holds that was not generated this time, either
         /// generated files to remove or the user's entries to carry over.
-        func surveyRemainder() throws {
+        func surveyRemainder() {
             var buffer = [UInt8](repeating: 0, count: OutputWriter.headerLength)
             var parents = Set<String>()
             for entry in entries {
                 if let slash = entry.path.lastIndex(of: "/") { parents.insert(String(entry.path[..<slash])) }
             }
-            try locked {
+            locked {
                 for entry in entries where !wantedSet.contains(entry.path) {
                     switch entry.kind {
                     case .directory:
