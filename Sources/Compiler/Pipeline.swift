@@ -81,7 +81,7 @@ public enum Pipeline {
     /// `diff`, which reads Route53 resources from the topology and never compares REPORT.md.
     public enum Purpose: Sendable { case output, resources }
 
-    /// Every output file of a valid blueprint, sorted by path (see `generate(_:topology:explanation:for:into:)`).
+    /// Every output file of a valid blueprint, sorted by path (see `generate(_:topology:explanation:rollout:for:into:)`).
     /// `rollout`: the analysis's, when `topology` is the analysis's own (not an outage's).
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
                                 rollout: RolloutReport? = nil, for purpose: Purpose = .output) -> Generated {

@@ -16,7 +16,7 @@ public struct Table {
         self.row = { rows[$0] }
     }
 
-    /// A table whose cells are made row by row as it is written, from `count` items.
+    /// A table with a row per item, whose cells are made as each row is written.
     public init<Items: RandomAccessCollection>(headers: [String], of items: Items, row: @escaping (Items.Element) -> [String])
     where Items.Index == Int {
         self.headers = headers
