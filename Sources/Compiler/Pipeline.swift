@@ -87,7 +87,11 @@ public enum Pipeline {
                                 rollout: RolloutReport? = nil, for purpose: Purpose = .output) -> Generated {
         let topology = topology ?? Topology(blueprint)
         let files = PhaseTimings.measure("generate (parallel, wall)") {
-            Parallel.map(jobCount(topology)) { Self.files(ofJob: $0, topology, explanation, rollout, purpose) }.flatMap { $0 }
+            Parallel.map(jobCount(topology)) { job -> [GeneratedFile] in
+                var files: [GeneratedFile] = []
+                Self.run(job: job, topology, explanation, rollout, purpose, batch: .max) { files += $0 }
+                return files
+            }.flatMap { $0 }
         }
         return Generated(files: files.sorted { $0.path < $1.path }, notices: Self.notices(blueprint))
     }
@@ -100,37 +104,33 @@ public enum Pipeline {
                                 rollout: RolloutReport? = nil, for purpose: Purpose = .output, into sink: GeneratedFileSink) -> [String] {
         let topology = topology ?? Topology(blueprint)
         PhaseTimings.measure("generate and hand over (parallel, wall)") {
-            _ = Parallel.map(jobCount(topology)) { job in
-                guard job >= 2 else { return sink(Self.files(ofJob: job, topology, explanation, rollout, purpose)) }
-                // A region's files go out in batches, so at most a batch per core is held.
-                PhaseTimings.measure("kubernetes manifests (sum over threads)") {
-                    KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology, batch: 64, into: sink)
-                }
-            }
+            // A region's files go out in batches, so at most a batch per core is held.
+            _ = Parallel.map(jobCount(topology)) { Self.run(job: $0, topology, explanation, rollout, purpose, batch: 64, into: sink) }
         }
         return notices(blueprint)
     }
 
     private static func jobCount(_ topology: Topology) -> Int { 2 + topology.servingRegions.count }
 
-    /// One job's files. The report and the Terraform are the longest single jobs, so they come first.
-    private static func files(ofJob job: Int, _ topology: Topology, _ explanation: Explanation?, _ rollout: RolloutReport?,
-                              _ purpose: Purpose) -> [GeneratedFile] {
+    /// Runs one job, handing its files to `emit`: a region's `batch` at a time, the others whole.
+    /// The report and the Terraform are the longest single jobs, so they come first.
+    private static func run(job: Int, _ topology: Topology, _ explanation: Explanation?, _ rollout: RolloutReport?,
+                            _ purpose: Purpose, batch: Int, into emit: ([GeneratedFile]) -> Void) {
         switch job {
         case 0 where purpose == .resources:
-            return []
+            return
         case 1 where purpose == .resources:
-            return [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
+            emit([ApplicationSetGenerator.file(for: topology)].compactMap { $0 })
         case 0:
-            return [PhaseTimings.measure("REPORT.md") {
+            emit([PhaseTimings.measure("REPORT.md") {
                 ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology), rollout: rollout)
-            }]
+            }])
         case 1:
             let terraform = PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }
-            return terraform + [ApplicationSetGenerator.file(for: topology)].compactMap { $0 }
+            emit(terraform + [ApplicationSetGenerator.file(for: topology)].compactMap { $0 })
         default:
-            return PhaseTimings.measure("kubernetes manifests (sum over threads)") {
-                KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology)
+            PhaseTimings.measure("kubernetes manifests (sum over threads)") {
+                KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology, batch: batch, into: emit)
             }
         }
     }
