@@ -61,32 +61,41 @@ public enum TerminalText {
     /// might be Unicode white space before `::`) takes the scalar-by-scalar path.
     static func needsNoEscape(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            var atLineStart = true
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: "\n"):
-                    atLineStart = true
-                case 0x80...0xFF:
-                    if atLineStart || escapedMultibyte(bytes, at: index) { return false }
-                    atLineStart = false
-                case 0x00...0x1F, 0x7F:
-                    return false
-                case UInt8(ascii: " ") where atLineStart:
-                    break
-                case UInt8(ascii: ":") where atLineStart && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: ":"):
-                    return false
-                case UInt8(ascii: "#") where index + 2 < bytes.count && bytes[index + 1] == UInt8(ascii: "#") && bytes[index + 2] == UInt8(ascii: "["):
-                    return false
-                default:
-                    atLineStart = false
-                }
-                index += 1
+        return text.withUTF8(needsNoEscape)
+    }
+
+    /// `lines` over UTF-8 bytes: the same bytes back when nothing needs escaping (the usual case,
+    /// checked in one pass), else the escaped text's bytes.
+    public static func lines(utf8 bytes: [UInt8]) -> [UInt8] {
+        if bytes.withUnsafeBufferPointer(needsNoEscape) { return bytes }
+        return Array(lines(String(decoding: bytes, as: UTF8.self)).utf8)
+    }
+
+    static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var atLineStart = true
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\n"):
+                atLineStart = true
+            case 0x80...0xFF:
+                if atLineStart || escapedMultibyte(bytes, at: index) { return false }
+                atLineStart = false
+            case 0x00...0x1F, 0x7F:
+                return false
+            case UInt8(ascii: " ") where atLineStart:
+                break
+            case UInt8(ascii: ":") where atLineStart && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: ":"):
+                return false
+            case UInt8(ascii: "#") where index + 2 < bytes.count && bytes[index + 1] == UInt8(ascii: "#") && bytes[index + 2] == UInt8(ascii: "["):
+                return false
+            default:
+                atLineStart = false
             }
-            return true
+            index += 1
         }
+        return true
     }
 
     /// Whether the UTF-8 sequence at `index` encodes a scalar `needsEscape` lists: C1 controls

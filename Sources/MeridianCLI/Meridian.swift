@@ -73,3 +73,19 @@ func printError(_ text: String) {
 func printText(_ text: String) {
     print(TerminalText.lines(text), terminator: "")
 }
+
+/// Bytes straight to standard output, after whatever `print` has buffered (so the two keep their order).
+func writeStandardOutput(_ bytes: [UInt8]) {
+    fflush(nil)
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe or full disk: as with print, the rest is dropped
+            }
+            offset += written
+        }
+    }
+}

@@ -36,4 +36,31 @@ import Testing
         // Non-ASCII that needs nothing (U+00A0, U+2027, U+202A) is written as it is.
         #expect(JSONText.serialize(["\u{A0}\u{2027}\u{202A}"]).contains("\"\u{A0}\u{2027}\u{202A}\""))
     }
+
+    /// The typed value writes the bytes the `Any` writer writes for the same tree, whole, in
+    /// pieces of any size, and when embedded in an `Any` tree.
+    @Test func typedValuesWriteWhatPlainValuesWrite() throws {
+        let hostile = ["", "plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{0}\u{1F}\u{7F}\u{85}\u{2028}", "ünïcødé 🚀"]
+        let plain: [String: Any] = [
+            "strings": hostile, "numbers": [0, -7, 123_456_789] as [Int], "doubles": [0.5, 0.99995, 1e-9, 2.0, 1e15, -0.0],
+            "flags": [true, false], "nothing": NSNull(), "b": ["z": ["y": [] as [Any]], "a": [:] as [String: Any]] as [String: Any],
+            "rows": (0..<50).map { ["service": "svc-\($0)", "value": Double($0) / 7, "n": $0, "missing": NSNull()] as [String: Any] },
+        ]
+        let typed: JSONValue = [
+            "strings": JSONValue(hostile), "numbers": JSONValue([0, -7, 123_456_789]),
+            "doubles": .array([0.5, 0.99995, 1e-9, 2.0, 1e15, -0.0].map(JSONValue.double)),
+            "flags": [true, false], "nothing": nil, "b": ["z": ["y": []], "a": .object([])],
+            "rows": .array((0..<50).map { ["service": .string("svc-\($0)"), "value": .double(Double($0) / 7), "n": .int($0), "missing": JSONValue(nil as String?)] }),
+        ]
+        let expected = JSONText.serialize(plain)
+        #expect(JSONText.serialize(typed) == expected)
+        for chunk in [1, 7, 64, 1 << 20] {
+            var pieces: [[UInt8]] = []
+            JSONText.serialize(typed, chunk: chunk) { pieces.append($0) }
+            #expect(String(decoding: pieces.joined(), as: UTF8.self) == expected)
+            if chunk == 64 { #expect(pieces.count > 5, "a small chunk hands the text over in several pieces") }
+        }
+        #expect(JSONText.serialize(["inner": typed] as [String: Any]) == JSONText.serialize(["inner": plain] as [String: Any]))
+        #expect(typed.adding([JSONMember("extra", 1)]) != typed)
+    }
 }

@@ -325,6 +325,8 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
         }
         for text in samples {
             #expect(TerminalText.lines(text) == Self.slow(text), "\(text.debugDescription)")
+            // The byte form (explain's text is built as bytes) must agree with the String form.
+            #expect(TerminalText.lines(utf8: Array(text.utf8)) == Array(Self.slow(text).utf8), "\(text.debugDescription)")
         }
     }
 }

@@ -37,12 +37,20 @@ public enum CostRenderer {
     }
 
     public static func text(_ report: CostReport) -> String {
-        var out = "\nMonthly cost (USD, on-demand list prices)\n\n" + summary(report).text
-        out += "\nPer region\n\n" + regions(report).text
-        out += "\nLines\n\n" + lines(report).text
+        var out: [UInt8] = []
+        text(report, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func text(_ report: CostReport, into out: inout [UInt8]) {
+        out += "\nMonthly cost (USD, on-demand list prices)\n\n".utf8
+        summary(report).text(into: &out)
+        out += "\nPer region\n\n".utf8
+        regions(report).text(into: &out)
+        out += "\nLines\n\n".utf8
+        lines(report).text(into: &out)
         let notes = defaults(report)
-        if !notes.isEmpty { out += "\n" + notes }
-        return out
+        if !notes.isEmpty { out += "\n".utf8; out += notes.utf8 }
     }
 
     public static func markdown(_ report: CostReport, heading: String = "##") -> String {
@@ -76,23 +84,24 @@ public enum CostRenderer {
 
     static func number(_ value: Decimal) -> Double { Money.double(Money.rounded(value, scale: 6)) }
 
-    public static func json(_ report: CostReport) -> [String: Any] {
+    public static func json(_ report: CostReport) -> JSONValue {
         [
             "currency": "USD",
-            "monthlyTotal": number(report.total),
-            "standbyShare": number(report.standbyShare),
-            "baseline": ["region": report.baselineRegion ?? NSNull(), "monthly": number(report.baseline)] as [String: Any],
-            "costOfResilience": number(report.costOfResilience),
-            "catalogueRead": report.catalogueRead,
-            "overriddenBy": report.overriddenBy ?? NSNull(),
-            "down": report.down,
-            "defaults": report.defaults,
-            "perRegion": report.perRegion.map { ["region": $0.region, "monthly": number($0.monthly)] as [String: Any] },
-            "lines": report.lines.map { line -> [String: Any] in
-                ["category": line.category.rawValue, "region": line.region, "item": line.item, "arithmetic": line.arithmetic,
-                 "quantity": number(line.quantity), "unit": line.unit, "unitPrice": line.unitPrice.map(number) ?? NSNull(),
-                 "monthly": line.monthly.map(number) ?? NSNull(), "priceNote": line.priceNote ?? NSNull(), "standby": line.standby]
-            },
+            "monthlyTotal": .double(number(report.total)),
+            "standbyShare": .double(number(report.standbyShare)),
+            "baseline": ["region": JSONValue(report.baselineRegion), "monthly": .double(number(report.baseline))],
+            "costOfResilience": .double(number(report.costOfResilience)),
+            "catalogueRead": .string(report.catalogueRead),
+            "overriddenBy": JSONValue(report.overriddenBy),
+            "down": JSONValue(report.down),
+            "defaults": JSONValue(report.defaults),
+            "perRegion": .array(report.perRegion.map { ["region": .string($0.region), "monthly": .double(number($0.monthly))] }),
+            "lines": .array(report.lines.map { line in
+                ["category": .string(line.category.rawValue), "region": .string(line.region), "item": .string(line.item),
+                 "arithmetic": .string(line.arithmetic), "quantity": .double(number(line.quantity)), "unit": .string(line.unit),
+                 "unitPrice": JSONValue(line.unitPrice.map(number)), "monthly": JSONValue(line.monthly.map(number)),
+                 "priceNote": JSONValue(line.priceNote), "standby": .bool(line.standby)]
+            }),
         ]
     }
 }

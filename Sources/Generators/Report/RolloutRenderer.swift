@@ -65,24 +65,28 @@ enum RolloutRenderer {
         "\n\(title)\n\n" + table(r).text + lines(r).map { "  " + TerminalText.escaped($0) + "\n" }.joined()
     }
 
-    static func json(_ r: RolloutReport) -> [String: Any] {
-        [
-            "derived": r.plan.derived,
-            "bakeSeconds": r.plan.bake.map { Double($0.milliseconds) / 1000 } ?? NSNull(),
-            "reasons": r.plan.reasons,
-            "waves": r.proofs.map { proof -> [String: Any] in
+    static func json(_ r: RolloutReport) -> JSONValue {
+        let seconds = { (duration: Duration) -> JSONValue in .double(Double(duration.milliseconds) / 1000) }
+        return [
+            "derived": .bool(r.plan.derived),
+            "bakeSeconds": r.plan.bake.map(seconds) ?? .null,
+            "reasons": JSONValue(r.plan.reasons),
+            "waves": .array(r.proofs.map { proof in
                 [
-                    "wave": proof.wave.number, "regions": proof.wave.regions, "holds": proof.breaches.allSatisfy { $0.reportedBy != nil },
-                    "statesChecked": proof.statesChecked, "worstOutage": proof.worstOutage,
-                    "worstRecoverySeconds": proof.worstRecovery.map { Double($0.milliseconds) / 1000 } ?? NSNull(),
-                    "unservedInWorst": proof.unservedInWorst,
-                    "rollingMargin": proof.rollingMargin.map { ["service": $0.service, "region": $0.region, "podsLeft": $0.left, "need": $0.need] as [String: Any] } ?? NSNull(),
-                    "breaches": proof.breaches.map { breach -> [String: Any] in
-                        ["level": breach.level.rawValue, "outage": breach.outage, "message": breach.message,
-                         "arithmetic": breach.arithmetic, "reportedBy": breach.reportedBy ?? NSNull()]
-                    },
+                    "wave": .int(proof.wave.number), "regions": JSONValue(proof.wave.regions),
+                    "holds": .bool(proof.breaches.allSatisfy { $0.reportedBy != nil }),
+                    "statesChecked": .int(proof.statesChecked), "worstOutage": JSONValue(proof.worstOutage),
+                    "worstRecoverySeconds": proof.worstRecovery.map(seconds) ?? .null,
+                    "unservedInWorst": .int(proof.unservedInWorst),
+                    "rollingMargin": proof.rollingMargin.map {
+                        ["service": .string($0.service), "region": .string($0.region), "podsLeft": .int($0.left), "need": .int($0.need)]
+                    } ?? .null,
+                    "breaches": .array(proof.breaches.map { breach in
+                        ["level": .string(breach.level.rawValue), "outage": JSONValue(breach.outage), "message": .string(breach.message),
+                         "arithmetic": JSONValue(breach.arithmetic), "reportedBy": JSONValue(breach.reportedBy)]
+                    }),
                 ]
-            },
+            }),
         ]
     }
 }

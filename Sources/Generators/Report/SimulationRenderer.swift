@@ -131,10 +131,10 @@ public enum SimulationRenderer {
             "withheld": withheld.map(json),
         ]
         if let cost {
-            var outage = CostRenderer.json(cost.outage)
-            outage["normalMonthlyTotal"] = CostRenderer.number(cost.normal.total)
-            outage["deltaMonthly"] = CostRenderer.number(cost.outage.total - cost.normal.total)
-            object["cost"] = outage
+            object["cost"] = CostRenderer.json(cost.outage).adding([
+                JSONMember("normalMonthlyTotal", .double(CostRenderer.number(cost.normal.total))),
+                JSONMember("deltaMonthly", .double(CostRenderer.number(cost.outage.total - cost.normal.total))),
+            ])
         }
         return encode(object)
     }

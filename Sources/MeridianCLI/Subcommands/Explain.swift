@@ -56,9 +56,18 @@ struct Explain: ParsableCommand {
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
         let cost = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices)).report(topology)
         let explanation = analysis.explanation ?? Explanation(topology)
-        let rendered = ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost,
-                                              rollout: analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation))
-        if report == .text { printText(rendered) } else { print(rendered, terminator: "") }
+        let rollout = analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation)
+        if report == .json {
+            // Written in pieces: the JSON of 1,000 services × 8 regions is 22 MB.
+            JSONText.serialize(ExplainRenderer.jsonValue(explanation, diagram: drawing?.source, cost: cost, rollout: rollout),
+                               into: writeStandardOutput)
+            return try loaded.failIfErrors()
+        }
+        if report == .text {
+            writeStandardOutput(TerminalText.lines(utf8: ExplainRenderer.textUTF8(explanation, diagram: drawing, cost: cost, rollout: rollout)))
+        } else {
+            print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost, rollout: rollout), terminator: "")
+        }
         try loaded.failIfErrors()
     }
 }
