@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Diagnostics"),
         .target(name: "BlueprintYAML", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "BlueprintModel", dependencies: ["BlueprintYAML", "Diagnostics"]),
-        .target(name: "Resilience", dependencies: ["BlueprintModel"]),
+        .target(name: "Resilience", dependencies: ["BlueprintModel", "Diagnostics"]),
         .target(name: "Cost", dependencies: ["BlueprintModel", "Resilience", "Diagnostics"]),
         .target(name: "Validation", dependencies: ["BlueprintModel", "Resilience", "Diagnostics", "Cost"]),
         .target(name: "Generators", dependencies: ["BlueprintModel", "Resilience", "BlueprintYAML", "Diagnostics", "Cost"]),

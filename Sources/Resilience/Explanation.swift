@@ -1,4 +1,5 @@
 import BlueprintModel
+import Diagnostics
 
 /// Everything the engine computes about a blueprint, as plain rows: what `explain`, REPORT.md
 /// and `diff` show. One place computes it; the renderers only format.
@@ -100,7 +101,8 @@ public struct Explanation: Sendable {
         }
     }
 
-    public init(_ topology: Topology) {
+    /// `spreadFrom`: the number of services from which they are evaluated on every core.
+    public init(_ topology: Topology, spreadFrom: Int = Parallel.servicesWorthSpreading) {
         let blueprint = topology.blueprint
         self.blueprint = blueprint.name
         capacity = topology.placements.map { placement in
@@ -112,13 +114,16 @@ public struct Explanation: Sendable {
                 pdbMaxUnavailable: sizing.pdbMaxUnavailable, hpaMin: sizing.hpaMin, hpaMax: sizing.hpaMax,
                 placement: placement.policy.description + (placement.quorum.map { ", quorum \($0.size(replicas: sizing.replicas))" } ?? ""))
         }
-        var availability: [AvailabilityRow] = []
-        var rto: [RTORow] = []
         // Services sized alike share one availability evaluation, within a topology and across them.
         let availabilityCache = AvailabilityCache.shared
         // Sorted by name: the report must not change when a blueprint is merely reordered.
-        for service in blueprint.services.sorted(by: { $0.name < $1.name }) {
+        let services = blueprint.services.sorted(by: { $0.name < $1.name })
+        // Each service's figures depend on the topology alone, so services are evaluated on every
+        // core and their rows joined in name order: the same rows as one thread gives.
+        let perService = Parallel.map(services.count, serialBelow: spreadFrom) { index -> (availability: [AvailabilityRow], rto: [RTORow]) in
+            let service = services[index]
             let objectives = service.objectives.over(blueprint.objectives)
+            var availability: [AvailabilityRow] = [], rto: [RTORow] = []
             for zone in service.servedZones.sorted() where blueprint.residencyZone(zone) != nil {
                 let result = AvailabilityModel.evaluate(service: service, zone: zone, topology: topology, cache: availabilityCache)
                 availability.append(AvailabilityRow(
@@ -129,10 +134,11 @@ public struct Explanation: Sendable {
                            notPromised: objectives.rto != nil && objectives.rto?[$0.event.disruption] == nil)
                 }
             }
+            return (availability, rto)
         }
+        availability = perService.flatMap(\.availability)
+        rto = perService.flatMap(\.rto)
         let strictestRPO = Self.strictestRPO(topology)
-        self.availability = availability
-        self.rto = rto
         rpo = blueprint.datastores.sorted(by: { $0.name < $1.name }).flatMap { datastore in
             Disruption.allCases.map { disruption in
                 RPORow(result: RecoveryModel.rpo(datastore, disruption: disruption, blueprint: blueprint),

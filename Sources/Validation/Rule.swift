@@ -58,13 +58,13 @@ public struct ValidationContext: Sendable {
 
     /// A context for the model rules over a sound part, its figures and verdicts withheld
     /// where they read a refused value (`dependencies`), so no rule judges them.
-    init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String) {
+    init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String, spreadFrom: Int) {
         self.blueprint = blueprint
         self.rejected = dependencies.rejected
         let topology = Topology(blueprint)
         self.topology = topology
         let explanation = PhaseTimings.measure("availability, RTO, RPO") {
-            dependencies.apply(to: Explanation(topology), sound: blueprint)
+            dependencies.apply(to: Explanation(topology, spreadFrom: spreadFrom), sound: blueprint)
         }
         self.explanation = explanation
         self.rollout = Self.rollout(blueprint, topology, explanation)

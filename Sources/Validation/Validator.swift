@@ -21,16 +21,20 @@ public enum Validator {
     /// built from the part neither the decoder nor those rules rejected, and every other rule
     /// runs on that part. A missing `primary:` is a `missing-field`, never also "region '' is
     /// not declared"; an invalid replica mode is not also an RPO finding computed without it.
-    public static func check(_ blueprint: Blueprint, today: String) -> Outcome {
+    /// `spreadFrom`: the number of services from which figures and rules run on every core
+    /// (tests set it to compare with one thread).
+    public static func check(_ blueprint: Blueprint, today: String, spreadFrom: Int = Parallel.servicesWorthSpreading) -> Outcome {
         let structural = Set(RuleRegistry.structural.map { $0.id })
-        var diagnostics = run(RuleRegistry.structural, ValidationContext(structureOf: blueprint, today: today), file: blueprint)
+        let spread = blueprint.services.count >= spreadFrom
+        var diagnostics = run(RuleRegistry.structural, ValidationContext(structureOf: blueprint, today: today), file: blueprint, spread: spread)
         var rejected = blueprint.rejected
         for finding in diagnostics where finding.severity == .error && RuleRegistry.modelInputs.contains(finding.rule) {
             rejected.reject(path: finding.path, reason: RuleRegistry.refusal(finding.rule), at: finding.mark)
         }
         let context = ValidationContext(soundPart: blueprint.soundPart(excluding: rejected),
-                                        dependencies: FigureDependencies(whole: blueprint, rejected: rejected), today: today)
-        diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint)
+                                        dependencies: FigureDependencies(whole: blueprint, rejected: rejected), today: today,
+                                        spreadFrom: spreadFrom)
+        diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint, spread: spread)
         diagnostics += withheldNotes(context.explanation.withheld, in: blueprint)
         // Structural rules saw the whole blueprint, so only waivers of the others can be left out.
         // A waiver of a finding whose verdict was withheld may well match once the error is fixed.
@@ -75,14 +79,17 @@ public enum Validator {
         }
     }
 
-    static func run(_ rules: [any Rule.Type], _ context: ValidationContext, file blueprint: Blueprint) -> [Diagnostic] {
-        rules.flatMap { rule in
-            rule.init().check(context).map { finding in
+    /// Rules are independent readers of one context: when `spread`, they run on every core, their
+    /// findings joined in catalogue order.
+    static func run(_ rules: [any Rule.Type], _ context: ValidationContext, file blueprint: Blueprint, spread: Bool) -> [Diagnostic] {
+        Parallel.map(rules.count, serialBelow: spread ? 2 : .max) { index in
+            let rule = rules[index]
+            return rule.init().check(context).map { finding in
                 Diagnostic(rule.severity, rule: rule.id, message: finding.message, file: blueprint.file,
                            mark: blueprint.sourceMap.mark(for: finding.path), path: finding.path,
                            notes: finding.notes, fix: finding.fix)
             }
-        }
+        }.flatMap { $0 }
     }
 
     /// A waiver silences the findings of its rule located at its path or below it. Expired

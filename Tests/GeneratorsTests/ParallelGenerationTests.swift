@@ -1,9 +1,11 @@
 import BlueprintModel
 import Compiler
+import Diagnostics
 import Foundation
 import Generators
 import Resilience
 import Testing
+import Validation
 
 /// Generation runs regions on several threads; the output must not depend on that.
 @Suite struct ParallelGenerationTests {
@@ -15,6 +17,37 @@ import Testing
             return "\(index):\(text.count)"
         }
         #expect(results == (0..<500).map { "\($0):\((500 - $0) % 37)" })
+    }
+
+    @Test func bothRunsTwoPiecesAndKeepsThemApart() {
+        let (text, number) = Parallel.both({ String(repeating: "a", count: 3) }, { (1...100).reduce(0, +) })
+        #expect(text == "aaa" && number == 5_050)
+    }
+
+    /// A large blueprint's per-service figures and its rules run on every core; findings and
+    /// figures must be exactly what one thread gives, for the examples and for blueprints full of
+    /// findings (the negative and withheld fixtures).
+    @Test func spreadAnalysisGivesWhatOneThreadGives() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        var files: [URL] = []
+        for folder in ["Blueprints", "Tests/CompilerTests/Fixtures/negative", "Tests/CompilerTests/Fixtures/withheld"] {
+            let directory = root.appendingPathComponent(folder)
+            files += try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "yaml" }
+        }
+        #expect(files.count > 10)
+        var withFindings = 0
+        for url in files {
+            let bytes = Array(try Data(contentsOf: url))
+            guard let blueprint = Pipeline.analyze(file: url.path, bytes: bytes, today: "2026-11-22").blueprint else { continue }
+            let serial = Validator.check(blueprint, today: "2026-11-22", spreadFrom: .max)
+            let spread = Validator.check(blueprint, today: "2026-11-22", spreadFrom: 1)
+            #expect(spread.diagnostics == serial.diagnostics, "\(url.lastPathComponent)")
+            #expect(ExplainRenderer.render(spread.context.explanation, format: .json)
+                    == ExplainRenderer.render(serial.context.explanation, format: .json), "\(url.lastPathComponent)")
+            if serial.diagnostics.contains(where: { $0.severity != .note }) { withFindings += 1 }
+        }
+        #expect(withFindings >= 6, "the comparison must cover blueprints with findings, \(withFindings) had")
     }
 
     /// Each region job has its own YAML buffer; a shared one would interleave files.

@@ -1,5 +1,6 @@
 import BlueprintModel
 import BlueprintYAML
+import Diagnostics
 import Resilience
 
 /// Per-region manifests: `clusters/<region>/{namespace,<service>,kustomization}.yaml`.

@@ -106,7 +106,7 @@ public enum ExplainRenderer {
                               cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {
         switch format {
         case .text:
-            return String(decoding: textUTF8(e, diagram: diagram, cost: cost, rollout: rollout), as: UTF8.self)
+            return String(decoding: textUTF8(e, diagram: diagram, cost: source(cost), rollout: rollout), as: UTF8.self)
         case .markdown:
             return markdown(e, diagram: diagram, cost: cost, rollout: rollout)
         case .json:
@@ -114,17 +114,34 @@ public enum ExplainRenderer {
         }
     }
 
-    /// The plain-text explanation as UTF-8 bytes, built in one buffer (8 MB for 1,000 services × 8 regions).
+    /// Where a view's cost section comes from: pricing every line of a large blueprint takes as
+    /// long as writing its other tables, so the views work it out on a second core meanwhile.
+    public typealias CostSource = @Sendable () -> CostReport
+
+    static func source(_ report: CostReport?) -> CostSource? {
+        guard let report else { return nil }
+        return { report }
+    }
+
+    /// The plain-text explanation as UTF-8 bytes (8 MB for 1,000 services × 8 regions).
     public static func textUTF8(_ e: Explanation, diagram: (format: Diagram.Format, source: String)? = nil,
-                                cost: CostReport? = nil, rollout: RolloutReport? = nil) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(sizeEstimate(e, cost: cost))
-        out += "Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8
-        for (title, table) in tables(e) {
-            out += "\n\(title)\n\n".utf8
-            table().text(into: &out)
-        }
-        if let cost { CostRenderer.text(cost, into: &out) }
+                                cost: CostSource? = nil, rollout: RolloutReport? = nil) -> [UInt8] {
+        let (body, costSection) = Parallel.both({ () -> [UInt8] in
+            var out: [UInt8] = []
+            out.reserveCapacity(sizeEstimate(e, cost: nil))
+            out += "Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8
+            for (title, table) in tables(e) {
+                out += "\n\(title)\n\n".utf8
+                table().text(into: &out)
+            }
+            return out
+        }, { () -> [UInt8] in
+            var out: [UInt8] = []
+            if let cost { CostRenderer.text(cost(), into: &out) }
+            return out
+        })
+        var out = body
+        out += costSection
         if let rollout { out += RolloutRenderer.text(rollout).utf8 }
         if let diagram { out += "\nDiagram\n\n".utf8; out += diagram.source.utf8 }
         return out
@@ -165,13 +182,21 @@ public enum ExplainRenderer {
     }
 
     static func json(_ e: Explanation, diagram: String?, cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {
-        JSONText.serialize(jsonValue(e, diagram: diagram, cost: cost, rollout: rollout))
+        JSONText.serialize(jsonValue(e, diagram: diagram, cost: source(cost), rollout: rollout))
     }
 
     /// `explain --format json`'s document, for writing in pieces (`JSONText.serialize(_:chunk:into:)`).
-    public static func jsonValue(_ e: Explanation, diagram: String?, cost: CostReport? = nil, rollout: RolloutReport? = nil) -> JSONValue {
+    public static func jsonValue(_ e: Explanation, diagram: String?, cost: CostSource? = nil, rollout: RolloutReport? = nil) -> JSONValue {
+        var (members, costValue) = Parallel.both({ explanationMembers(e) }, { cost.map { CostRenderer.json($0()) } })
+        if let diagram { members.append(JSONMember("diagram", .string(diagram))) }
+        if let costValue { members.append(JSONMember("cost", costValue)) }
+        if let rollout { members.append(JSONMember("rollout", RolloutRenderer.json(rollout))) }
+        return .object(members)
+    }
+
+    static func explanationMembers(_ e: Explanation) -> [JSONMember] {
         let seconds = { (duration: Duration) -> JSONValue in .double(Double(duration.milliseconds) / 1000) }
-        var members: [JSONMember] = [
+        return [
             JSONMember("blueprint", .string(e.blueprint)),
             JSONMember("capacity", .array(e.capacity.map { row in
                 ["service": .string(row.service), "zone": .string(row.residencyZone), "region": .string(row.region),
@@ -215,10 +240,6 @@ public enum ExplainRenderer {
                  "launches": JSONValue(row.launches), "needsLaunch": .bool(row.launches != nil)]
             })),
         ]
-        if let diagram { members.append(JSONMember("diagram", .string(diagram))) }
-        if let cost { members.append(JSONMember("cost", CostRenderer.json(cost))) }
-        if let rollout { members.append(JSONMember("rollout", RolloutRenderer.json(rollout))) }
-        return .object(members)
     }
 
     static func withheld(_ withholding: Withholding?) -> JSONValue {

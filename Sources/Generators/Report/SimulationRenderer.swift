@@ -94,49 +94,52 @@ public enum SimulationRenderer {
     }
 
     /// One withheld check as JSON, shared by simulate and drill plan.
-    public static func json(_ check: WithheldCheck) -> [String: Any] {
-        ["check": check.subject, "because": check.cause.description,
-         "line": check.cause.mark.map { $0.line as Any } ?? NSNull(), "column": check.cause.mark.map { $0.column as Any } ?? NSNull()]
+    public static func json(_ check: WithheldCheck) -> JSONValue {
+        ["check": .string(check.subject), "because": .string(check.cause.description),
+         "line": JSONValue(check.cause.mark?.line), "column": JSONValue(check.cause.mark?.column)]
     }
 
-    static func json(_ withholding: Withholding?) -> Any {
-        guard let withholding else { return NSNull() }
-        return ["kind": withholding.kind == .figure ? "figure" : "verdict", "because": withholding.cause.description] as [String: Any]
+    static func json(_ withholding: Withholding?) -> JSONValue {
+        guard let withholding else { return .null }
+        return ["kind": .string(withholding.kind == .figure ? "figure" : "verdict"), "because": .string(withholding.cause.description)]
     }
 
     static func json(_ s: Simulation, blueprint: String, cost: (outage: CostReport, normal: CostReport)? = nil,
                      withheld: [WithheldCheck] = []) -> String {
-        let seconds = { (d: Duration) in Double(d.milliseconds) / 1000 }
-        var object: [String: Any] = [
-            "blueprint": blueprint,
-            "outage": ["regions": s.outage.regions.sorted(), "zones": s.outage.zones.sorted()],
-            "holds": s.holds,
-            "services": s.services.map { o -> [String: Any] in
-                ["service": o.service, "zone": o.residencyZone, "served": o.served, "why": o.why, "withinObjective": o.withinObjective,
-                 "carriers": o.carriers.map { ["region": $0.region, "shareRPS": $0.share, "podsLeft": $0.podsLeft, "reachablePods": $0.ceiling,
-                                               "neededPods": $0.need, "deficit": $0.deficit] as [String: Any] },
-                 "recovery": o.recovery.map { r -> [String: Any] in
-                     ["event": r.event.label, "unbounded": r.unbounded ?? NSNull(), "withheld": json(o.rtoWithheld[r.event.label]),
-                      "totalSeconds": r.unbounded == nil ? seconds(r.total) : NSNull() as Any,
-                      "terms": r.terms.map { ["name": $0.name, "seconds": seconds($0.duration), "detail": $0.detail ?? NSNull()] as [String: Any] }]
-                 }]
-            },
-            "datastores": s.datastores.map { d -> [String: Any] in
-                ["datastore": d.datastore, "writer": d.writer ?? NSNull(), "how": d.how,
-                 "dataAtRiskSeconds": d.dataAtRisk.map(seconds) ?? NSNull(), "writerResidency": d.writerResidency ?? NSNull(),
-                 "withinObjective": d.withinObjective, "needsPerson": d.needsPerson, "withheld": json(d.rpoWithheld)]
-            },
-            "routing": s.routing.map { ["zone": $0.residencyZone, "change": $0.change] },
+        let seconds = { (d: Duration) -> JSONValue in .double(Double(d.milliseconds) / 1000) }
+        var members: [JSONMember] = [
+            JSONMember("blueprint", .string(blueprint)),
+            JSONMember("outage", ["regions": JSONValue(s.outage.regions.sorted()), "zones": JSONValue(s.outage.zones.sorted())]),
+            JSONMember("holds", .bool(s.holds)),
+            JSONMember("services", .array(s.services.map { o in
+                ["service": .string(o.service), "zone": .string(o.residencyZone), "served": .bool(o.served), "why": .string(o.why),
+                 "withinObjective": .bool(o.withinObjective),
+                 "carriers": .array(o.carriers.map {
+                     ["region": .string($0.region), "shareRPS": .string($0.share), "podsLeft": .int($0.podsLeft), "reachablePods": .int($0.ceiling),
+                      "neededPods": .int($0.need), "deficit": .int($0.deficit)]
+                 }),
+                 "recovery": .array(o.recovery.map { r in
+                     ["event": .string(r.event.label), "unbounded": JSONValue(r.unbounded), "withheld": json(o.rtoWithheld[r.event.label]),
+                      "totalSeconds": r.unbounded == nil ? seconds(r.total) : .null,
+                      "terms": .array(r.terms.map { ["name": .string($0.name), "seconds": seconds($0.duration), "detail": JSONValue($0.detail)] })]
+                 })]
+            })),
+            JSONMember("datastores", .array(s.datastores.map { d in
+                ["datastore": .string(d.datastore), "writer": JSONValue(d.writer), "how": .string(d.how),
+                 "dataAtRiskSeconds": d.dataAtRisk.map(seconds) ?? .null, "writerResidency": JSONValue(d.writerResidency),
+                 "withinObjective": .bool(d.withinObjective), "needsPerson": .bool(d.needsPerson), "withheld": json(d.rpoWithheld)]
+            })),
+            JSONMember("routing", .array(s.routing.map { ["zone": .string($0.residencyZone), "change": .string($0.change)] })),
             // Checks not made because a value they read has an error: never an empty, clean-looking result.
-            "withheld": withheld.map(json),
+            JSONMember("withheld", .array(withheld.map(json))),
         ]
         if let cost {
-            object["cost"] = CostRenderer.json(cost.outage).adding([
+            members.append(JSONMember("cost", CostRenderer.json(cost.outage).adding([
                 JSONMember("normalMonthlyTotal", .double(CostRenderer.number(cost.normal.total))),
                 JSONMember("deltaMonthly", .double(CostRenderer.number(cost.outage.total - cost.normal.total))),
-            ])
+            ])))
         }
-        return encode(object)
+        return JSONText.serialize(JSONValue.object(members))
     }
 
     static func encode(_ object: Any) -> String {

@@ -54,7 +54,8 @@ struct Explain: ParsableCommand {
         }
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
-        let cost = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices)).report(topology)
+        let model = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices))
+        let cost: ExplainRenderer.CostSource = { model.report(topology) }
         let explanation = analysis.explanation ?? Explanation(topology)
         let rollout = analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation)
         if report == .json {
@@ -66,7 +67,7 @@ struct Explain: ParsableCommand {
         if report == .text {
             writeStandardOutput(TerminalText.lines(utf8: ExplainRenderer.textUTF8(explanation, diagram: drawing, cost: cost, rollout: rollout)))
         } else {
-            print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost, rollout: rollout), terminator: "")
+            print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost(), rollout: rollout), terminator: "")
         }
         try loaded.failIfErrors()
     }

@@ -63,9 +63,13 @@ struct Simulate: ParsableCommand {
             printError("meridian simulate: " + hints.joined(separator: "\n"))
             throw ExitStatus.unreadableInput
         }
-        let simulation = Simulation(topology, outage: outage).withholding(loaded.analysis.explanation)
         let model = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices))
-        let cost = (outage: model.report(Topology(topology.blueprint, assumingDown: outage.regions)), normal: model.report(topology))
+        let explanation = loaded.analysis.explanation
+        // The scenario and the two bills (in the outage, and normally) are independent: all at once.
+        let (simulation, bills) = Parallel.both({ Simulation(topology, outage: outage).withholding(explanation) }, {
+            Parallel.both({ model.report(Topology(topology.blueprint, assumingDown: outage.regions)) }, { model.report(topology) })
+        })
+        let cost = (outage: bills.0, normal: bills.1)
         print(SimulationRenderer.render(simulation, blueprint: blueprint.name, format: format, cost: cost,
                                         withheld: loaded.analysis.explanation?.withheld ?? []), terminator: "")
         if format != .json { print(loaded.withheldSection(markdown: format == .markdown), terminator: "") }

@@ -1,0 +1,46 @@
+import Dispatch
+
+/// Runs independent pieces of work (generation, an explanation's per-service figures, files of a
+/// set) on all cores and keeps their results in input order, so the output never depends on which
+/// thread finished first.
+public enum Parallel {
+    /// `serialBelow`: fewer pieces than this run on the calling thread, where handing them to
+    /// other threads would cost more than they take.
+    public static func map<Result: Sendable>(_ count: Int, serialBelow: Int = 2, _ transform: @Sendable (Int) -> Result) -> [Result] {
+        guard count >= max(2, serialBelow) else { return (0..<count).map(transform) }
+        return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let slots = Slots(base: buffer.baseAddress!)
+            withoutActuallyEscaping(transform) { transform in
+                DispatchQueue.concurrentPerform(iterations: count) { index in
+                    slots.initialize(index, to: transform(index))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// Two different pieces of work at once, e.g. a report's tables and its cost section.
+    public static func both<First: Sendable, Second: Sendable>(_ first: @Sendable () -> First,
+                                                                _ second: @Sendable () -> Second) -> (First, Second) {
+        let results = map(2) { index -> Either<First, Second> in index == 0 ? .first(first()) : .second(second()) }
+        guard case .first(let one) = results[0], case .second(let two) = results[1] else { fatalError("Parallel.both: slots swapped") }
+        return (one, two)
+    }
+
+    private enum Either<First: Sendable, Second: Sendable>: Sendable {
+        case first(First)
+        case second(Second)
+    }
+
+    /// Fewer services than this and a blueprint is analysed on one thread: its per-service
+    /// figures and rules take less time than handing them to other threads.
+    public static let servicesWorthSpreading = 64
+
+    /// The result buffer, shared by the iterations: each iteration writes only its own slot,
+    /// once, before the buffer is read, so no two threads ever touch the same memory. That
+    /// disjointness is what the compiler cannot see; it is the one unchecked claim here.
+    private struct Slots<Result>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Result>
+        func initialize(_ index: Int, to value: Result) { (base + index).initialize(to: value) }
+    }
+}
