@@ -72,12 +72,17 @@ public struct Optimizer: Sendable {
     }
 
     let file: String
+    /// Candidates evaluated ahead, on the other core, while the search looks at the current one.
+    let ahead = Ahead()
+    /// Off only in tests, which check that it changes nothing but the time.
+    let evaluatingAhead: Bool
     /// Prices for every design: moves never touch `cost:`, so the input's catalogue prices them all.
     let catalogue: PriceCatalogue
     let today: String
 
-    public init(file: String, today: String, catalogue: PriceCatalogue) {
+    public init(file: String, today: String, catalogue: PriceCatalogue, evaluatingAhead: Bool = true) {
         self.file = file
+        self.evaluatingAhead = evaluatingAhead
         self.today = today
         self.catalogue = catalogue
     }
@@ -113,7 +118,30 @@ public struct Optimizer: Sendable {
     func trying(_ moves: [Move], on design: Design) -> Design? {
         let (text, made) = MoveCatalogue.apply(moves, to: design.text)
         guard !made.isEmpty else { return nil }
+        if let early = ahead.take(text) {
+            return early.map { var found = $0; found.moves = design.moves + made; return found }
+        }
         return evaluate(text, moves: design.moves + made)
+    }
+
+    /// Evaluates the candidates the search will try next from `design` (the parts of a split
+    /// group, or the next groups of a round) two at a time. An evaluation depends on its text
+    /// alone, so the search, which stays sequential, finds the same designs in the same order
+    /// whether or not they were evaluated ahead; a candidate whose design has moved on is simply
+    /// evaluated again.
+    func evaluateAhead(_ groups: [[Move]], on design: Design) {
+        guard evaluatingAhead else { return }
+        var texts: [(text: String, moves: [Move])] = []
+        for group in groups where !group.isEmpty {
+            let (text, made) = MoveCatalogue.apply(group, to: design.text)
+            guard !made.isEmpty, !ahead.holds(text), !texts.contains(where: { $0.text == text }) else { continue }
+            texts.append((text, design.moves + made))
+        }
+        // One candidate alone gains nothing from being evaluated now rather than when it is asked for.
+        guard texts.count > 1 else { return }
+        let candidates = texts
+        let designs = Parallel.map(candidates.count) { evaluate(candidates[$0].text, moves: candidates[$0].moves) }
+        for (candidate, design) in zip(candidates, designs) { ahead.keep(candidate.text, design) }
     }
 
     /// Makes the largest part of `group` that keeps every objective and lowers the cost; true when `design` changed.
@@ -123,6 +151,7 @@ public struct Optimizer: Sendable {
         if accepting(candidate) {
             guard candidate.monthly < design.monthly else { return false }
             design = candidate
+            ahead.forget()
             return true
         }
         guard group.count > 1 else { return false }
@@ -131,10 +160,12 @@ public struct Optimizer: Sendable {
         let named = group.filter { move in findings.contains { $0.path == move.subject || $0.path.hasPrefix(move.subject + ".") } }
         if !named.isEmpty, named.count < group.count {
             let rest = group.filter { !named.contains($0) }
+            evaluateAhead([rest, named], on: design)
             let changed = reduce(rest, &design, &seen, accepting: accepting)
             return changed || (named.count > 1 && reduce(named, &design, &seen, accepting: accepting))
         }
         let half = group.count / 2
+        evaluateAhead([Array(group[..<half]), Array(group[half...])], on: design)
         let first = reduce(Array(group[..<half]), &design, &seen, accepting: accepting)
         let second = reduce(Array(group[half...]), &design, &seen, accepting: accepting)
         return first || second
@@ -182,7 +213,11 @@ public struct Optimizer: Sendable {
                 let moves = Move.untouched(MoveCatalogue.moves(in: blueprint), after: design.moves)
                 let groups = Dictionary(grouping: moves) { "\($0.kind.rawValue)\u{0}\($0.value)" }.sorted { $0.key < $1.key }.map(\.value)
                 var improved = false
-                for group in groups where reduce(group, &design, &seen, accepting: { $0.acceptable(after: input) }) { improved = true }
+                for (index, group) in groups.enumerated() {
+                    evaluateAhead(Array(groups[index..<min(index + 2, groups.count)]), on: design)
+                    if reduce(group, &design, &seen, accepting: { $0.acceptable(after: input) }) { improved = true }
+                }
+                ahead.forget()
                 guard improved else { break }
             }
             best = design
@@ -203,6 +238,7 @@ public struct Optimizer: Sendable {
             }
             withinBudget = Self.strongest(seen.filter { $0.monthly <= budget && Self.onlyMissesObjectives($0) })
         }
+        ahead.forget()
         return Result(input: input, best: best, frontier: Self.frontier(seen), withinBudget: withinBudget, evaluated: seen.count)
     }
 
@@ -226,4 +262,16 @@ public struct Optimizer: Sendable {
                 < (-b.promise.availability, seconds(b.promise.rto.region), seconds(b.promise.rpo.region), b.monthly)
         }
     }
+}
+
+/// Designs evaluated ahead of the search, by text; each is taken once. Forgotten whenever the
+/// search's design changes, since candidates made from the old one will not be asked for again.
+final class Ahead: @unchecked Sendable {
+    private var designs: [String: Optimizer.Design?] = [:]
+    private let lock = NSLock()
+
+    func keep(_ text: String, _ design: Optimizer.Design?) { lock.withLock { designs[text] = .some(design) } }
+    func holds(_ text: String) -> Bool { lock.withLock { designs[text] != nil } }
+    func take(_ text: String) -> Optimizer.Design?? { lock.withLock { designs.removeValue(forKey: text) } }
+    func forget() { lock.withLock { designs.removeAll() } }
 }

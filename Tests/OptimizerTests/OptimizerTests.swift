@@ -55,6 +55,29 @@ import Validation
         }
     }
 
+    /// Candidates evaluated ahead on the other core change nothing but the time: the same
+    /// proposal, frontier, budget answer and count of designs, for every example and a repair.
+    @Test func evaluatingAheadChangesNothingButTheTime() throws {
+        var cases: [(file: String, text: String, budget: Decimal?)] = [
+            ("missing-rpo.yaml", RuleExample.base.replacingOccurrences(of: "lag: 1s }", with: "lag: 10s }"), nil),
+        ]
+        for name in ["shop-geo-sharded", "neobank-active-standby", "trading-platform"] {
+            let text = try String(contentsOf: Self.root.appendingPathComponent("Blueprints/\(name).yaml"), encoding: .utf8)
+            cases.append(("\(name).yaml", text, name == "shop-geo-sharded" ? 1_000 : nil))
+        }
+        for (file, text, budget) in cases {
+            let results = [true, false].map { ahead in
+                Optimizer(file: file, today: "2026-11-22", catalogue: .committed, evaluatingAhead: ahead).run(text, budget: budget)
+            }
+            let (early, inOrder) = (try #require(results[0]), try #require(results[1]))
+            #expect(early.evaluated == inOrder.evaluated, "\(file)")
+            #expect(early.best?.text == inOrder.best?.text && early.best?.moves == inOrder.best?.moves, "\(file)")
+            #expect(early.frontier.map(\.text) == inOrder.frontier.map(\.text), "\(file)")
+            #expect(early.frontier.map(\.monthly) == inOrder.frontier.map(\.monthly), "\(file)")
+            #expect(early.withinBudget?.text == inOrder.withinBudget?.text, "\(file)")
+        }
+    }
+
     /// The patch is a real unified diff: `patch -p1` applies it and gives exactly the proposed blueprint.
     @Test func thePatchAppliesWithPatch() throws {
         let original = try String(contentsOf: Self.root.appendingPathComponent("Blueprints/shop-geo-sharded.yaml"), encoding: .utf8)
