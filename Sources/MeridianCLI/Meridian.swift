@@ -20,8 +20,10 @@ struct Meridian: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
             PhaseTimings.report()
+            exitIfStandardOutputLost()
         } catch {
             PhaseTimings.report()
+            exitIfStandardOutputLost()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 printError(fullMessage(for: error))
@@ -76,6 +78,7 @@ func printText(_ text: String) {
 
 /// Bytes straight to standard output, after whatever `print` has buffered (so the two keep their order).
 func writeStandardOutput(_ bytes: [UInt8]) {
+    guard standardOutputError == 0 else { return }
     fflush(nil)
     bytes.withUnsafeBytes { buffer in
         var offset = 0
@@ -83,9 +86,30 @@ func writeStandardOutput(_ bytes: [UInt8]) {
             let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                return  // a closed pipe or full disk: as with print, the rest is dropped
+                standardOutputError = errno  // reported when the command ends (exitIfStandardOutputLost)
+                return
             }
             offset += written
         }
     }
+}
+
+/// The first error writing standard output directly (`writeStandardOutput`); 0 while none.
+nonisolated(unsafe) var standardOutputError: Int32 = 0
+
+/// A report redirected to a full disk (or a closed descriptor) must not end with exit 0 and a
+/// truncated file: once the command is done, standard output is flushed and its error flag read,
+/// and a lost write ends the run with exit 2, as an unwritable `--patch` or `--full-output` does.
+/// A closed pipe usually ends the process with SIGPIPE first, as for any Unix tool.
+func exitIfStandardOutputLost() {
+    #if canImport(Glibc)
+    // `stdout` is a mutable C global that Swift 6 will not read; its address is what libc exports.
+    if let symbol = dlsym(nil, "stdout"), let file = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee,
+       fflush(file) != 0 || ferror(file) != 0, standardOutputError == 0 {
+        standardOutputError = errno == 0 ? EIO : errno
+    }
+    #endif
+    guard standardOutputError != 0 else { return }
+    printError("meridian: cannot write standard output: \(String(cString: strerror(standardOutputError)))")
+    exit(2)
 }

@@ -55,6 +55,29 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
+    /// A report redirected to a full disk must not end with exit 0 and a truncated file: the
+    /// direct byte writer (explain), `print` (explain --format markdown, rules) and JSON alike.
+    @Test func aFullDiskOnStandardOutputIsExitTwoNotASilentTruncation() throws {
+        let commands = [["explain", exampleBlueprint.path], ["explain", "--format", "json", exampleBlueprint.path],
+                        ["explain", "--format", "markdown", exampleBlueprint.path], ["rules"]]
+        for arguments in commands {
+            let process = Process()
+            process.executableURL = meridianBinary
+            process.arguments = arguments
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 2, "\(arguments)")
+            #expect(message.contains("meridian: cannot write standard output: No space left on device"), "\(arguments): \(message)")
+            // The same command into a writable file succeeds.
+            let fine = try meridian(arguments)
+            #expect(fine.status == 0 && !fine.stdout.isEmpty, "\(arguments): \(fine.stderr)")
+        }
+    }
+
     /// Each process hashes with its own seed, so anything summed in a Dictionary's order changed
     /// from run to run: explain's JSON gave this blueprint's availability as …7494 or …7496.
     @Test func explainJSONIsTheSameInEveryProcess() throws {
