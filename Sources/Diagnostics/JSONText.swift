@@ -38,6 +38,21 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 }
 
 extension JSONValue {
+    /// A plain value ([String: Any], [Any], String, Int, Double, Bool, NSNull or a JSONValue)
+    /// as a typed one; anything else is null.
+    public init(plain value: Any) {
+        switch value {
+        case let text as String: self = .string(text)
+        case let flag as Bool: self = .bool(flag)
+        case let number as Int: self = .int(number)
+        case let number as Double: self = .double(number)
+        case let object as [String: Any]: self = .object(object.map { JSONMember($0.key, JSONValue(plain: $0.value)) })
+        case let array as [Any]: self = .array(array.map(JSONValue.init(plain:)))
+        case let typed as JSONValue: self = typed
+        default: self = .null
+        }
+    }
+
     /// `null` for nil.
     public init(_ text: String?) { self = text.map(JSONValue.string) ?? .null }
     public init(_ number: Int?) { self = number.map(JSONValue.int) ?? .null }
@@ -52,16 +67,13 @@ extension JSONValue {
 /// for the explanation of a 1,000-service blueprint on Linux. Same output contract: sorted keys,
 /// no escaped slashes, two-space indentation.
 public enum JSONText {
+    /// Plain values are read into a `JSONValue` first: one writer for both.
     public static func serialize(_ value: Any) -> String {
-        // Into UTF-8 bytes: appending to a String costs a capacity and flags check per piece, and
-        // a 1,000-service explanation is millions of pieces.
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 16)
-        write(value, indent: 0, into: &out)
-        out.append(UInt8(ascii: "\n"))
-        return String(decoding: out, as: UTF8.self)
+        serialize(JSONValue(plain: value))
     }
 
+    /// Written into UTF-8 bytes: appending to a String costs a capacity and flags check per piece,
+    /// and a 1,000-service explanation is millions of pieces.
     public static func serialize(_ value: JSONValue) -> String {
         var writer = TypedWriter(chunk: .max, sink: nil, reserving: 1 << 16)
         writer.write(value, indent: 0)
@@ -134,50 +146,6 @@ public enum JSONText {
         if number.isFinite {
             out += (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : "\(number)").utf8
         } else {
-            out += "null".utf8
-        }
-    }
-
-    static func write(_ value: Any, indent: Int, into out: inout [UInt8]) {
-        switch value {
-        case let text as String:
-            string(text, into: &out)
-        case let flag as Bool:
-            out += (flag ? "true" : "false").utf8
-        case let number as Int:
-            out += String(number).utf8
-        case let number as Double:
-            double(number, into: &out)
-        case let object as [String: Any]:
-            if object.isEmpty { out += "{}".utf8; return }
-            out += "{\n".utf8
-            // Keys are unique, so sorting the pairs by key is sorting the keys, without a lookup per key.
-            let members = object.sorted { $0.key < $1.key }
-            for (offset, member) in members.enumerated() {
-                pad(indent + 1, &out)
-                string(member.key, into: &out)
-                out += " : ".utf8
-                write(member.value, indent: indent + 1, into: &out)
-                out += (offset == members.count - 1 ? "\n" : ",\n").utf8
-            }
-            pad(indent, &out)
-            out.append(UInt8(ascii: "}"))
-        case let array as [Any]:
-            if array.isEmpty { out += "[]".utf8; return }
-            out += "[\n".utf8
-            for (offset, element) in array.enumerated() {
-                pad(indent + 1, &out)
-                write(element, indent: indent + 1, into: &out)
-                out += (offset == array.count - 1 ? "\n" : ",\n").utf8
-            }
-            pad(indent, &out)
-            out.append(UInt8(ascii: "]"))
-        case let typed as JSONValue:
-            var writer = TypedWriter(chunk: .max, sink: nil, reserving: 0)
-            swap(&writer.out, &out)
-            writer.write(typed, indent: indent)
-            swap(&writer.out, &out)
-        default:
             out += "null".utf8
         }
     }
