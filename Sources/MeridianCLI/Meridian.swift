@@ -34,6 +34,13 @@ struct Meridian: ParsableCommand {
                 printError(message)
                 Foundation.exit(code.rawValue)
             }
+            // --help and --version: printed here as ArgumentParser would (`print` to standard output),
+            // so that help redirected to a full disk is a lost write too, not exit 0.
+            if code == .success, case let message = fullMessage(for: error), !message.isEmpty {
+                print(message)
+                exitIfStandardOutputLost()
+                Foundation.exit(0)
+            }
             exit(withError: error)
         }
     }

@@ -56,10 +56,12 @@ let exampleBlueprint = repositoryRoot.appendingPathComponent("Blueprints/neobank
     }
 
     /// A report redirected to a full disk must not end with exit 0 and a truncated file: the
-    /// direct byte writer (explain), `print` (explain --format markdown, rules) and JSON alike.
+    /// direct byte writer (explain), `print` (explain --format markdown, rules), JSON, and the help
+    /// and version ArgumentParser composes, alike.
     @Test func aFullDiskOnStandardOutputIsExitTwoNotASilentTruncation() throws {
         let commands = [["explain", exampleBlueprint.path], ["explain", "--format", "json", exampleBlueprint.path],
-                        ["explain", "--format", "markdown", exampleBlueprint.path], ["rules"]]
+                        ["explain", "--format", "markdown", exampleBlueprint.path], ["rules"],
+                        ["--help"], ["compile", "--help"], ["help", "lint"], ["--version"]]
         for arguments in commands {
             let process = Process()
             process.executableURL = meridianBinary

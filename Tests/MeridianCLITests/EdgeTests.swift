@@ -331,6 +331,14 @@ func workflowCommands(_ text: String) -> [Substring] {
         let simulate = try meridianWithin(120, ["simulate", example, "--down", "eu-west-1,eu-central-1", "--format", "json"])
         #expect(simulate.status == 1)
         #expect(simulate.stdout.contains("\"served\" : false"), "\(simulate.stdout.prefix(400))")
+        // A region the blueprint does not have is bad usage, and neither compile nor --check creates the output folder.
+        for extra in [[], ["--check"]] {
+            let output = work.appendingPathComponent("never-created")
+            let mistyped = try meridianWithin(120, ["compile", example, "--assume-down", "eu-west-9", "-o", output.path] + extra)
+            #expect(mistyped.status == 2, "\(mistyped.stderr)")
+            #expect(mistyped.stderr.contains("'eu-west-9' is not a region of"), "\(mistyped.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: output.path), "\(extra)")
+        }
         // One region down still compiles.
         #expect(try meridianWithin(120, ["compile", example, "--assume-down", "eu-west-1", "-o", work.path]).status == 0)
     }

@@ -44,8 +44,10 @@ struct Compile: ParsableCommand {
     var assumeDown: [String] = []
 
     /// One date for the whole run: a released blueprint analysed again while writing must get the
-    /// findings (waiver expiries) it got first, even across midnight.
-    let today = Pipeline.today()
+    /// findings (waiver expiries) it got first, even across midnight. Static (read once per
+    /// process) rather than a stored property, which ArgumentParser's decoding would skip.
+    private static let runDate = Pipeline.today()
+    var today: String { Self.runDate }
 
     /// The analysis of an item to generate from: the one kept, or, for a released one, made again.
     func analysis(of item: Item) -> (Analysis, source: [UInt8])? {
@@ -133,6 +135,8 @@ struct Compile: ParsableCommand {
     }
 
     private func writeOutput(_ items: [Item], wholeSet: Bool) throws {
+        // Before the lock: a mistyped region must leave no output folder behind.
+        try checkAssumedDownRegions(items)
         let lock: OutputLock
         do {
             lock = try OutputLock.exclusive(root: output, waiting: waitingMessage)
@@ -142,7 +146,6 @@ struct Compile: ParsableCommand {
         }
         defer { lock.release() }
         OutputRoot.recoverInterrupted(root: output).forEach { printError("compile: note: \($0)") }
-        try checkAssumedDownRegions(items)
         let cache = inputs.analysisCache
         // Each blueprint has its own folder, staging directory and swap, so blueprints are written in parallel.
         let results = Parallel.map(items.count) { index -> Written in
@@ -245,9 +248,9 @@ struct Compile: ParsableCommand {
             printError("compile: error: cannot check \(output): \(SystemCallError(output, code: ENOTDIR))")
             throw ExitStatus.unreadableInput
         }
+        try checkAssumedDownRegions(items)
         let lock = try? OutputLock.shared(root: output, waiting: waitingMessage)
         defer { lock?.release() }
-        try checkAssumedDownRegions(items)
         let cache = inputs.analysisCache
         let failing = items.filter { $0.outcome.diagnostics.hasErrors }.map(\.file)
         // A blueprint the cache answered has its output intact, so only the others are generated and
