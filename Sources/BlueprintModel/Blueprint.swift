@@ -261,12 +261,24 @@ public enum CapacityMode: String, Sendable, CaseIterable {
     case `static`, elastic
 }
 
-public struct Service: Sendable {
+/// A service's peak requests per second in one residency zone.
+public struct ZoneDemand: Sendable, Hashable {
+    public var zone: String
+    public var rps: Int
+
+    public init(zone: String, rps: Int) {
+        self.zone = zone
+        self.rps = rps
+    }
+}
+
+/// Equatable so that two services can be shown to generate the same files (a diff skips those).
+public struct Service: Sendable, Equatable {
     public var name: String
     public var image: String
     public var port: Int
     /// Peak requests per second per residency zone, in declaration order.
-    public var demand: [(zone: String, rps: Int)]
+    public var demand: [ZoneDemand]
     public var perReplica: Int
     public var capacity: CapacityMode
     public var targetCPU: Int
@@ -363,7 +375,7 @@ public enum ReplicationMode: String, Sendable, CaseIterable {
     case sync, async
 }
 
-public struct Datastore: Sendable {
+public struct Datastore: Sendable, Equatable {
     public var name: String
     public var engine: String?
     /// nil: a global datastore, inside every residency zone.

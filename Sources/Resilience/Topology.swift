@@ -1,7 +1,7 @@
 import BlueprintModel
 
 /// One service running in one region: where, in what role, and how it is sized.
-public struct Placement: Sendable {
+public struct Placement: Sendable, Equatable {
     public var service: String
     public var residencyZone: String
     public var region: String

@@ -144,7 +144,7 @@ private struct Decoder {
     /// nothing; undeclared regions are the validator's `undefined-reference`.
     func checkDemandIsServed(_ blueprint: Blueprint) {
         for service in blueprint.services {
-            for (zone, rps) in service.demand where rps > 0 {
+            for (zone, rps) in service.demand.map({ ($0.zone, $0.rps) }) where rps > 0 {
                 // A zone whose list was refused (too long, repeated names) is reported already.
                 guard let residency = blueprint.residencyZone(zone), residency.regions.isEmpty,
                       !context.rejected.contains("residency", zone) else { continue }
@@ -350,13 +350,13 @@ private struct Decoder {
     }
 
     /// `{ zoneName: number }` in declaration order, names checked as labels.
-    func zoneNumbers(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> [(zone: String, rps: Int)]? {
+    func zoneNumbers(_ node: YAMLNode, _ path: String, in range: ClosedRange<Int>) -> [ZoneDemand]? {
         guard let entries = context.entries(node, path, atMost: Limits.residencyZones, what: "residency zones") else { return nil }
         return entries.compactMap { entry in
             let entryPath = "\(path).\(entry.name)"
             guard context.checkName(entry.name, at: entry.key.mark, path: entryPath, what: "residency zone"),
                   let value = context.int(entry.value, entryPath, in: range) else { return nil }
-            return (entry.name, value)
+            return ZoneDemand(zone: entry.name, rps: value)
         }
     }
 

@@ -8,13 +8,16 @@ public struct InvalidValue: Rule {
     public static let rationale = """
         Durations, percentages, quantities and counts feed the capacity and objective arithmetic; \
         a value that cannot be read exactly cannot be reasoned about, and an autoscaler ceiling \
-        below its floor is rejected by the API server.
+        below its floor is rejected by the API server. A service named `namespace`, `ingress` or \
+        `kustomization` would share its file with the one every region's folder holds, and one of \
+        the two would be lost.
         """
     public static let examples: [RuleExample] = [
         .triggering(("demand: { eu: 1000 }", "demand: { eu: ↓lots }")),
         .triggering(("    perReplica: 100\n", "    perReplica: 100\n    replicas: { eu-west-1: 20 }\n    maxReplicas: { ↓eu-west-1: 16 }\n")),
         .triggering(("    perReplica: 100\n", "    perReplica: 100\n    env: { ↓REGION: eu }\n")),
         .triggering(("    perReplica: 100\n", "    perReplica: 100\n    replicas: { ↓us-east-1: 4 }\n"), ("services:\n", "  us-east-1:\n    zones: [us-east-1a, us-east-1b]\n    cluster: { name: use1, server: \"https://use1.k8s.example\" }\nservices:\n"), ("  eu: [eu-west-1, eu-central-1]\n", "  eu: [eu-west-1, eu-central-1]\n  us: [us-east-1]\n")),
+        .triggering(("services:\n  api:", "services:\n  ↓ingress:"), ("api:1.0.0", "ingress:1.0.0")),
         .clean(("demand: { eu: 1000 }", "demand: { eu: 2000 }")),
     ]
 
@@ -22,8 +25,21 @@ public struct InvalidValue: Rule {
 
     public func check(_ context: ValidationContext) -> [Finding] {
         context.blueprint.services.flatMap { service in
-            pinsOutsidePlacement(service, context) + pinsInverted(service, context) + reservedEnvironment(service, context)
+            reservedName(service) + pinsOutsidePlacement(service, context) + pinsInverted(service, context)
+                + reservedEnvironment(service, context)
         }
+    }
+
+    /// The files every region's folder holds besides one `<service>.yaml` per service.
+    public static let regionFileStems = ["namespace", "ingress", "kustomization"]
+
+    /// A service named after one of them would share its file: one of the two would be lost, and
+    /// the kustomization would list the file twice.
+    func reservedName(_ service: Service) -> [Finding] {
+        guard Self.regionFileStems.contains(service.name) else { return [] }
+        return [Finding(at: "services.\(service.name)",
+                        "services.\(service.name): '\(service.name)' is the name of a file every region's folder holds (clusters/<region>/\(service.name).yaml), so the service's manifests would collide with it",
+                        fix: "rename the service; \(Self.regionFileStems.joined(separator: ", ")) are taken")]
     }
 
     /// A pin for a region the service does not run in would be silently ignored.
