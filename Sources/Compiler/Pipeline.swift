@@ -77,19 +77,15 @@ public enum Pipeline {
         return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, rollout: analysis.rollout, into: sink)
     }
 
-    /// What the files are generated for: all of them for `compile`, or only the YAML documents for
-    /// `diff`, which reads Route53 resources from the topology and never compares REPORT.md.
-    public enum Purpose: Sendable { case output, resources }
-
     /// Every output file of a valid blueprint, sorted by path (see `generate(_:topology:explanation:rollout:for:into:)`).
     /// `rollout`: the analysis's, when `topology` is the analysis's own (not an outage's).
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
-                                rollout: RolloutReport? = nil, for purpose: Purpose = .output) -> Generated {
+                                rollout: RolloutReport? = nil) -> Generated {
         let topology = topology ?? Topology(blueprint)
         let files = PhaseTimings.measure("generate (parallel, wall)") {
             Parallel.map(jobCount(topology)) { job -> [GeneratedFile] in
                 var files: [GeneratedFile] = []
-                Self.run(job: job, topology, explanation, rollout, purpose, batch: .max) { files += $0 }
+                Self.run(job: job, topology, explanation, rollout, batch: .max) { files += $0 }
                 return files
             }.flatMap { $0 }
         }
@@ -101,11 +97,11 @@ public enum Pipeline {
     /// are generated in parallel, next to the delivery, DNS and report files; which finishes first
     /// decides only the order the sink sees. Returns the notices.
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
-                                rollout: RolloutReport? = nil, for purpose: Purpose = .output, into sink: GeneratedFileSink) -> [String] {
+                                rollout: RolloutReport? = nil, into sink: GeneratedFileSink) -> [String] {
         let topology = topology ?? Topology(blueprint)
         PhaseTimings.measure("generate and hand over (parallel, wall)") {
             // A region's files go out in batches, so at most a batch per core is held.
-            _ = Parallel.map(jobCount(topology)) { Self.run(job: $0, topology, explanation, rollout, purpose, batch: 64, into: sink) }
+            _ = Parallel.map(jobCount(topology)) { Self.run(job: $0, topology, explanation, rollout, batch: 64, into: sink) }
         }
         return notices(blueprint)
     }
@@ -115,12 +111,8 @@ public enum Pipeline {
     /// Runs one job, handing its files to `emit`: a region's `batch` at a time, the others whole.
     /// The report and the Terraform are the longest single jobs, so they come first.
     private static func run(job: Int, _ topology: Topology, _ explanation: Explanation?, _ rollout: RolloutReport?,
-                            _ purpose: Purpose, batch: Int, into emit: ([GeneratedFile]) -> Void) {
+                            batch: Int, into emit: ([GeneratedFile]) -> Void) {
         switch job {
-        case 0 where purpose == .resources:
-            return
-        case 1 where purpose == .resources:
-            emit([ApplicationSetGenerator.file(for: topology)].compactMap { $0 })
         case 0:
             emit([PhaseTimings.measure("REPORT.md") {
                 ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology), rollout: rollout)
@@ -133,6 +125,24 @@ public enum Pipeline {
                 KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology, batch: batch, into: emit)
             }
         }
+    }
+
+    /// What `diff` compares: the YAML files every service shares (Argo CD, each region's namespace,
+    /// ingress and kustomization) generated, and each service's file described, so that only the
+    /// service files whose inputs differ between the two sides are generated (`ServiceFile`).
+    /// Route53 resources are read from the topology, and REPORT.md is never compared.
+    public struct Described: Sendable {
+        public var files: [GeneratedFile]
+        public var serviceFiles: [ServiceFile]
+    }
+
+    public static func describe(_ topology: Topology) -> Described {
+        let regions = topology.servingRegions
+        let parts = Parallel.map(regions.count + 1) { job -> (shared: [GeneratedFile], services: [ServiceFile]) in
+            job == 0 ? ([ApplicationSetGenerator.file(for: topology)].compactMap { $0 }, [])
+                : KubernetesGenerator.describe(region: regions[job - 1], of: topology)
+        }
+        return Described(files: parts.flatMap(\.shared), serviceFiles: parts.flatMap(\.services))
     }
 
     private static func notices(_ blueprint: Blueprint) -> [String] {

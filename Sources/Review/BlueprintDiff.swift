@@ -60,8 +60,10 @@ public struct BlueprintDiff: Sendable {
     /// do not depend on its errors are still compared (`Trust`).
     public struct Side: Sendable {
         public var analysis: Analysis?
-        /// What the blueprint compiles to; parsed into resources only where the two sides differ.
+        /// The YAML files every service shares, generated; parsed into resources only where the two sides differ.
         public var files: [GeneratedFile] = []
+        /// Each service's file, described; generated only where the two sides' descriptions differ.
+        public var serviceFiles: [ServiceFile] = []
         var blueprintName = ""
         var topology: Topology?
         public var explanation: Explanation?
@@ -98,11 +100,18 @@ public struct BlueprintDiff: Sendable {
             }
             blueprintName = blueprint.name
             self.topology = topology
-            files = Pipeline.generate(topology.blueprint, topology: topology, explanation: explanation, for: .resources).files
+            let described = Pipeline.describe(topology)
+            files = described.files
+            serviceFiles = described.serviceFiles
         }
 
-        /// The resources of the files in `paths` (and every Route53 resource).
-        func resources(in paths: Set<String>) -> [Resource] {
+        /// The shared files and the service files at `paths`, generated now.
+        func files(generatingServiceFilesAt paths: Set<String>) -> [GeneratedFile] {
+            files + serviceFiles.filter { paths.contains($0.path) }.map { $0.generate() }
+        }
+
+        /// The resources of `files` at `paths` (and every Route53 resource).
+        func resources(in paths: Set<String>, of files: [GeneratedFile]) -> [Resource] {
             guard let topology else { return [] }
             return ResourceSet.resources(of: blueprintName, files: files.filter { paths.contains($0.path) }, topology: topology)
         }
@@ -195,12 +204,20 @@ public struct BlueprintDiff: Sendable {
         self.notes = notes
         // A side that generated nothing has unknown output: comparing it would list every resource as removed.
         if old.compiled && new.compiled {
+            // A service file described alike on both sides is byte-identical: only the others are generated.
+            let describedBefore = Dictionary(old.serviceFiles.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            let describedAfter = Dictionary(new.serviceFiles.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            let redescribed = Set(describedBefore.keys).union(describedAfter.keys).filter { describedBefore[$0] != describedAfter[$0] }
+            let sides = Parallel.map(2, serialBelow: redescribed.count < 2 * Parallel.servicesWorthSpreading ? .max : 2) { index in
+                (index == 0 ? old : new).files(generatingServiceFilesAt: redescribed)
+            }
             // Byte-identical files hold identical resources: parse only the files that differ.
-            let before = Dictionary(old.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
-            let after = Dictionary(new.files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+            let before = Dictionary(sides[0].map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+            let after = Dictionary(sides[1].map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
             let differing = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
             let trusted = { (resource: Resource) in old.trust.covers(resource) && new.trust.covers(resource) }
-            resources = Self.compare(old.resources(in: differing).filter(trusted), new.resources(in: differing).filter(trusted))
+            resources = Self.compare(old.resources(in: differing, of: sides[0]).filter(trusted),
+                                     new.resources(in: differing, of: sides[1]).filter(trusted))
         } else {
             resources = []
         }

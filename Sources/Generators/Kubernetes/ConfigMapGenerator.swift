@@ -14,8 +14,8 @@ enum ConfigMapGenerator {
         }
         for datastore in w.datastores {
             let prefix = EndpointNames.environmentPrefix(datastore.name)
-            data["\(prefix)_WRITER_HOST"] = EndpointNames.writer(datastore, region: w.placement.region, in: w.blueprint)
-            data["\(prefix)_READER_HOST"] = EndpointNames.reader(datastore.name, region: w.placement.region, in: w.blueprint)
+            data["\(prefix)_WRITER_HOST"] = EndpointNames.writer(datastore, region: w.placement.region, domain: w.inputs.dnsDomain)
+            data["\(prefix)_READER_HOST"] = EndpointNames.reader(datastore.name, region: w.placement.region, domain: w.inputs.dnsDomain)
         }
         return data.sorted { $0.key < $1.key }
     }

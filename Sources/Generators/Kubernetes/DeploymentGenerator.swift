@@ -134,7 +134,7 @@ enum DeploymentGenerator {
             .mapping([check, ("periodSeconds", .int(period)), ("failureThreshold", .int(failures))])
         }
         // The startup probe gives a pod twice the assumed start time before liveness may kill it.
-        let startupBudget = max(1, (w.blueprint.assumptions.podStartup.seconds * 2 + 4) / 5)
+        let startupBudget = max(1, (w.inputs.assumptions.podStartup.seconds * 2 + 4) / 5)
         var fields: [(String, YAMLValue)] = [
             ("name", .string(w.name)),
             ("image", .string(w.service.image)),

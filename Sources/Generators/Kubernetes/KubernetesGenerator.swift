@@ -3,6 +3,58 @@ import BlueprintYAML
 import Diagnostics
 import Resilience
 
+/// One service's file in one region (`clusters/<region>/<service>.yaml`), described by everything
+/// it is made from. Two equal descriptions make byte-identical files (`WorkloadContext`), so a
+/// comparison can skip the pairs that are equal and generate only the others.
+public struct ServiceFile: Sendable, Equatable {
+    public let path: String
+    let inputs: WorkloadContext.Inputs
+
+    public func generate() -> GeneratedFile {
+        var writer = ManifestWriter(blueprint: inputs.blueprintName, capacity: 1 << 14)
+        return writer.serviceFile(self)
+    }
+}
+
+/// Writes a region's files through one buffer: each file is written into it and copied out.
+struct ManifestWriter {
+    private var yaml: YAMLWriter
+    private let header: [String]
+
+    init(blueprint: String, capacity: Int) {
+        yaml = YAMLWriter(capacity: capacity)
+        header = GeneratedHeader.lines(blueprint: blueprint)
+    }
+
+    mutating func file(_ path: String, _ documents: [YAMLValue]) -> GeneratedFile {
+        for line in header { yaml.comment(line) }
+        for document in documents { yaml.document(document) }
+        return GeneratedFile(path: path, contents: yaml.takeText())
+    }
+
+    /// Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler, ConfigMap and, under
+    /// default-deny, the service's NetworkPolicy.
+    mutating func serviceFile(_ file: ServiceFile) -> GeneratedFile {
+        let workload = WorkloadContext(file.inputs)
+        let data = ConfigMapGenerator.data(workload)
+        var configHash = StableHash()
+        for (index, (key, value)) in data.enumerated() {
+            if index > 0 { configHash.add("\n") }
+            configHash.add(key)
+            configHash.add("=")
+            configHash.add(value)
+        }
+        let networkPolicy = file.inputs.denyByDefault ? NetworkPolicyGenerator.make(workload) : nil
+        return self.file(file.path, [
+            DeploymentGenerator.make(workload, configHash: configHash.hex),
+            ServiceGenerator.make(workload),
+            PodDisruptionBudgetGenerator.make(workload),
+            HorizontalPodAutoscalerGenerator.make(workload),
+            ConfigMapGenerator.make(workload, data: data),
+        ] + (networkPolicy.map { [$0] } ?? []))
+    }
+}
+
 /// Per-region manifests: `clusters/<region>/{namespace,<service>,kustomization}.yaml`.
 public enum KubernetesGenerator {
     /// Every region's files, regions in `servingRegions` order, generated in parallel.
@@ -22,62 +74,54 @@ public enum KubernetesGenerator {
     /// Hands the region's files to `sink` `batch` at a time (and the rest at the end), so a
     /// 1,000-service region is never held whole while it is written.
     public static func files(forRegion region: String, of topology: Topology, batch: Int, into sink: ([GeneratedFile]) -> Void) {
+        var writer = ManifestWriter(blueprint: topology.blueprint.name, capacity: 1 << 16)
+        var files: [GeneratedFile] = []
+        files.reserveCapacity(min(batch, topology.placements(inRegion: region).count + 2))
+        func add(_ file: GeneratedFile) {
+            files.append(file)
+            if files.count >= batch {
+                sink(files)
+                files.removeAll(keepingCapacity: true)
+            }
+        }
+        layout(ofRegion: region, topology, shared: { add(writer.file($0, $1)) }, service: { add(writer.serviceFile($0)) })
+        sink(files)
+    }
+
+    /// The region's files as `diff` compares them: the shared ones generated, each service's described.
+    public static func describe(region: String, of topology: Topology) -> (shared: [GeneratedFile], services: [ServiceFile]) {
+        var writer = ManifestWriter(blueprint: topology.blueprint.name, capacity: 1 << 14)
+        var shared: [GeneratedFile] = [], services: [ServiceFile] = []
+        layout(ofRegion: region, topology, shared: { shared.append(writer.file($0, $1)) }, service: { services.append($0) })
+        return (shared, services)
+    }
+
+    /// The region's files in order: the namespace, each placed service's, the ingress, the
+    /// kustomization. Shared files go to `shared` as path and documents; service files to `service`.
+    static func layout(ofRegion region: String, _ topology: Topology, shared: (String, [YAMLValue]) -> Void, service: (ServiceFile) -> Void) {
         let blueprint = topology.blueprint
-        let header = GeneratedHeader.lines(blueprint: blueprint.name)
         let placements = topology.placements(inRegion: region)
         let directory = "clusters/\(region)"
-        // One buffer for the whole region: each file is written into it and copied out.
-        var writer = YAMLWriter(capacity: 1 << 16)
-        func file(_ name: String, _ documents: [YAMLValue]) -> GeneratedFile {
-            for line in header { writer.comment(line) }
-            for document in documents { writer.document(document) }
-            return GeneratedFile(path: "\(directory)/\(name)", contents: writer.takeText())
-        }
-
-        var files: [GeneratedFile] = []
-        files.reserveCapacity(min(batch, placements.count + 2))
         let zone = placements.first?.residencyZone ?? ""
         let ingress = blueprint.traffic.flatMap { traffic in
             IngressGenerator.make(blueprint, traffic: traffic, region: region, residencyZone: zone,
                                   routes: IngressGenerator.routes(traffic, servicesInRegion: Set(placements.map(\.service))))
         }
         let namespace = NamespaceGenerator.make(blueprint, region: region, residencyZone: zone, readinessGate: ingress != nil)
-        let denyByDefault = blueprint.networkPolicy == .defaultDeny
-        files.append(file("namespace.yaml", [namespace] + (denyByDefault
+        shared("\(directory)/namespace.yaml", [namespace] + (blueprint.networkPolicy == .defaultDeny
             ? NetworkPolicyGenerator.namespaceWide(blueprint, labels: NamespaceGenerator.commonLabels(blueprint, region: region, residencyZone: zone))
-            : [])))
+            : []))
         var resources = ["namespace.yaml"]
         for placement in placements {
-            guard let service = blueprint.service(placement.service) else { continue }
-            let workload = WorkloadContext(blueprint: blueprint, topology: topology, service: service, placement: placement)
-            let data = ConfigMapGenerator.data(workload)
-            var configHash = StableHash()
-            for (index, (key, value)) in data.enumerated() {
-                if index > 0 { configHash.add("\n") }
-                configHash.add(key)
-                configHash.add("=")
-                configHash.add(value)
-            }
-            let name = "\(service.name).yaml"
+            guard let placed = blueprint.service(placement.service) else { continue }
+            let name = "\(placed.name).yaml"
             resources.append(name)
-            let networkPolicy = denyByDefault ? NetworkPolicyGenerator.make(workload) : nil
-            files.append(file(name, [
-                DeploymentGenerator.make(workload, configHash: configHash.hex),
-                ServiceGenerator.make(workload),
-                PodDisruptionBudgetGenerator.make(workload),
-                HorizontalPodAutoscalerGenerator.make(workload),
-                ConfigMapGenerator.make(workload, data: data),
-            ] + (networkPolicy.map { [$0] } ?? [])))
-            if files.count >= batch {
-                sink(files)
-                files.removeAll(keepingCapacity: true)
-            }
+            service(ServiceFile(path: "\(directory)/\(name)", inputs: .init(topology: topology, service: placed, placement: placement)))
         }
         if let ingress {
-            files.append(file("ingress.yaml", [ingress]))
+            shared("\(directory)/ingress.yaml", [ingress])
             resources.append("ingress.yaml")
         }
-        files.append(file("kustomization.yaml", [KustomizationGenerator.make(resources: resources)]))
-        sink(files)
+        shared("\(directory)/kustomization.yaml", [KustomizationGenerator.make(resources: resources)])
     }
 }

@@ -16,10 +16,10 @@ enum NetworkPolicyGenerator {
     /// The namespace-wide documents: deny everything, then let every pod resolve names through the
     /// cluster DNS (CoreDNS keeps the `k8s-app: kube-dns` label on EKS and upstream).
     static func namespaceWide(_ blueprint: Blueprint, labels: [(String, YAMLValue)]) -> [YAMLValue] {
-        let deny = policy(defaultDenyName, blueprint, labels: labels, selecting: [], spec: [
+        let deny = policy(defaultDenyName, namespace: blueprint.namespace, labels: labels, selecting: [], spec: [
             ("policyTypes", .sequence([.string("Ingress"), .string("Egress")])),
         ])
-        let dns = policy(dnsName, blueprint, labels: labels, selecting: [], spec: [
+        let dns = policy(dnsName, namespace: blueprint.namespace, labels: labels, selecting: [], spec: [
             ("policyTypes", .sequence([.string("Egress")])),
             ("egress", .sequence([.mapping([
                 ("to", .sequence([.mapping([
@@ -55,17 +55,17 @@ enum NetworkPolicyGenerator {
             spec.append(("egress", .sequence([.mapping([("ports", .sequence(allowed))])])))
         }
         guard !types.isEmpty else { return nil }
-        return policy(w.name, w.blueprint, labels: w.labels, selecting: w.selectorLabels, spec: [("policyTypes", .sequence(types))] + spec)
+        return policy(w.name, namespace: w.namespace, labels: w.labels, selecting: w.selectorLabels, spec: [("policyTypes", .sequence(types))] + spec)
     }
 
-    static func policy(_ name: String, _ blueprint: Blueprint, labels: [(String, YAMLValue)], selecting: [(String, YAMLValue)],
+    static func policy(_ name: String, namespace: String, labels: [(String, YAMLValue)], selecting: [(String, YAMLValue)],
                        spec: [(String, YAMLValue)]) -> YAMLValue {
         .mapping([
             ("apiVersion", .string("networking.k8s.io/v1")),
             ("kind", .string("NetworkPolicy")),
             ("metadata", .mapping([
                 ("name", .string(name)),
-                ("namespace", .string(blueprint.namespace)),
+                ("namespace", .string(namespace)),
                 ("labels", .mapping(labels)),
             ])),
             ("spec", .mapping([("podSelector", selecting.isEmpty ? .mapping([]) : .mapping([("matchLabels", .mapping(selecting))]))] + spec)),

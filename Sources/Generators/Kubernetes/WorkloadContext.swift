@@ -3,34 +3,66 @@ import BlueprintYAML
 import Resilience
 
 /// Everything a per-service resource needs: the service, where it runs, how it is sized.
+///
+/// The generators of a service's file read these inputs and nothing else (no whole blueprint or
+/// topology is in reach), so two equal `Inputs` make byte-identical files: `diff` relies on that
+/// to generate only the service files whose inputs changed (`ServiceFile`).
 struct WorkloadContext {
-    let blueprint: Blueprint
-    let topology: Topology
-    let service: Service
-    let placement: Placement
+    struct Inputs: Sendable, Equatable {
+        var blueprintName: String
+        var namespace: String
+        /// Where the datastores' writer and reader names live (`Blueprint.dnsDomain`).
+        var dnsDomain: String
+        var assumptions: Assumptions
+        /// `networkPolicy: default-deny`: each service gets its own NetworkPolicy back.
+        var denyByDefault: Bool
+        /// Whether the region's ALB Ingress routes to this service: its pods are then targets of an
+        /// ALB target group, registered by IP.
+        var isBehindLoadBalancer: Bool
+        var service: Service
+        var placement: Placement
+        /// D(s, J) for the zone this placement serves.
+        var datastores: [Datastore]
+
+        init(topology: Topology, service: Service, placement: Placement) {
+            let blueprint = topology.blueprint
+            blueprintName = blueprint.name
+            namespace = blueprint.namespace
+            dnsDomain = blueprint.dnsDomain
+            assumptions = blueprint.assumptions
+            denyByDefault = blueprint.networkPolicy == .defaultDeny
+            isBehindLoadBalancer = blueprint.traffic?.routes.contains(where: { $0.service == service.name }) == true
+            self.service = service
+            self.placement = placement
+            datastores = topology.dependencies(of: service, serving: placement.residencyZone)
+        }
+    }
+
+    let inputs: Inputs
     /// Built once and shared by the five documents (the values are copy-on-write).
     let selectorLabels: [(String, YAMLValue)]
     let labels: [(String, YAMLValue)]
 
-    init(blueprint: Blueprint, topology: Topology, service: Service, placement: Placement) {
-        self.blueprint = blueprint
-        self.topology = topology
-        self.service = service
-        self.placement = placement
+    init(_ inputs: Inputs) {
+        self.inputs = inputs
         // Stable across releases: a Deployment's selector cannot change once created.
-        selectorLabels = [("app.kubernetes.io/name", .string(service.name)),
-                          ("app.kubernetes.io/part-of", .string(blueprint.name))]
+        selectorLabels = [("app.kubernetes.io/name", .string(inputs.service.name)),
+                          ("app.kubernetes.io/part-of", .string(inputs.blueprintName))]
         labels = selectorLabels + [
             ("app.kubernetes.io/managed-by", .string("meridian")),
-            ("meridian.dev/region", .string(placement.region)),
-            ("meridian.dev/residency-zone", .string(placement.residencyZone)),
-            ("meridian.dev/role", .string(placement.role.rawValue)),
+            ("meridian.dev/region", .string(inputs.placement.region)),
+            ("meridian.dev/residency-zone", .string(inputs.placement.residencyZone)),
+            ("meridian.dev/role", .string(inputs.placement.role.rawValue)),
         ]
     }
 
-    var name: String { service.name }
-    var namespace: String { blueprint.namespace }
-    var configMapName: String { "\(service.name)-env" }
+    var service: Service { inputs.service }
+    var placement: Placement { inputs.placement }
+    var datastores: [Datastore] { inputs.datastores }
+    var isBehindLoadBalancer: Bool { inputs.isBehindLoadBalancer }
+    var name: String { inputs.service.name }
+    var namespace: String { inputs.namespace }
+    var configMapName: String { "\(inputs.service.name)-env" }
 
     func metadata(name: String? = nil) -> YAMLValue {
         .mapping([
@@ -40,16 +72,5 @@ struct WorkloadContext {
         ])
     }
 
-    /// Whether the region's ALB Ingress routes to this service: its pods are then targets of an
-    /// ALB target group, registered by IP.
-    var isBehindLoadBalancer: Bool {
-        blueprint.traffic?.routes.contains(where: { $0.service == name }) == true
-    }
-
     var selector: YAMLValue { .mapping([("matchLabels", .mapping(selectorLabels))]) }
-
-    /// D(s, J) for the zone this placement serves.
-    var datastores: [Datastore] {
-        topology.dependencies(of: service, serving: placement.residencyZone)
-    }
 }

@@ -6,8 +6,10 @@ import BlueprintModel
 public enum EndpointNames {
     /// Follows the primary: the primary region's writer, then the promotable replica.
     public static func writer(_ datastore: String, in blueprint: Blueprint) -> String {
-        "writer.\(datastore).db.\(blueprint.dnsDomain)"
+        writer(datastore, domain: blueprint.dnsDomain)
     }
+
+    static func writer(_ datastore: String, domain: String) -> String { "writer.\(datastore).db.\(domain)" }
 
     /// Whether every region's copy accepts writes (no single writer, docs/failover.md): then there
     /// is no writer name to move, and each region writes to its own copy.
@@ -18,12 +20,22 @@ public enum EndpointNames {
     /// The writer name a service in `region` uses: the datastore's one writer name, or, for an
     /// engine without a single writer, the region's own copy.
     public static func writer(_ datastore: Datastore, region: String, in blueprint: Blueprint) -> String {
-        writesLocally(datastore) ? "writer.\(region).\(datastore.name).db.\(blueprint.dnsDomain)" : writer(datastore.name, in: blueprint)
+        writer(datastore, region: region, domain: blueprint.dnsDomain)
+    }
+
+    /// `writer(_:region:in:)` given the blueprint's DNS domain (`Blueprint.dnsDomain`).
+    public static func writer(_ datastore: Datastore, region: String, domain: String) -> String {
+        writesLocally(datastore) ? "writer.\(region).\(datastore.name).db.\(domain)" : writer(datastore.name, domain: domain)
     }
 
     /// The replica nearest to `region` inside the datastore's residency zone.
     public static func reader(_ datastore: String, region: String, in blueprint: Blueprint) -> String {
-        "reader.\(region).\(datastore).db.\(blueprint.dnsDomain)"
+        reader(datastore, region: region, domain: blueprint.dnsDomain)
+    }
+
+    /// `reader(_:region:in:)` given the blueprint's DNS domain.
+    public static func reader(_ datastore: String, region: String, domain: String) -> String {
+        "reader.\(region).\(datastore).db.\(domain)"
     }
 
     /// `ledger-eu` -> `LEDGER_EU`, the prefix of its environment variables.
