@@ -107,9 +107,14 @@ struct Pricer {
     let catalogue: PriceCatalogue
     let down: Set<String>
     private(set) var defaultsUsed: [String] = []
-    private struct PodShapeKey: Hashable { var service: String; var gibPerVCPU: Decimal }
-    /// vCPUs one pod is billed for, and the arithmetic that says why.
-    private var podShapes: [PodShapeKey: (perPod: Decimal, shape: String)] = [:]
+    // Decimal division and formatting are what pricing a large blueprint spends its time on, and
+    // most services share a pod shape and most placements a pod count: both are worked out once.
+    private struct PodShapeKey: Hashable { var cpu: String; var memory: String; var gibPerVCPU: Decimal }
+    /// vCPUs one pod of a shape is billed for, and the arithmetic that says why; nil: a request Kubernetes cannot read.
+    private var podShapes: [PodShapeKey: (perPod: Decimal, shape: String)?] = [:]
+    private struct VCPUHoursKey: Hashable { var pods: Int; var perPod: Decimal }
+    /// A month of `pods` pods of `perPod` vCPUs, and that number as the arithmetic writes it.
+    private var vcpuHours: [VCPUHoursKey: (hours: Decimal, text: String)] = [:]
     private var inputs: CostInputs { blueprint.cost }
 
     init(blueprint: Blueprint, catalogue: PriceCatalogue, down: Set<String>) {
@@ -229,29 +234,38 @@ struct Pricer {
     mutating func computeLines(_ topology: Topology, region: String) -> [CostLine] {
         let node = nodePrice(region)
         return topology.placements(inRegion: region).compactMap { placement in
-            // One pod's shape per service and node memory ratio, whatever the region: Decimal
-            // division and formatting are what pricing a large blueprint spends its time on.
-            let key = PodShapeKey(service: placement.service, gibPerVCPU: node.gibPerVCPU)
-            let known = podShapes[key]
-            guard let (perPod, shape) = known ?? {
-                guard let service = blueprint.service(placement.service),
-                      let cpu = KubernetesQuantity.cores(service.cpu), let memory = KubernetesQuantity.gibibytes(service.memory) else { return nil }
-                let byMemory = memory / node.gibPerVCPU
-                let perPod = max(cpu, byMemory)
-                let shape = byMemory > cpu
-                    ? "\(Money.number(memory)) GiB ÷ \(Money.number(node.gibPerVCPU)) GiB/vCPU = \(Money.number(perPod)) vCPU (memory-bound)"
-                    : "\(Money.number(cpu)) vCPU"
-                return (perPod, shape)
-            }() else { return nil }
-            if known == nil { podShapes[key] = (perPod, shape) }
+            guard let service = blueprint.service(placement.service),
+                  let (perPod, shape) = podShape(service, gibPerVCPU: node.gibPerVCPU) else { return nil }
             let pods = placement.sizing.replicas
-            let vcpuHours = Decimal(pods) * perPod * Money.hoursPerMonth
+            let key = VCPUHoursKey(pods: pods, perPod: perPod)
+            let month = vcpuHours[key] ?? {
+                let hours = Decimal(pods) * perPod * Money.hoursPerMonth
+                return (hours, Money.number(hours))
+            }()
+            vcpuHours[key] = month
             return CostLine(
-                category: .compute, region: region, item: placement.service, quantity: vcpuHours, unit: "vCPU-hour",
+                category: .compute, region: region, item: placement.service, quantity: month.hours, unit: "vCPU-hour",
                 unitPrice: node.perVCPUHour,
-                arithmetic: "\(pods) pods × \(shape) × 730 h = \(Money.number(vcpuHours)) vCPU-h; \(node.basis)",
+                arithmetic: "\(pods) pods × \(shape) × 730 h = \(month.text) vCPU-h; \(node.basis)",
                 priceNote: node.note, standby: placement.role == .standby)
         }
+    }
+
+    /// The vCPUs a pod of `service` is billed for on nodes of `gibPerVCPU`: its CPU request, or its
+    /// memory request in vCPUs of such nodes when that is more. nil: a request that cannot be read.
+    mutating func podShape(_ service: Service, gibPerVCPU: Decimal) -> (perPod: Decimal, shape: String)? {
+        let key = PodShapeKey(cpu: service.cpu, memory: service.memory, gibPerVCPU: gibPerVCPU)
+        if let known = podShapes[key] { return known }
+        let shape: (perPod: Decimal, shape: String)? = {
+            guard let cpu = KubernetesQuantity.cores(service.cpu), let memory = KubernetesQuantity.gibibytes(service.memory) else { return nil }
+            let byMemory = memory / gibPerVCPU
+            let perPod = max(cpu, byMemory)
+            return (perPod, byMemory > cpu
+                ? "\(Money.number(memory)) GiB ÷ \(Money.number(gibPerVCPU)) GiB/vCPU = \(Money.number(perPod)) vCPU (memory-bound)"
+                : "\(Money.number(cpu)) vCPU")
+        }()
+        podShapes[key] = shape
+        return shape
     }
 
     /// Requests per second the region serves at its normal share, summed over its services.
@@ -462,11 +476,10 @@ struct Pricer {
         let node = nodePrice(region)
         var totalRPS: Decimal = 0
         for service in blueprint.services {
-            guard let cpu = KubernetesQuantity.cores(service.cpu), let memory = KubernetesQuantity.gibibytes(service.memory) else { continue }
+            guard let perPod = podShape(service, gibPerVCPU: node.gibPerVCPU)?.perPod else { continue }
             let demand = service.demand.reduce(0) { $0 + $1.rps }
             totalRPS += Decimal(demand)
             let pods = Share(demand).need(perReplica: service.perReplica)
-            let perPod = max(cpu, memory / node.gibPerVCPU)
             let hours = Decimal(pods) * perPod * Money.hoursPerMonth
             lines.append(CostLine(category: .compute, region: region, item: service.name, quantity: hours, unit: "vCPU-hour", unitPrice: node.perVCPUHour,
                                   arithmetic: "\(pods) pods (ceil(\(demand) rps ÷ \(service.perReplica))) × \(Money.number(perPod)) vCPU × 730 h",
