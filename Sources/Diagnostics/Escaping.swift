@@ -16,7 +16,9 @@ public enum TerminalText {
     /// (actions/runner, `ActionCommand.TryParse`: `message.IndexOf("##[")`), so `##[` is shown as
     /// `#\u{23}[`: a blueprint name cannot stop command processing or forge an annotation.
     public static func escaped(_ text: String) -> String {
-        // Fast path: nearly all text is printable ASCII or harmless UTF-8.
+        // Fast paths: nearly all text is printable ASCII (checked byte by byte, without decoding
+        // scalars), or harmless UTF-8.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }) { return text }
         guard text.unicodeScalars.contains(where: needsEscape) || text.utf8.contains(UInt8(ascii: "#")) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
@@ -75,6 +77,12 @@ public enum TerminalText {
         var atLineStart = true
         var index = 0
         while index < bytes.count {
+            // Eight bytes at a time inside a line: bytes 0x20-0x7E other than `#` matter only at a
+            // line's start, so a word of only those, past the start, is skipped whole.
+            if !atLineStart, index + 8 <= bytes.count, isPlainWord(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\n"):
@@ -96,6 +104,19 @@ public enum TerminalText {
             index += 1
         }
         return true
+    }
+
+    /// Whether none of the eight bytes in `word` is below 0x20 (a newline or control), above 0x7E
+    /// (DEL or non-ASCII) or `#`: the bit tricks test every byte at once ("Bit Twiddling Hacks",
+    /// https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord and #HasMoreInWord).
+    @inline(__always)
+    static func isPlainWord(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        let above7E = ((word &+ ones &* (127 - 0x7E)) | word) & highs
+        let hashes = word ^ (ones &* UInt64(UInt8(ascii: "#")))
+        let hasHash = (hashes &- ones) & ~hashes & highs
+        return below20 | above7E | hasHash == 0
     }
 
     /// Whether the UTF-8 sequence at `index` encodes a scalar `needsEscape` lists: C1 controls

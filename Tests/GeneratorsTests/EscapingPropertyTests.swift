@@ -329,4 +329,18 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
             #expect(TerminalText.lines(utf8: Array(text.utf8)) == Array(Self.slow(text).utf8), "\(text.debugDescription)")
         }
     }
+
+    /// The scan skips eight plain bytes at a time inside a line: each special piece, at every
+    /// offset from a word boundary and after long plain runs, must still be seen.
+    @Test func theWordAtATimeScanMissesNoByteAtAnyOffset() {
+        let specials = ["\n::x", "\n  ::x", "##[", "#", "\u{1B}", "\u{7F}", "\u{85}", "\u{202E}", "\u{2028}", "é", "\t", "\r", "\n", "\u{0}"]
+        for special in specials {
+            for offset in 0..<17 {
+                for lead in ["", "x", "  "] {
+                    let text = lead + String(repeating: "a", count: offset) + special + String(repeating: "b", count: 19) + "\n" + String(repeating: "c ", count: offset)
+                    #expect(TerminalText.lines(utf8: Array(text.utf8)) == Array(Self.slow(text).utf8), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
 }

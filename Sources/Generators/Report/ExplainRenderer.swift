@@ -127,17 +127,21 @@ public enum ExplainRenderer {
     public static func textUTF8(_ e: Explanation, diagram: (format: Diagram.Format, source: String)? = nil,
                                 cost: CostSource? = nil, rollout: RolloutReport? = nil) -> [UInt8] {
         let (body, costSection) = Parallel.both({ () -> [UInt8] in
-            var out: [UInt8] = []
-            out.reserveCapacity(sizeEstimate(e, cost: nil))
-            out += "Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8
-            for (title, table) in tables(e) {
-                out += "\n\(title)\n\n".utf8
-                table().text(into: &out)
+            PhaseTimings.measure("explain tables") {
+                var out: [UInt8] = []
+                out.reserveCapacity(sizeEstimate(e, cost: nil))
+                out += "Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8
+                for (title, table) in tables(e) {
+                    out += "\n\(title)\n\n".utf8
+                    table().text(into: &out)
+                }
+                return out
             }
-            return out
         }, { () -> [UInt8] in
             var out: [UInt8] = []
-            if let cost { CostRenderer.text(cost(), into: &out) }
+            guard let cost else { return out }
+            let report = PhaseTimings.measure("cost report (second core)") { cost() }
+            PhaseTimings.measure("cost text (second core)") { CostRenderer.text(report, into: &out) }
             return out
         })
         var out = body

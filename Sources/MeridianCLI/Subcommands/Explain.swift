@@ -65,7 +65,8 @@ struct Explain: ParsableCommand {
             return try loaded.failIfErrors()
         }
         if report == .text {
-            writeStandardOutput(TerminalText.lines(utf8: ExplainRenderer.textUTF8(explanation, diagram: drawing, cost: cost, rollout: rollout)))
+            let text = PhaseTimings.measure("explain text") { ExplainRenderer.textUTF8(explanation, diagram: drawing, cost: cost, rollout: rollout) }
+            writeStandardOutput(PhaseTimings.measure("terminal escaping") { TerminalText.lines(utf8: text) })
         } else {
             print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost(), rollout: rollout), terminator: "")
         }
