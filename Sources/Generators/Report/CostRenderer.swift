@@ -23,12 +23,32 @@ public enum CostRenderer {
     }
 
     static func lines(_ report: CostReport) -> Table {
-        Table(headers: ["category", "region", "item", "arithmetic", "quantity", "unit price", "USD/month", "price note"],
-              of: report.lines) { line in
-                  [line.category.rawValue + (line.standby ? " (standby)" : ""), line.region, line.item, line.arithmetic,
-                   "\(Money.number(line.quantity)) \(line.unit)", line.unitPrice.map(Money.price) ?? "unpriced",
-                   line.monthly.map(Money.dollars) ?? "-", line.priceNote ?? ""]
-              }
+        let formatted = FormattedAmounts()
+        return Table(headers: ["category", "region", "item", "arithmetic", "quantity", "unit price", "USD/month", "price note"],
+                     of: report.lines) { line in
+            [line.category.rawValue + (line.standby ? " (standby)" : ""), line.region, line.item, line.arithmetic,
+             "\(formatted.number(line.quantity)) \(line.unit)", line.unitPrice.map(formatted.price) ?? "unpriced",
+             line.monthly.map(formatted.dollars) ?? "-", line.priceNote ?? ""]
+        }
+    }
+
+    /// Each amount of a lines table formatted once: a large blueprint's thousands of lines repeat a
+    /// few quantities, prices and totals, and Decimal formatting is most of the table's time. The
+    /// text depends on the value alone (equal values, whatever their exponent, print alike).
+    /// Used by one table's rows, which are made one at a time on one thread.
+    private final class FormattedAmounts {
+        private var numbers: [Decimal: String] = [:], prices: [Decimal: String] = [:], amounts: [Decimal: String] = [:]
+
+        func number(_ value: Decimal) -> String { cached(value, in: &numbers) { Money.number($0) } }
+        func price(_ value: Decimal) -> String { cached(value, in: &prices, Money.price) }
+        func dollars(_ value: Decimal) -> String { cached(value, in: &amounts, Money.dollars) }
+
+        private func cached(_ value: Decimal, in table: inout [Decimal: String], _ format: (Decimal) -> String) -> String {
+            if let text = table[value] { return text }
+            let text = format(value)
+            table[value] = text
+            return text
+        }
     }
 
     static func defaults(_ report: CostReport) -> String {
