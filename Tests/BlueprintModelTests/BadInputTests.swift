@@ -87,6 +87,16 @@ func replacing(_ old: String, with new: String) -> String {
         #expect(result.diagnostics[0].mark == SourceMark(line: 1, column: 12))
     }
 
+    /// Its name is the Kubernetes Service's, which the API server refuses unless it starts with a letter.
+    @Test func aServiceNameStartingWithADigitIsRefused() {
+        let result = analyze(replacing("  api:\n", with: "  9api:\n"))
+        #expect(result.diagnostics.map(\.rule) == ["invalid-name"], "\(result.diagnostics.map(\.message))")
+        #expect(result.diagnostics.first?.message.hasPrefix("service name '9api' starts with a digit") == true)
+        #expect(result.diagnostics.first?.fix == "rename it to start with a letter, e.g. 'svc-9api'")
+        // A digit anywhere else is fine.
+        #expect(analyze(replacing("  api:\n", with: "  api2:\n")).diagnostics.filter { $0.rule == "invalid-name" }.isEmpty)
+    }
+
     @Test func missingRequiredFieldPointsAtItsParent() {
         #expect(findings(replacing("    port: 8080\n", with: "")) == [
             "14:5: services.api is missing the required key 'port' [missing-field]",

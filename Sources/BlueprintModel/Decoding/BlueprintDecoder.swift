@@ -290,7 +290,7 @@ private struct Decoder {
         let path = "services.\(name)"
         let keys = ["image", "port", "demand", "perReplica", "capacity", "targetCPU", "resources", "health", "uses",
                     "env", "objectives", "replicas", "maxReplicas", "placement", "quorum", "runAsUser"]
-        guard context.checkName(name, at: keyNode.mark, path: path, what: "service"),
+        guard context.checkServiceName(name, at: keyNode.mark, path: path),
               let map = MappingReader(node, path, context, keys: keys) else { return nil }
         let image = map.required("image").flatMap { context.nonEmptyString($0, map.path("image")) } ?? ""
         let port = map.required("port").flatMap { context.int($0, map.path("port"), in: 1...65535) } ?? 8080

@@ -223,6 +223,18 @@ final class DecodeContext {
         return false
     }
 
+    /// A service's name is also the name of its Kubernetes Service, which must be an RFC 1035 label:
+    /// a DNS-1123 label that starts with a letter. The API server refuses a Service named `9api`
+    /// (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#rfc-1035-label-names).
+    func checkServiceName(_ text: String, at mark: SourceMark, path: String) -> Bool {
+        guard checkName(text, at: mark, path: path, what: "service") else { return false }
+        if let first = text.utf8.first, first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { return true }
+        error("invalid-name",
+              "service name '\(text)' starts with a digit; it also names the service's Kubernetes Service, which must start with a letter (an RFC 1035 label)",
+              at: mark, path: path, fix: "rename it to start with a letter, e.g. 'svc-\(text)'")
+        return false
+    }
+
     func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLNode, _ path: String, as type: T.Type) -> T? where T.RawValue == String {
         let options = T.allCases.map(\.rawValue)
         guard let text = node.scalar, let value = T(rawValue: text) else {
