@@ -59,7 +59,14 @@ public struct Topology: Sendable {
                 }
             }
         }
-        let sorted = placements.sorted { ($0.region, $0.service) < ($1.region, $1.service) }
+        // By region, then service: grouped by region, then each group sorted by service, which
+        // is one pass when the services are declared in order (one sort of all 8,000 placements of
+        // 1,000 services × 8 regions compared region names first, every time).
+        var byRegion: [String: [Placement]] = [:]
+        for placement in placements { byRegion[placement.region, default: []].append(placement) }
+        var sorted: [Placement] = []
+        sorted.reserveCapacity(placements.count)
+        for region in byRegion.keys.sorted() { sorted += byRegion[region]!.sorted { $0.service < $1.service } }
         self.placements = sorted
         var index: [String: [String: Int]] = [:]
         var ranges: [String: Range<Int>] = [:]
