@@ -35,7 +35,9 @@ public enum FuzzTargets {
         if analysis.hasErrors {
             // diff compiles what the refused values leave (Review's BlueprintDiff.Side).
             guard analysis.blueprint != nil, !analysis.rejected.spoilsModel, let topology = analysis.topology else { return }
-            check(Pipeline.generate(topology.blueprint, topology: topology, explanation: analysis.explanation).files)
+            // Its YAML described as diff compares it, each service's file generated from its description.
+            let described = Pipeline.describe(topology)
+            check(described.files + described.serviceFiles.map { $0.generate() })
             return
         }
         guard let generated = Pipeline.generate(analysis) else { return }
