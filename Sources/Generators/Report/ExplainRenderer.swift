@@ -63,16 +63,19 @@ public enum ExplainRenderer {
                      figure(row.withheld, AvailabilityModel.percent(row.compute)), figure(row.withheld, AvailabilityModel.percent(row.data)),
                      verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
                 } }),
-            ("Recovery time (RTO)", { Table(
+            ("Recovery time (RTO)", {
+                // Thousands of rows share a few sums: each is written out once.
+                let sums = RTOSums()
+                return Table(
                 headers: ["service", "zone", "disruption", "arithmetic", "RTO", "objective", "verdict"],
                 of: e.rto) { row in
-                    let arithmetic = row.result.unbounded.map { "unbounded: \($0)" }
-                        ?? row.result.terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
+                    let arithmetic = row.result.unbounded.map { "unbounded: \($0)" } ?? sums.arithmetic(row.result.terms)
                     return [row.result.service, row.result.residencyZone, row.result.event.label, figure(row.withheld, arithmetic),
                             figure(row.withheld, row.total?.description ?? "unbounded"),
                             row.objective?.description ?? (row.notPromised ? "not promised" : "-"),
                             verdict(row.withheld, objective: row.objective != nil, ok: row.meetsObjective)]
-                } }),
+                }
+            }),
             ("Data loss (RPO)", { Table(
                 headers: ["datastore", "disruption", "data loss", "because", "objective", "verdict"],
                 of: e.rpo) { row in
@@ -99,6 +102,19 @@ public enum ExplainRenderer {
                                               rows: e.waivers.map { [$0.rule, $0.at, $0.expires, $0.reason] }) }))
         }
         return result
+    }
+
+    /// `detect 1m + promote 30s (…)` for each distinct list of terms, written once; one table's rows
+    /// are made one at a time on one thread.
+    private final class RTOSums {
+        private var written: [[RTOTerm]: String] = [:]
+
+        func arithmetic(_ terms: [RTOTerm]) -> String {
+            if let text = written[terms] { return text }
+            let text = terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
+            written[terms] = text
+            return text
+        }
     }
 
     /// `diagram` is the rendered diagram source and its language; Markdown fences it once, in that language.
