@@ -46,7 +46,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try AnalysedBlueprint(file)
+        let loaded = try PhaseTimings.measure("load and analyse") { try AnalysedBlueprint(file) }
         let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
         if let only = format.diagramOnly {
             printText(Diagram.render(topology, format: only))
@@ -54,7 +54,7 @@ struct Explain: ParsableCommand {
         }
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
-        let model = CostModel(catalogue: try resolvedCatalogue(blueprint, flag: prices))
+        let model = CostModel(catalogue: try PhaseTimings.measure("price catalogue") { try resolvedCatalogue(blueprint, flag: prices) })
         let cost: ExplainRenderer.CostSource = { model.report(topology) }
         let explanation = analysis.explanation ?? Explanation(topology)
         let rollout = analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation)
@@ -66,7 +66,8 @@ struct Explain: ParsableCommand {
         }
         if report == .text {
             let text = PhaseTimings.measure("explain text") { ExplainRenderer.textUTF8(explanation, diagram: drawing, cost: cost, rollout: rollout) }
-            writeStandardOutput(PhaseTimings.measure("terminal escaping") { TerminalText.lines(utf8: text) })
+            let safe = PhaseTimings.measure("terminal escaping") { TerminalText.lines(utf8: text) }
+            PhaseTimings.measure("write") { writeStandardOutput(safe) }
         } else {
             print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost(), rollout: rollout), terminator: "")
         }
