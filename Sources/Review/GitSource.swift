@@ -89,6 +89,123 @@ public struct GitSource {
         return result.status == 0 ? [UInt8](result.output) : nil
     }
 
+    /// Each file's bytes at `revision` (nil: absent there, or not a file), in the order of `paths`,
+    /// read by one `git cat-file --batch` instead of two git processes per file: `diff --base` of a
+    /// repository of 2,000 blueprints spent over three minutes starting 4,000 of them. Per path,
+    /// the same answer and the same refusal as `contents(ofRootRelative:at:limit:)`, which still
+    /// reads a path holding a newline (the batch protocol is one name per line).
+    public func contents(ofRootRelative paths: [String], at revision: String, limit: Int) throws -> [Result<[UInt8]?, Failure>] {
+        let batched = paths.indices.filter { !paths[$0].contains("\n") }
+        var results: [Result<[UInt8]?, Failure>?] = Array(repeating: nil, count: paths.count)
+        if !batched.isEmpty {
+            // The names go in through a file, not a pipe: git then never waits on us while we wait on it.
+            let names = FileManager.default.temporaryDirectory.appendingPathComponent("meridian-names-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+            try? Data(batched.map { "\(revision):\(paths[$0])\n" }.joined().utf8).write(to: names)
+            defer { try? FileManager.default.removeItem(at: names) }
+            guard let input = FileHandle(forReadingAtPath: names.path) else {
+                throw Failure(description: "cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
+            }
+            defer { try? input.close() }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "cat-file", "--batch"]
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            process.standardInput = input
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { throw Failure(description: "cannot run git: \(error.localizedDescription)") }
+            var reader = BatchReader(descriptor: out.fileHandleForReading.fileDescriptor)
+            for index in batched {
+                // `<oid> <type> <size>`, then that many bytes and a newline; or `<name> missing`.
+                guard let header = reader.line() else { break }
+                let fields = header.split(separator: " ")
+                guard fields.count >= 3, let size = Int(fields[fields.count - 1]) else {
+                    results[index] = .success(nil)
+                    continue
+                }
+                let isBlob = fields[fields.count - 2] == "blob"
+                if size > limit {
+                    reader.skip(size + 1)
+                    results[index] = .failure(Failure(description: "\(paths[index]) at '\(revision)' is \(size) bytes; blueprints are limited to \(limit) bytes (16 MiB)"))
+                    continue
+                }
+                guard let bytes = reader.bytes(size), reader.bytes(1) != nil else { break }
+                results[index] = .success(isBlob ? bytes : nil)
+            }
+            try? out.fileHandleForReading.close()
+            process.waitUntilExit()
+            if batched.contains(where: { results[$0] == nil }) {
+                throw Failure(description: "git cat-file --batch ended early reading '\(revision)' (exit status \(process.terminationStatus))")
+            }
+        }
+        return try paths.indices.map { index in
+            if let result = results[index] { return result }
+            do { return .success(try contents(ofRootRelative: paths[index], at: revision, limit: limit)) } catch let failure as Failure {
+                return .failure(failure)
+            }
+        }
+    }
+
+    /// Buffered reads of `git cat-file --batch`'s output.
+    struct BatchReader {
+        let descriptor: Int32
+        private var buffer: [UInt8] = []
+        private var start = 0
+        private var ended = false
+
+        init(descriptor: Int32) { self.descriptor = descriptor }
+
+        /// Reads more; false at the end of the output.
+        private mutating func fill() -> Bool {
+            guard !ended else { return false }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else {
+                    ended = true
+                    return false
+                }
+                buffer += chunk[..<count]
+                return true
+            }
+        }
+
+        mutating func line() -> String? {
+            while true {
+                if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                    let text = String(decoding: buffer[start..<newline], as: UTF8.self)
+                    start = newline + 1
+                    return text
+                }
+                guard fill() else { return nil }
+            }
+        }
+
+        mutating func bytes(_ count: Int) -> [UInt8]? {
+            while buffer.count - start < count {
+                guard fill() else { return nil }
+            }
+            defer { start += count }
+            return Array(buffer[start..<(start + count)])
+        }
+
+        mutating func skip(_ count: Int) {
+            var left = count
+            while left > 0 {
+                if buffer.count - start == 0, !fill() { return }
+                let taken = min(left, buffer.count - start)
+                start += taken
+                left -= taken
+            }
+        }
+    }
+
     /// Blueprint files in `folder` (relative to the repository root) at `revision`, root-relative.
     /// NUL-separated (`-z`): without it git quotes a name holding `"`, `\` or TAB, and the quoted
     /// name matches no file, so a deleted blueprint would vanish from the diff.

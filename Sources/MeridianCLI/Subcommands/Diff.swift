@@ -1,5 +1,6 @@
 import ArgumentParser
 import Compiler
+import Diagnostics
 import Foundation
 import Review
 
@@ -102,10 +103,19 @@ struct Diff: ParsableCommand {
                 paths.append(path)
             }
         }
-        return try paths.map { path in
+        let based: [Result<[UInt8]?, GitSource.Failure>]
+        do {
+            based = try git.contents(ofRootRelative: paths, at: base, limit: SourceLoader.maximumBytes)
+        } catch {
+            printError("meridian diff: \(error)")
+            throw ExitStatus.unreadableInput
+        }
+        // Every input is read (and refused) in path order first; then the blueprints are compared
+        // side by side, the results kept in path order.
+        let inputs = try zip(paths, based).map { path, result -> (path: String, old: [UInt8]?, new: [UInt8]?) in
             let old: [UInt8]?
             do {
-                old = try git.contents(ofRootRelative: path, at: base, limit: SourceLoader.maximumBytes)
+                old = try result.get()
                 if let old { try SourceLoader.checkText(old, path: "\(path) at '\(base)'") }
             } catch {
                 printError("meridian diff: \(error)")
@@ -116,6 +126,16 @@ struct Diff: ParsableCommand {
             if old == nil && new == nil {
                 printError("meridian diff: \(path) exists neither in the working tree nor at '\(base)'")
                 throw ExitStatus.unreadableInput
+            }
+            return (path, old, new)
+        }
+        return Parallel.map(inputs.count) { index in
+            let (path, old, new) = inputs[index]
+            // Unchanged bytes make the same side twice: it is worked out once (a pull request in a
+            // repository of thousands of blueprints usually changes a few).
+            if let old, old == new {
+                let side = BlueprintDiff.Side(file: path, bytes: old, today: today)
+                return BlueprintDiff(label: path, old: side, new: side)
             }
             return BlueprintDiff.comparing(label: path, old: (path, old), new: (path, new), today: today)
         }
