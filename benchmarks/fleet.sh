@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fleet benchmark (issue 23): one repository of COUNT small blueprints (10 services x 3 regions,
-# benchmarks/make-fleet.py), compiled and linted as a pull request would. Prints wall time, CPU time
+# benchmarks/make-fleet.py), compiled, linted and diffed as a pull request would. Prints wall time, CPU time
 # (user+sys) and peak memory of each step; see docs/performance.md, "Fleets".
 #   benchmarks/fleet.sh [COUNT]          (default 10000; OUTPUT_ROOT=/dev/shm keeps the disk out)
 #   MERIDIAN_BIN=path benchmarks/fleet.sh   (skip the build, measure that binary)
@@ -31,8 +31,11 @@ step "lint, cold cache (fills it)"           "$MERIDIAN_BIN" lint Blueprints/
 step "compile, cold (empty cache and Output/)" "$MERIDIAN_BIN" compile Blueprints/
 step "compile again, nothing changed"        "$MERIDIAN_BIN" compile Blueprints/
 step "compile --check, nothing changed"      "$MERIDIAN_BIN" compile --check Blueprints/
+# The blueprints as the pull request's base revision (untimed), for the comment's diff below.
+git init -q . && git add Blueprints && git -c user.name=bench -c user.email=bench@example.com commit -qm base
 sed -i 's/perReplica: 100/perReplica: 90/' Blueprints/fleet-00000.yaml
 step "compile, a pull request changed one"   "$MERIDIAN_BIN" compile Blueprints/
 grep -v "is up to date" "$work/stdout" | sed 's/^/    /'
+step "diff --base, that pull request's comment" "$MERIDIAN_BIN" diff --base HEAD --format markdown
 step "lint, warm cache"                      "$MERIDIAN_BIN" lint Blueprints/
 echo "files in Output/: $(find Output -type f | wc -l)"
