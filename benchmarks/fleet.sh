@@ -32,7 +32,8 @@ step "compile, cold (empty cache and Output/)" "$MERIDIAN_BIN" compile Blueprint
 step "compile again, nothing changed"        "$MERIDIAN_BIN" compile Blueprints/
 step "compile --check, nothing changed"      "$MERIDIAN_BIN" compile --check Blueprints/
 # The blueprints as the pull request's base revision (untimed), for the comment's diff below.
-git init -q . && git add Blueprints && git -c user.name=bench -c user.email=bench@example.com commit -qm base
+# gc.auto=0: 10,000 loose objects would start a background `git gc` that competes with the steps.
+git init -q . && git add Blueprints && git -c gc.auto=0 -c maintenance.auto=false -c user.name=bench -c user.email=bench@example.com commit -qm base
 sed -i 's/perReplica: 100/perReplica: 90/' Blueprints/fleet-00000.yaml
 step "compile, a pull request changed one"   "$MERIDIAN_BIN" compile Blueprints/
 grep -v "is up to date" "$work/stdout" | sed 's/^/    /'
