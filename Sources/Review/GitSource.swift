@@ -16,16 +16,7 @@ public struct GitSource {
     /// Runs git and reads at most `limit` bytes of its output; past that git is stopped and
     /// `truncated` is set, so a huge base revision costs `limit` bytes of memory, not its size.
     func git(_ arguments: [String], limit: Int = Int.max) throws -> (status: Int32, output: Data, truncated: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // Paths with non-ASCII bytes are printed as they are; names git would still quote (`"`,
-        // `\`, TAB, newline) are read NUL-separated (`-z`) or unquoted (`Self.unquoted`).
-        process.arguments = ["git", "-c", "core.quotePath=false"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw Failure(description: "cannot run git: \(error.localizedDescription)") }
+        let (process, out) = try started(arguments)
         var data = Data()
         var truncated = false
         let reader = out.fileHandleForReading
@@ -42,6 +33,27 @@ public struct GitSource {
         try? reader.close()
         process.waitUntilExit()
         return (process.terminationStatus, data, truncated)
+    }
+
+    /// git started in `directory` with `arguments`, its standard output a pipe, its errors dropped.
+    func started(_ arguments: [String], input: FileHandle? = nil) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // Paths with non-ASCII bytes are printed as they are; names git would still quote (`"`,
+        // `\`, TAB, newline) are read NUL-separated (`-z`) or unquoted (`Self.unquoted`).
+        process.arguments = ["git", "-c", "core.quotePath=false"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if let input { process.standardInput = input }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { throw Failure(description: "cannot run git: \(error.localizedDescription)") }
+        return (process, out)
+    }
+
+    /// The refusal of a file over the size limit at `revision`.
+    static func tooLarge(_ path: String, at revision: String, size: Int, limit: Int) -> Failure {
+        Failure(description: "\(path) at '\(revision)' is \(size) bytes; blueprints are limited to \(limit) bytes (16 MiB)")
     }
 
     func text(_ arguments: [String]) throws -> String? {
@@ -79,9 +91,7 @@ public struct GitSource {
     public func contents(ofRootRelative path: String, at revision: String, limit: Int) throws -> [UInt8]? {
         let object = "\(revision):\(path)"
         guard let sizeText = try text(["cat-file", "-s", object]) else { return nil }
-        if let size = Int(sizeText), size > limit {
-            throw Failure(description: "\(path) at '\(revision)' is \(size) bytes; blueprints are limited to \(limit) bytes (16 MiB)")
-        }
+        if let size = Int(sizeText), size > limit { throw Self.tooLarge(path, at: revision, size: size, limit: limit) }
         let result = try git(["cat-file", "blob", object], limit: limit)
         if result.truncated {
             throw Failure(description: "\(path) at '\(revision)' is larger than \(limit) bytes (16 MiB); blueprints are limited to that")
@@ -106,15 +116,7 @@ public struct GitSource {
                 throw Failure(description: "cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
             }
             defer { try? input.close() }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "cat-file", "--batch"]
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardInput = input
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch { throw Failure(description: "cannot run git: \(error.localizedDescription)") }
+            let (process, out) = try started(["cat-file", "--batch"], input: input)
             var reader = BatchReader(descriptor: out.fileHandleForReading.fileDescriptor)
             for index in batched {
                 // `<oid> <type> <size>`, then that many bytes and a newline; or `<name> missing`.
@@ -127,7 +129,7 @@ public struct GitSource {
                 let isBlob = fields[fields.count - 2] == "blob"
                 if size > limit {
                     reader.skip(size + 1)
-                    results[index] = .failure(Failure(description: "\(paths[index]) at '\(revision)' is \(size) bytes; blueprints are limited to \(limit) bytes (16 MiB)"))
+                    results[index] = .failure(Self.tooLarge(paths[index], at: revision, size: size, limit: limit))
                     continue
                 }
                 guard let bytes = reader.bytes(size), reader.bytes(1) != nil else { break }
