@@ -29,7 +29,10 @@ public struct Analysis: Sendable {
 
 /// The compiler's stages, each a pure function of its input: parse -> decode -> validate -> generate.
 public enum Pipeline {
-    public static func analyze(file: String, bytes: [UInt8], today: String = Pipeline.today()) -> Analysis {
+    /// `whenTopologyIsBuilt` sees the decoded blueprint and the topology the analysis will
+    /// return, as soon as it exists: explain prices it while the rules run.
+    public static func analyze(file: String, bytes: [UInt8], today: String = Pipeline.today(),
+                               whenTopologyIsBuilt: ((Blueprint, Topology) -> Void)? = nil) -> Analysis {
         let parser = YAMLParser(file: file)
         let parsing = PhaseTimings.measure("parse") { Result<YAMLParser.Result, Diagnostic> { () throws(Diagnostic) in try parser.parse(bytes) } }
         let parsed: YAMLParser.Result
@@ -41,7 +44,9 @@ public enum Pipeline {
         var diagnostics = parsed.diagnostics + decoded.diagnostics
         var context: ValidationContext?
         if let blueprint = decoded.blueprint {
-            let validation = PhaseTimings.measure("rules") { Validator.check(blueprint, today: today) }
+            let validation = PhaseTimings.measure("rules") {
+                Validator.check(blueprint, today: today, whenTopologyIsBuilt: whenTopologyIsBuilt.map { hook in { hook(blueprint, $0) } })
+            }
             diagnostics += validation.diagnostics
             context = validation.context
         }

@@ -18,7 +18,8 @@ public enum TerminalText {
     public static func escaped(_ text: String) -> String {
         // Fast paths: nearly all text is printable ASCII (checked byte by byte, without decoding
         // scalars), or harmless UTF-8.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }) { return text }
+        var bytes = text
+        if bytes.withUTF8(isPrintableASCII) { return text }
         guard text.unicodeScalars.contains(where: needsEscape) || text.utf8.contains(UInt8(ascii: "#")) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
@@ -106,6 +107,23 @@ public enum TerminalText {
         return true
     }
 
+    /// Whether every byte is printable ASCII other than `#` (0x20-0x7E): text `escaped` returns as
+    /// it is without decoding a scalar. Eight bytes at a time: a report has hundreds of thousands of cells.
+    public static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var index = 0
+        while index + 8 <= bytes.count {
+            if !isPlainWord(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte > 0x7E || byte == UInt8(ascii: "#") { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// Whether none of the eight bytes in `word` is below 0x20 (a newline or control), above 0x7E
     /// (DEL or non-ASCII) or `#`: the bit tricks test every byte at once ("Bit Twiddling Hacks",
     /// https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord and #HasMoreInWord).
@@ -184,7 +202,9 @@ public enum Markdown {
     /// separators and bidi controls are shown as `\u{1B}`, as `TerminalText` shows them.
     public static func text(_ text: String) -> String {
         // Fast path over bytes: a report has tens of thousands of cells, nearly all plain.
-        guard text.utf8.contains(where: { markdownSpecialBytes[Int($0)] }) else { return text }
+        let special = markdownSpecialBytes
+        var scanned = text
+        guard scanned.withUTF8({ $0.contains(where: { special[Int($0)] }) }) else { return text }
         // Over UTF-8 bytes: a Swift string's are valid, every byte Markdown cares about is
         // ASCII, and the scalars `TerminalText` shows start with a lead byte flagged above.
         let bytes = Array(text.utf8)

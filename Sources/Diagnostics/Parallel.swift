@@ -27,6 +27,27 @@ public enum Parallel {
         return (one, two)
     }
 
+    /// Work started now on another thread, its result collected later (`value` waits for it):
+    /// e.g. explain prices a blueprint while the rules run, which leave a core idle.
+    public final class Background<Result: Sendable>: @unchecked Sendable {
+        private let done = DispatchGroup()
+        /// Written once by the worker before `done` is left; read only after `done` is waited for.
+        private var result: Result?
+
+        public init(_ work: @escaping @Sendable () -> Result) {
+            done.enter()
+            DispatchQueue.global().async {
+                self.result = work()
+                self.done.leave()
+            }
+        }
+
+        public var value: Result {
+            done.wait()
+            return result!
+        }
+    }
+
     private enum Either<First: Sendable, Second: Sendable>: Sendable {
         case first(First)
         case second(Second)

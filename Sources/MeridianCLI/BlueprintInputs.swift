@@ -57,9 +57,10 @@ struct AnalysedBlueprint {
     /// The validated part of the blueprint, as lint saw it; nothing is computed twice.
     var topology: Topology
 
-    init(_ file: String) throws {
+    /// `whenTopologyIsBuilt`: see `Pipeline.analyze`.
+    init(_ file: String, whenTopologyIsBuilt: ((Blueprint, Topology) -> Void)? = nil) throws {
         do {
-            analysis = Pipeline.analyze(file: file, bytes: try SourceLoader.load(file))
+            analysis = Pipeline.analyze(file: file, bytes: try SourceLoader.load(file), whenTopologyIsBuilt: whenTopologyIsBuilt)
         } catch {
             printError(error.description)
             throw ExitStatus.unreadableInput
@@ -86,7 +87,12 @@ struct AnalysedBlueprint {
 /// The price catalogue for a blueprint: committed, its `cost.prices` file, then `--prices`. An
 /// unreadable override file is a bad input (exit 2), named.
 func resolvedCatalogue(_ blueprint: Blueprint, flag: String?) throws -> PriceCatalogue {
-    switch PriceCatalogue.resolve(for: blueprint, flag: flag) {
+    try resolvedCatalogue(PriceCatalogue.resolve(for: blueprint, flag: flag))
+}
+
+/// A resolved catalogue, or its error printed and exit 2.
+func resolvedCatalogue<Resolved>(_ resolved: Result<Resolved, PriceCatalogue.LoadError>) throws -> Resolved {
+    switch resolved {
     case .success(let catalogue): return catalogue
     case .failure(let error):
         printError("error: \(error.description)")

@@ -58,7 +58,11 @@ public struct ValidationContext: Sendable {
 
     /// A context for the model rules over a sound part, its figures and verdicts withheld
     /// where they read a refused value (`dependencies`), so no rule judges them.
-    init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String, spreadFrom: Int) {
+    /// `whenTopologyIsBuilt` sees the topology once its figures are worked out (on every core),
+    /// before the rollout proofs and the rules, which leave a core idle: a caller can start work
+    /// of its own on it meanwhile.
+    init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String, spreadFrom: Int,
+         whenTopologyIsBuilt: ((Topology) -> Void)? = nil) {
         self.blueprint = blueprint
         self.rejected = dependencies.rejected
         let topology = Topology(blueprint)
@@ -67,6 +71,7 @@ public struct ValidationContext: Sendable {
             dependencies.apply(to: Explanation(topology, spreadFrom: spreadFrom), sound: blueprint)
         }
         self.explanation = explanation
+        whenTopologyIsBuilt?(topology)
         self.rollout = Self.rollout(blueprint, topology, explanation)
         self.today = today
     }

@@ -23,7 +23,9 @@ public enum Validator {
     /// not declared"; an invalid replica mode is not also an RPO finding computed without it.
     /// `spreadFrom`: the number of services from which figures and rules run on every core
     /// (tests set it to compare with one thread).
-    public static func check(_ blueprint: Blueprint, today: String, spreadFrom: Int = Parallel.servicesWorthSpreading) -> Outcome {
+    /// `whenTopologyIsBuilt`: see `ValidationContext.init(soundPart:…)`.
+    public static func check(_ blueprint: Blueprint, today: String, spreadFrom: Int = Parallel.servicesWorthSpreading,
+                             whenTopologyIsBuilt: ((Topology) -> Void)? = nil) -> Outcome {
         let structural = Set(RuleRegistry.structural.map { $0.id })
         let spread = blueprint.services.count >= spreadFrom
         var diagnostics = run(RuleRegistry.structural, ValidationContext(structureOf: blueprint, today: today), file: blueprint, spread: spread)
@@ -33,7 +35,7 @@ public enum Validator {
         }
         let context = ValidationContext(soundPart: blueprint.soundPart(excluding: rejected),
                                         dependencies: FigureDependencies(whole: blueprint, rejected: rejected), today: today,
-                                        spreadFrom: spreadFrom)
+                                        spreadFrom: spreadFrom, whenTopologyIsBuilt: whenTopologyIsBuilt)
         diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint, spread: spread)
         diagnostics += withheldNotes(context.explanation.withheld, in: blueprint)
         // Structural rules saw the whole blueprint, so only waivers of the others can be left out.

@@ -57,9 +57,13 @@ public enum CostRenderer {
     }
 
     public static func text(_ report: CostReport) -> String {
+        String(decoding: textUTF8(report), as: UTF8.self)
+    }
+
+    public static func textUTF8(_ report: CostReport) -> [UInt8] {
         var out: [UInt8] = []
         text(report, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     static func text(_ report: CostReport, into out: inout [UInt8]) {

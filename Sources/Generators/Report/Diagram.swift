@@ -13,7 +13,24 @@ public enum Diagram {
     struct Edge { var from: String; var to: String; var label: String?; var dashed: Bool }
 
     static func id(_ parts: String...) -> String {
-        parts.joined(separator: "_").map { $0.isASCII && ($0.isLetter || $0.isNumber) ? String($0) : "_" }.joined()
+        let joined = parts.joined(separator: "_")
+        // ASCII text byte by byte (a REPORT.md diagram of 8,000 placements makes 16,000 ids);
+        // CR LF is one Character, so one `_`, as on the Character path.
+        if joined.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = Array(joined.utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let isAlphanumeric = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                out.append(isAlphanumeric ? byte : UInt8(ascii: "_"))
+                if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                index += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return joined.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? String($0) : "_" }.joined()
     }
 
     static func graph(_ topology: Topology) -> (groups: [Group], nodes: [Node], edges: [Edge]) {

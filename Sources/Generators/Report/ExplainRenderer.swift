@@ -47,8 +47,8 @@ public enum ExplainRenderer {
 
     /// The report's tables, each built only when asked for: a 1,000-service report renders one
     /// table's cells at a time instead of holding every table's cells and the text together.
-    static func tables(_ e: Explanation) -> [(title: String, table: () -> Table)] {
-        var result: [(title: String, table: () -> Table)] = [
+    static func tables(_ e: Explanation) -> [(title: String, table: @Sendable () -> Table)] {
+        var result: [(title: String, table: @Sendable () -> Table)] = [
             ("Capacity per region", { Table(
                 headers: ["service", "zone", "region", "role", "AZs", "normal rps", "region-loss rps", "pods needed", "replicas", "PDB maxUnavailable", "HPA min-max", "placement"],
                 of: e.capacity) { row in
@@ -107,12 +107,22 @@ public enum ExplainRenderer {
     /// `detect 1m + promote 30s (…)` for each distinct list of terms, written once; one table's rows
     /// are made one at a time on one thread.
     private final class RTOSums {
-        private var written: [[RTOTerm]: String] = [:]
+        /// Keyed by a signature of the cheap parts (durations and lengths), each candidate then
+        /// compared whole: hashing every detail's bytes for each of 16,000 rows cost more than
+        /// writing the table.
+        private var written: [Int: [(terms: [RTOTerm], text: String)]] = [:]
 
         func arithmetic(_ terms: [RTOTerm]) -> String {
-            if let text = written[terms] { return text }
+            var hasher = Hasher()
+            for term in terms {
+                hasher.combine(term.duration.milliseconds)
+                hasher.combine(term.name.utf8.count)
+                hasher.combine(term.detail?.utf8.count ?? -1)
+            }
+            let signature = hasher.finalize()
+            if let known = written[signature]?.first(where: { $0.terms == terms }) { return known.text }
             let text = terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
-            written[terms] = text
+            written[signature, default: []].append((terms, text))
             return text
         }
     }
@@ -122,7 +132,9 @@ public enum ExplainRenderer {
                               cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {
         switch format {
         case .text:
-            return String(decoding: textUTF8(e, diagram: diagram, cost: source(cost), rollout: rollout), as: UTF8.self)
+            var costText: (@Sendable () -> [UInt8])?
+            if let cost { costText = { CostRenderer.textUTF8(cost) } }
+            return String(decoding: textUTF8(e, diagram: diagram, costText: costText, rollout: rollout), as: UTF8.self)
         case .markdown:
             return markdown(e, diagram: diagram, cost: cost, rollout: rollout)
         case .json:
@@ -139,29 +151,24 @@ public enum ExplainRenderer {
         return { report }
     }
 
-    /// The plain-text explanation as UTF-8 bytes (8 MB for 1,000 services × 8 regions).
+    /// The plain-text explanation as UTF-8 bytes (8 MB for 1,000 services × 8 regions). The
+    /// tables and the cost section (`costText`) are written on every core, each into its own
+    /// buffer, and joined in order.
     public static func textUTF8(_ e: Explanation, diagram: (format: Diagram.Format, source: String)? = nil,
-                                cost: CostSource? = nil, rollout: RolloutReport? = nil) -> [UInt8] {
-        let (body, costSection) = Parallel.both({ () -> [UInt8] in
-            PhaseTimings.measure("explain tables") {
-                var out: [UInt8] = []
-                out.reserveCapacity(sizeEstimate(e, cost: nil))
-                out += "Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8
-                for (title, table) in tables(e) {
-                    out += "\n\(title)\n\n".utf8
-                    table().text(into: &out)
-                }
+                                costText: (@Sendable () -> [UInt8])? = nil, rollout: RolloutReport? = nil) -> [UInt8] {
+        let tables = tables(e)
+        let sections = PhaseTimings.measure("explain tables and cost (parallel, wall)") {
+            Parallel.map(tables.count + 1) { index -> [UInt8] in
+                guard index < tables.count else { return costText?() ?? [] }
+                var out = Array("\n\(tables[index].title)\n\n".utf8)
+                tables[index].table().text(into: &out)
                 return out
             }
-        }, { () -> [UInt8] in
-            var out: [UInt8] = []
-            guard let cost else { return out }
-            let report = PhaseTimings.measure("cost report (second core)") { cost() }
-            PhaseTimings.measure("cost text (second core)") { CostRenderer.text(report, into: &out) }
-            return out
-        })
-        var out = body
-        out += costSection
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(sections.reduce(64 * 1024) { $0 + $1.count })
+        out += "Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8
+        for section in sections { out += section }
         if let rollout { out += RolloutRenderer.text(rollout).utf8 }
         if let diagram { out += "\nDiagram\n\n".utf8; out += diagram.source.utf8 }
         return out

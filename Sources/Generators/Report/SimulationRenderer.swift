@@ -60,12 +60,12 @@ public enum SimulationRenderer {
             return json(s, blueprint: blueprint, cost: cost, withheld: withheld)
         case .markdown:
             var out = "## Outage of \(Markdown.text(s.outage.label)) — \(Markdown.text(blueprint))\n\n**Result:** \(verdict).\n\n"
-            for (title, table) in tables(s) where !table.rows.isEmpty { out += "### \(title)\n\n\(table.markdown)\n" }
+            for (title, table) in tables(s) where table.rowCount > 0 { out += "### \(title)\n\n\(table.markdown)\n" }
             if let cost { out += "### Cost in outage mode\n\n\(CostRenderer.outageLine(cost.outage, normal: cost.normal))\n" }
             return out
         case .text:
             var out = "Outage of \(TerminalText.escaped(s.outage.label)) in \(TerminalText.escaped(blueprint)): \(verdict)\n"
-            for (title, table) in tables(s) where !table.rows.isEmpty { out += "\n\(title)\n\(table.text)" }
+            for (title, table) in tables(s) where table.rowCount > 0 { out += "\n\(title)\n\(table.text)" }
             if let cost { out += "\nCost in outage mode\n\(CostRenderer.outageLine(cost.outage, normal: cost.normal))\n" }
             return out
         }

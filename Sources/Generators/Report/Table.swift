@@ -41,19 +41,21 @@ public struct Table {
 
     /// Appends the table in Markdown to `out`: a report of thousands of rows is built in one buffer.
     func markdown(verbatimColumns: Set<Int> = [], into out: inout [UInt8]) {
-        func line(_ cells: [String], verbatim: Set<Int>) {
+        // Looked up per cell: an array, not a set to hash.
+        let verbatim = (0..<headers.count).map(verbatimColumns.contains)
+        func line(_ cells: [String], verbatimAllowed: Bool) {
             out += "| ".utf8
             for (column, cell) in cells.enumerated() {
                 if column > 0 { out += " | ".utf8 }
-                out += (verbatim.contains(column) ? cell : Markdown.text(cell)).utf8
+                out += (verbatimAllowed && (column < verbatim.count ? verbatim[column] : verbatimColumns.contains(column)) ? cell : Markdown.text(cell)).utf8
             }
             out += " |\n".utf8
         }
-        line(headers, verbatim: [])
+        line(headers, verbatimAllowed: false)
         out += "|".utf8
         for _ in headers { out += "---|".utf8 }
         out.append(UInt8(ascii: "\n"))
-        for index in 0..<rowCount { line(row(index), verbatim: verbatimColumns) }
+        for index in 0..<rowCount { line(row(index), verbatimAllowed: true) }
     }
 
     public var text: String {
@@ -63,22 +65,40 @@ public struct Table {
     }
 
     /// Appends the aligned text table to `out` (explain of a 1,000-service blueprint is tens of
-    /// thousands of rows, written into one buffer).
+    /// thousands of rows, written into one buffer). Each row's cells are made, escaped and measured
+    /// once: the widths need every row before the first line is written.
     func text(into out: inout [UInt8]) {
-        let headers = headers.map(TerminalText.escaped), rows = rows.map { $0.map(TerminalText.escaped) }
-        // Widths in Characters, each cell counted once (an ASCII cell's count is its byte count:
-        // escaped cells hold no CR LF).
-        let width = { (cell: String) -> Int in cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count }
-        let headerCounts = headers.map(width), rowCounts = rows.map { $0.map(width) }
-        var widths = headerCounts
-        for counts in rowCounts { for (column, count) in counts.enumerated() where column < widths.count { widths[column] = max(widths[column], count) } }
-        out.reserveCapacity(out.count + (widths.reduce(0, +) + 2 * widths.count + 1) * (rows.count + 2))
-        func line(_ cells: [String], _ counts: [Int]) {
+        let columns = headers.count
+        var widths = [Int](repeating: 0, count: columns)
+        // Widths in Characters, kept flat (a row's counts start at row × columns); a cell beyond
+        // the headers is neither measured nor written.
+        var counts = [Int](repeating: 0, count: (rowCount + 1) * columns)
+        func measured(_ cells: inout [String], row: Int) {
+            for column in 0..<min(cells.count, columns) {
+                let (cell, count) = Self.escapedAndMeasured(cells[column])
+                cells[column] = cell
+                counts[row * columns + column] = count
+                widths[column] = max(widths[column], count)
+            }
+        }
+        var header = headers
+        measured(&header, row: 0)
+        var rows: [[String]] = []
+        rows.reserveCapacity(rowCount)
+        for index in 0..<rowCount {
+            var cells = row(index)
+            measured(&cells, row: index + 1)
+            rows.append(cells)
+        }
+        out.reserveCapacity(out.count + (widths.reduce(0, +) + 2 * widths.count + 1) * (rowCount + 2))
+        func line(_ cells: [String], row: Int) {
             let start = out.count
-            for (column, cell) in cells.enumerated() where column < widths.count {
+            let written = min(cells.count, columns)
+            for column in 0..<written {
                 if column > 0 { out += "  ".utf8 }
-                out += cell.utf8
-                if column < cells.count - 1 { out += repeatElement(UInt8(ascii: " "), count: max(0, widths[column] - counts[column])) }
+                out += cells[column].utf8
+                // The last cell's padding would be trimmed below: none is written.
+                if column < written - 1 { Self.appendSpaces(widths[column] - counts[row * columns + column], to: &out) }
             }
             while out.count > start, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
             // A line whose first non-blank characters are `::` would be a GitHub Actions command;
@@ -90,8 +110,35 @@ public struct Table {
             }
             out.append(UInt8(ascii: "\n"))
         }
-        line(headers, headerCounts)
-        line(widths.map { String(repeating: "-", count: $0) }, widths)
-        for (row, counts) in zip(rows, rowCounts) { line(row, counts) }
+        line(header, row: 0)
+        let rules = widths.map { String(repeating: "-", count: $0) }
+        let start = out.count
+        for (column, rule) in rules.enumerated() {
+            if column > 0 { out += "  ".utf8 }
+            out += rule.utf8
+        }
+        while out.count > start, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+        out.append(UInt8(ascii: "\n"))
+        for (index, cells) in rows.enumerated() { line(cells, row: index + 1) }
+    }
+
+    /// A cell as the terminal shows it and its width in Characters. Nearly every cell is plain
+    /// printable ASCII, which is proved eight bytes at a time and is its own width.
+    static func escapedAndMeasured(_ cell: String) -> (String, Int) {
+        var cell = cell
+        if cell.withUTF8(TerminalText.isPrintableASCII) { return (cell, cell.utf8.count) }
+        let escaped = TerminalText.escaped(cell)
+        return (escaped, escaped.utf8.allSatisfy { $0 < 0x80 } ? escaped.utf8.count : escaped.count)
+    }
+
+    /// Padding in slices of a literal: one append instead of one per space.
+    static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
+        let spaces: StaticString = "                                                                "
+        var left = count
+        while left > 0 {
+            let slice = min(left, spaces.utf8CodeUnitCount)
+            out.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: slice))
+            left -= slice
+        }
     }
 }

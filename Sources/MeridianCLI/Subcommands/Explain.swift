@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlueprintModel
 import Compiler
 import Cost
 import Diagnostics
@@ -46,7 +47,8 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try PhaseTimings.measure("load and analyse") { try AnalysedBlueprint(file) }
+        let early = diagramOnlyFormat ? nil : EarlyCost(flag: prices, renderText: format == .text)
+        let loaded = try PhaseTimings.measure("load and analyse") { try AnalysedBlueprint(file, whenTopologyIsBuilt: early?.start) }
         let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
         if let only = format.diagramOnly {
             printText(Diagram.render(topology, format: only))
@@ -54,23 +56,67 @@ struct Explain: ParsableCommand {
         }
         let report = ExplainRenderer.Format(rawValue: format.rawValue) ?? .text
         let drawing = diagram.map { (format: $0, source: Diagram.render(topology, format: $0)) }
-        let model = CostModel(catalogue: try PhaseTimings.measure("price catalogue") { try resolvedCatalogue(blueprint, flag: prices) })
-        let cost: ExplainRenderer.CostSource = { model.report(topology) }
+        // Priced while the rules ran (a blueprint whose analysis stopped before its topology, now);
+        // the tables are written meanwhile and wait for it only at the end.
+        let catalogue = try resolvedCatalogue(early?.catalogue ?? PriceCatalogue.resolve(for: blueprint, flag: prices))
+        let work = early?.work ?? EarlyCost.pricing(topology, catalogue, renderText: format == .text)
         let explanation = analysis.explanation ?? Explanation(topology)
         let rollout = analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation)
         if report == .json {
             // Written in pieces: the JSON of 1,000 services × 8 regions is 22 MB.
-            JSONText.serialize(ExplainRenderer.jsonValue(explanation, diagram: drawing?.source, cost: cost, rollout: rollout),
+            JSONText.serialize(ExplainRenderer.jsonValue(explanation, diagram: drawing?.source, cost: { work.value.report }, rollout: rollout),
                                into: writeStandardOutput)
             return try loaded.failIfErrors()
         }
         if report == .text {
-            let text = PhaseTimings.measure("explain text") { ExplainRenderer.textUTF8(explanation, diagram: drawing, cost: cost, rollout: rollout) }
+            let text = PhaseTimings.measure("explain text") {
+                ExplainRenderer.textUTF8(explanation, diagram: drawing, costText: { work.value.text ?? [] }, rollout: rollout)
+            }
             let safe = PhaseTimings.measure("terminal escaping") { TerminalText.lines(utf8: text) }
             PhaseTimings.measure("write") { writeStandardOutput(safe) }
         } else {
-            print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: cost(), rollout: rollout), terminator: "")
+            print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: work.value.report, rollout: rollout), terminator: "")
         }
         try loaded.failIfErrors()
+    }
+
+    private var diagramOnlyFormat: Bool { format.diagramOnly != nil }
+}
+
+/// explain's cost section, priced on another core as soon as the analysis has its figures: the
+/// rollout proofs and rules that follow leave that core mostly idle, and pricing 8,000 placements
+/// takes as long as writing the other tables.
+private final class EarlyCost: @unchecked Sendable {
+    struct Priced: Sendable {
+        var report: CostReport
+        /// The text section, when the text format is asked for.
+        var text: [UInt8]?
+    }
+
+    let flag: String?
+    let renderText: Bool
+    /// Both set by `start`, which the analysis calls on the thread that reads them once it returns.
+    private(set) var catalogue: Result<PriceCatalogue, PriceCatalogue.LoadError>?
+    private(set) var work: Parallel.Background<Priced>?
+
+    init(flag: String?, renderText: Bool) {
+        self.flag = flag
+        self.renderText = renderText
+    }
+
+    /// Resolves the catalogue here (its error is reported once the analysis is printed) and,
+    /// when it resolves, starts pricing.
+    func start(_ blueprint: Blueprint, _ topology: Topology) {
+        let resolved = PriceCatalogue.resolve(for: blueprint, flag: flag)
+        catalogue = resolved
+        if case .success(let catalogue) = resolved { work = Self.pricing(topology, catalogue, renderText: renderText) }
+    }
+
+    static func pricing(_ topology: Topology, _ catalogue: PriceCatalogue, renderText: Bool) -> Parallel.Background<Priced> {
+        Parallel.Background {
+            let report = PhaseTimings.measure("cost report (second core)") { CostModel(catalogue: catalogue).report(topology) }
+            let text = renderText ? PhaseTimings.measure("cost text (second core)") { CostRenderer.textUTF8(report) } : nil
+            return Priced(report: report, text: text)
+        }
     }
 }
