@@ -79,16 +79,21 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
         let hours = milliseconds / 3_600_000
         let minutes = (milliseconds % 3_600_000) / 60_000
         let ms = milliseconds % 60_000
-        var seconds = "\(ms / 1000)"
+        // Appended piece by piece: nearly every result fits a small string, so nothing is
+        // allocated (an explain table writes tens of thousands of these).
+        var text = ""
+        if hours > 0 { text += String(hours); text += "h" }
+        if hours > 0 || minutes > 0 { text += String(minutes); text += "m" }
+        text += String(ms / 1000)
         if ms % 1000 != 0 {
             var fraction = String(ms % 1000)
             fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
             while fraction.hasSuffix("0") { fraction.removeLast() }
-            seconds += "." + fraction
+            text += "."
+            text += fraction
         }
-        if hours > 0 { return "\(hours)h\(minutes)m\(seconds)s" }
-        if minutes > 0 { return "\(minutes)m\(seconds)s" }
-        return "\(seconds)s"
+        text += "s"
+        return text
     }
 }
 

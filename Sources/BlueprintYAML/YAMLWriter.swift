@@ -444,10 +444,31 @@ enum UTF8Scan {
         return (byte < 64 ? low : high) >> UInt64(byte & 63) & 1 != 0
     }
 
+    /// Whether each of the eight bytes of `word` is a letter, a digit, `-`, `.`, `/` or `_`: all
+    /// `isPlainEverywhere` bytes, and the ones names, images and paths are made of. Per byte
+    /// (all ASCII, so no carry crosses bytes), adding 0x80 − lo sets the top bit iff byte ≥ lo
+    /// and adding 0x7F − hi iff byte > hi; `_` is found with the carry-free zero-byte test
+    /// ("Bit Twiddling Hacks", https://graphics.stanford.edu/~seander/bithacks.html#ZeroInWord).
+    @inline(__always) static func isCommonPlainWord(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        guard word & highs == 0 else { return false }
+        let within = { (lo: UInt64, hi: UInt64) -> UInt64 in (word &+ ones &* (0x80 - lo)) & ~(word &+ ones &* (0x7F - hi)) }
+        let underscores = word ^ (ones &* 0x5F)
+        let isUnderscore = ~(((underscores & lows) &+ lows) | underscores)
+        let accepted = within(0x2D, 0x39) | within(0x41, 0x5A) | within(0x61, 0x7A) | isUnderscore  // -./0-9, A-Z, a-z, _
+        return accepted & highs == highs
+    }
+
     /// True when the full analysis would allow every style: only `plainEverywhere` bytes, and
     /// no leading `-` that reads as an indicator (`-` alone, or the `---` document marker).
     static func isPlainFast(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in s where !isPlainEverywhere(byte) { return false }
+        // Eight bytes at a time while they are letters, digits, `-`, `.`, `/` or `_`; the rest
+        // (and a word with any other byte) one byte at a time.
+        var index = 0
+        while index + 8 <= s.count, isCommonPlainWord(UnsafeRawPointer(s.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+            index += 8
+        }
+        for byte in UnsafeBufferPointer(rebasing: s[index...]) where !isPlainEverywhere(byte) { return false }
         let dash = UInt8(ascii: "-")
         if s[0] == dash && (s.count == 1 || (s.count >= 3 && s[1] == dash && s[2] == dash)) { return false }
         return true

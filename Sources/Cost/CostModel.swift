@@ -44,6 +44,9 @@ public struct CostReport: Sendable {
     public var baselineRegion: String?
 
     public let total: Decimal
+    /// Subtotals per region, sorted by region name (`global` last); summed with the total, each
+    /// line's amount worked out once (Decimal arithmetic is most of a large report's cost).
+    public let perRegion: [(region: String, monthly: Decimal)]
     public var unpriced: [CostLine] { lines.filter { $0.unitPrice == nil } }
     public let standbyShare: Decimal
     public let baseline: Decimal
@@ -59,13 +62,17 @@ public struct CostReport: Sendable {
         self.baselineLines = baselineLines
         self.baselineRegion = baselineRegion
         var total = Decimal(0), standby = Decimal(0)
+        var regions: [String: Decimal] = [:]
         for line in lines {
-            guard let monthly = line.monthly else { continue }
+            // A line with no price still names its region's row (at zero).
+            guard let monthly = line.monthly else { regions[line.region, default: 0] += 0; continue }
             total += monthly
             if line.standby { standby += monthly }
+            regions[line.region, default: 0] += monthly
         }
         self.total = total
         self.standbyShare = standby
+        perRegion = regions.sorted { ($0.key == "global" ? "~" : $0.key) < ($1.key == "global" ? "~" : $1.key) }.map { ($0.key, $0.value) }
         self.baseline = baselineLines.compactMap(\.monthly).reduce(0, +)
     }
     /// The total above the single-region, single-copy baseline of the same services.
@@ -75,12 +82,6 @@ public struct CostReport: Sendable {
         lines.filter { $0.category == category }.compactMap(\.monthly).reduce(0, +)
     }
 
-    /// Subtotals per region, sorted by region name (`global` last).
-    public var perRegion: [(region: String, monthly: Decimal)] {
-        var sums: [String: Decimal] = [:]
-        for line in lines { sums[line.region, default: 0] += line.monthly ?? 0 }
-        return sums.sorted { ($0.key == "global" ? "~" : $0.key) < ($1.key == "global" ? "~" : $1.key) }.map { ($0.key, $0.value) }
-    }
 }
 
 /// Prices a topology from the catalogue (docs/cost.md has every formula).

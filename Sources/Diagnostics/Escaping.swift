@@ -125,16 +125,10 @@ public enum TerminalText {
     }
 
     /// Whether none of the eight bytes in `word` is below 0x20 (a newline or control), above 0x7E
-    /// (DEL or non-ASCII) or `#`: the bit tricks test every byte at once ("Bit Twiddling Hacks",
-    /// https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord and #HasMoreInWord).
+    /// (DEL or non-ASCII) or `#`.
     @inline(__always)
     static func isPlainWord(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let below20 = (word &- ones &* 0x20) & ~word & highs
-        let above7E = ((word &+ ones &* (127 - 0x7E)) | word) & highs
-        let hashes = word ^ (ones &* UInt64(UInt8(ascii: "#")))
-        let hasHash = (hashes &- ones) & ~hashes & highs
-        return below20 | above7E | hasHash == 0
+        !WordScan.hasControlOrNonASCII(word) && !WordScan.contains(UInt8(ascii: "#"), in: word)
     }
 
     /// Whether the UTF-8 sequence at `index` encodes a scalar `needsEscape` lists: C1 controls

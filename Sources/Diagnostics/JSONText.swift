@@ -102,34 +102,39 @@ public enum JSONText {
             out.reserveCapacity(capacity)
         }
 
+        /// Per nesting depth, the keys of the last object written there and their sorted order:
+        /// the rows of one array share their keys, so each array sorts them once, not once a row.
+        private var orders: [(keys: [String], order: [Int])] = []
+
         mutating func write(_ value: JSONValue, indent: Int) {
             switch value {
             case .string(let text): string(text, into: &out)
-            case .bool(let flag): out += (flag ? "true" : "false").utf8
+            case .bool(let flag): literal(flag ? "true" : "false", &out)
             case .int(let number): out += String(number).utf8
             case .double(let number): double(number, into: &out)
-            case .null: out += "null".utf8
+            case .null: literal("null", &out)
             case .object(let members):
-                if members.isEmpty { out += "{}".utf8; return }
-                out += "{\n".utf8
-                let sorted = members.sorted { $0.key < $1.key }
-                for (offset, member) in sorted.enumerated() {
-                    assert(offset == 0 || sorted[offset - 1].key != member.key, "duplicate JSON key \(member.key)")
+                if members.isEmpty { literal("{}", &out); return }
+                literal("{\n", &out)
+                let order = sortedOrder(members, depth: indent)
+                for (offset, index) in order.enumerated() {
+                    let member = members[index]
+                    assert(offset == 0 || members[order[offset - 1]].key != member.key, "duplicate JSON key \(member.key)")
                     pad(indent + 1, &out)
                     string(member.key, into: &out)
-                    out += " : ".utf8
+                    literal(" : ", &out)
                     write(member.value, indent: indent + 1)
-                    out += (offset == sorted.count - 1 ? "\n" : ",\n").utf8
+                    literal(offset == order.count - 1 ? "\n" : ",\n", &out)
                 }
                 pad(indent, &out)
                 out.append(UInt8(ascii: "}"))
             case .array(let elements):
-                if elements.isEmpty { out += "[]".utf8; return }
-                out += "[\n".utf8
+                if elements.isEmpty { literal("[]", &out); return }
+                literal("[\n", &out)
                 for (offset, element) in elements.enumerated() {
                     pad(indent + 1, &out)
                     write(element, indent: indent + 1)
-                    out += (offset == elements.count - 1 ? "\n" : ",\n").utf8
+                    literal(offset == elements.count - 1 ? "\n" : ",\n", &out)
                     if let sink, out.count >= chunk {
                         sink(out)
                         out.removeAll(keepingCapacity: true)
@@ -138,6 +143,16 @@ public enum JSONText {
                 pad(indent, &out)
                 out.append(UInt8(ascii: "]"))
             }
+        }
+
+        /// The members' indices in key order (the order `sorted(by: key <)` gives them).
+        private mutating func sortedOrder(_ members: [JSONMember], depth: Int) -> [Int] {
+            while orders.count <= depth { orders.append(([], [])) }
+            let last = orders[depth]
+            if last.keys.count == members.count && zip(last.keys, members).allSatisfy({ $0 == $1.key }) { return last.order }
+            let order = members.indices.sorted { members[$0].key < members[$1].key }
+            orders[depth] = (members.map(\.key), order)
+            return order
         }
     }
 
@@ -151,15 +166,32 @@ public enum JSONText {
     }
 
     static func pad(_ level: Int, _ out: inout [UInt8]) {
-        out += repeatElement(UInt8(ascii: " "), count: 2 * level)
+        let spaces: StaticString = "                                                                "
+        var left = 2 * level
+        while left > 0 {
+            let slice = min(left, spaces.utf8CodeUnitCount)
+            out.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: slice))
+            left -= slice
+        }
+    }
+
+    /// A fixed piece of syntax, copied as bytes.
+    @inline(__always)
+    static func literal(_ text: StaticString, _ out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// RFC 8259 string: quotes, backslashes and every control character escaped.
     static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Nearly every string is plain: one pass over its bytes, then one append.
-        if needsNoEscape(text) {
-            out += text.utf8
+        // Nearly every string is plain: one pass over its bytes, then one copy of them.
+        var plain = text
+        let copied = plain.withUTF8 { bytes -> Bool in
+            guard needsNoEscape(bytes) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied {
             out.append(UInt8(ascii: "\""))
             return
         }
@@ -186,17 +218,33 @@ public enum JSONText {
     /// control (UTF-8 C2 80-9F) and no U+2028/U+2029 (E2 80 A8/A9).
     static func needsNoEscape(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            for index in bytes.indices {
-                switch bytes[index] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00...0x1F, 0x7F: return false
-                case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]): return false
-                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                    return false
-                default: continue
-                }
+        return text.withUTF8(needsNoEscape)
+    }
+
+    static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            // Eight printable ASCII bytes other than `"` and `\\` at a time.
+            if index + 8 <= bytes.count, isPlainWord(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
             }
-            return true
+            switch bytes[index] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00...0x1F, 0x7F: return false
+            case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]): return false
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                return false
+            default: break
+            }
+            index += 1
         }
+        return true
+    }
+
+    /// Whether none of the eight bytes in `word` is below 0x20, above 0x7E, `"` or `\\`.
+    @inline(__always)
+    static func isPlainWord(_ word: UInt64) -> Bool {
+        !WordScan.hasControlOrNonASCII(word) && !WordScan.contains(UInt8(ascii: "\""), in: word)
+            && !WordScan.contains(UInt8(ascii: "\\"), in: word)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Runs independent pieces of work (generation, an explanation's per-service figures, files of a
 /// set) on all cores and keeps their results in input order, so the output never depends on which
@@ -27,23 +28,38 @@ public enum Parallel {
         return (one, two)
     }
 
-    /// Work started now on another thread, its result collected later (`value` waits for it):
-    /// e.g. explain prices a blueprint while the rules run, which leave a core idle.
+    /// Work started now on a thread of its own, its result collected later (`value` waits for
+    /// it): explain prices a blueprint, and the analysis proves its rollout waves, while the rules
+    /// run. Not a dispatch queue: a `Parallel.map` iteration that waits for `value` while the
+    /// work sat queued behind it would hold the pool's only other thread.
     public final class Background<Result: Sendable>: @unchecked Sendable {
-        private let done = DispatchGroup()
-        /// Written once by the worker before `done` is left; read only after `done` is waited for.
+        private let done = DispatchSemaphore(value: 0)
+        /// Written once by the worker before `done` is signalled; read only after it is waited for.
         private var result: Result?
+        private let lock = NSLock()
+        private var collected = false
 
         public init(_ work: @escaping @Sendable () -> Result) {
-            done.enter()
-            DispatchQueue.global().async {
+            let thread = Thread {
                 self.result = work()
-                self.done.leave()
+                self.done.signal()
             }
+            thread.start()
+        }
+
+        /// A result already at hand: for work too small to be worth a thread.
+        public init(ready value: Result) {
+            result = value
+            done.signal()
         }
 
         public var value: Result {
-            done.wait()
+            lock.lock()
+            defer { lock.unlock() }
+            if !collected {
+                done.wait()
+                collected = true
+            }
             return result!
         }
     }

@@ -180,7 +180,7 @@ extension AvailabilityModel {
 
         init(service: Service, zone: String, topology: Topology) {
             let blueprint = topology.blueprint
-            let zoneRegions = Topology.regions(of: zone, in: blueprint)
+            let zoneRegions = topology.regions(ofZone: zone)
             let datastores = topology.dependencies(of: service, serving: zone)
             let demand = service.demand(in: zone)
 

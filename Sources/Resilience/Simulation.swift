@@ -203,8 +203,7 @@ public struct Simulation: Sendable {
     /// Compute for one service and zone in this outage: the availability model's rule, applied
     /// to one state instead of summed over all of them.
     static func serve(_ service: Service, zone: String, topology: Topology, outage: Outage) -> ServiceOutcome {
-        let blueprint = topology.blueprint
-        let regions = Topology.regions(of: zone, in: blueprint)
+        let regions = topology.regions(ofZone: zone)
         let active = regions.filter { $0.role == .active }
         let upActive = active.filter { outage.isUp($0.name) }
         let demand = service.demand(in: zone)

@@ -24,6 +24,8 @@ public struct Topology: Sendable {
     private let regionPlacements: [String: Range<Int>]
     /// D(s, J) for every served pair, computed once.
     private let dependencyIndex: [String: [String: [Datastore]]]
+    /// Each residency zone's declared regions (`regions(of:in:)`), resolved once.
+    private let zoneRegionIndex: [String: [Region]]
 
     /// Regions an outage-mode compile assumes are down (`compile --assume-down`): the survivors
     /// of their residency zones are sized for the load now, instead of waiting for the autoscaler.
@@ -34,10 +36,17 @@ public struct Topology: Sendable {
         assumedDown = down
         var placements: [Placement] = []
         let within = blueprint.traffic?.within ?? .latency
+        // Each residency zone's regions and active counts, worked out once rather than per service.
+        var zoneRegions: [String: (regions: [Region], active: Int, activeUp: Int)] = [:]
+        for zone in blueprint.residency where zoneRegions[zone.name] == nil {
+            let regions = Self.regions(of: zone.name, in: blueprint)
+            zoneRegions[zone.name] = (regions, regions.filter { $0.role == .active }.count,
+                                      regions.filter { $0.role == .active && !down.contains($0.name) }.count)
+        }
+        zoneRegionIndex = zoneRegions.mapValues(\.regions)
         for service in blueprint.services {
             for zoneName in service.servedZones {
-                let regions = Self.regions(of: zoneName, in: blueprint)
-                let active = regions.filter { $0.role == .active }.count
+                guard let (regions, active, activeUp) = zoneRegions[zoneName] else { continue }
                 for region in regions {
                     let input = ReplicaMath.Input(
                         demand: service.demand(in: zoneName), activeRegions: active, role: region.role, within: within,
@@ -48,7 +57,6 @@ public struct Topology: Sendable {
                     sizingInput.quorum = service.quorum
                     var sizing = ReplicaMath.size(sizingInput)
                     if !down.contains(region.name) {
-                        let activeUp = regions.filter { $0.role == .active && !down.contains($0.name) }.count
                         sizing = ReplicaMath.raisedForOutage(sizing, input: sizingInput, activeUp: activeUp)
                     }
                     placements.append(Placement(
@@ -79,9 +87,10 @@ public struct Topology: Sendable {
         regionPlacements = ranges
         var dependencies: [String: [String: [Datastore]]] = [:]
         for service in blueprint.services {
-            for zone in service.servedZones {
-                dependencies[service.name, default: [:]][zone] = Self.resolveDependencies(of: service, serving: zone, in: blueprint)
-            }
+            let used = service.uses.compactMap { blueprint.datastore($0) }
+            var byZone: [String: [Datastore]] = [:]
+            for zone in service.servedZones { byZone[zone] = Self.dependencies(using: used, serving: zone) }
+            dependencies[service.name, default: [:]].merge(byZone) { $1 }
         }
         dependencyIndex = dependencies
     }
@@ -90,6 +99,11 @@ public struct Topology: Sendable {
     public static func regions(of zone: String, in blueprint: Blueprint) -> [Region] {
         guard let residency = blueprint.residencyZone(zone) else { return [] }
         return residency.regions.compactMap { blueprint.region($0) }
+    }
+
+    /// `Topology.regions(of:in:)` of this topology's blueprint, without resolving them again.
+    public func regions(ofZone zone: String) -> [Region] {
+        zoneRegionIndex[zone] ?? []
     }
 
     public func placements(inRegion region: String) -> ArraySlice<Placement> {
@@ -110,7 +124,11 @@ public struct Topology: Sendable {
     }
 
     private static func resolveDependencies(of service: Service, serving zone: String, in blueprint: Blueprint) -> [Datastore] {
-        let used = service.uses.compactMap { blueprint.datastore($0) }
+        dependencies(using: service.uses.compactMap { blueprint.datastore($0) }, serving: zone)
+    }
+
+    /// D(s, J) from the datastores `s` uses (declared ones only).
+    private static func dependencies(using used: [Datastore], serving zone: String) -> [Datastore] {
         let bound = used.filter { !$0.isGlobal }
         let local = used.filter { $0.isGlobal || $0.residency == zone }
         if !bound.isEmpty && !bound.contains(where: { $0.residency == zone }) {

@@ -114,8 +114,7 @@ public struct WaveProof: Sendable {
         }
 
         static func shape(of service: Service, zone: String, topology: Topology) -> Shape {
-            let blueprint = topology.blueprint
-            let regions = Topology.regions(of: zone, in: blueprint).map { region -> RegionShape? in
+            let regions = topology.regions(ofZone: zone).map { region -> RegionShape? in
                 guard let placement = topology.placement(service: service.name, region: region.name) else { return nil }
                 let sizing = placement.sizing, z = region.zones.count, policy = placement.policy.zoneAntiAffinity
                 let surge = service.scalesOut ? max(sizing.hpaMax, sizing.replicas) : sizing.replicas

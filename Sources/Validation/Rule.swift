@@ -33,7 +33,9 @@ public struct ValidationContext: Sendable {
     /// The rollout plan and each wave's proof, computed once: rule rollout-wave-breaks-objective
     /// judges them, REPORT.md, `explain` and `diff` show them. nil when there is nothing to roll
     /// out (no region, or no service placed), where the rule has nothing to judge.
-    public let rollout: RolloutReport?
+    public var rollout: RolloutReport? { rolloutProof?.value }
+    /// Proved on a thread of its own while the other rules run: only one rule reads it.
+    private let rolloutProof: Parallel.Background<RolloutReport?>?
 
     public init(blueprint: Blueprint, today: String) {
         self.blueprint = blueprint
@@ -41,7 +43,7 @@ public struct ValidationContext: Sendable {
         let topology = Topology(blueprint), explanation = Explanation(topology)
         self.topology = topology
         self.explanation = explanation
-        self.rollout = Self.rollout(blueprint, topology, explanation)
+        self.rolloutProof = Self.proving(blueprint, topology, explanation, spreadFrom: Parallel.servicesWorthSpreading)
         self.today = today
     }
 
@@ -52,15 +54,15 @@ public struct ValidationContext: Sendable {
         self.rejected = blueprint.rejected
         self.topology = Topology(Self.nothing(like: blueprint))
         self.explanation = Explanation(topology)
-        self.rollout = nil
+        self.rolloutProof = nil
         self.today = today
     }
 
     /// A context for the model rules over a sound part, its figures and verdicts withheld
     /// where they read a refused value (`dependencies`), so no rule judges them.
     /// `whenTopologyIsBuilt` sees the topology once its figures are worked out (on every core),
-    /// before the rollout proofs and the rules, which leave a core idle: a caller can start work
-    /// of its own on it meanwhile.
+    /// as the rollout proofs and the rules start, which leave a core partly idle: a caller can
+    /// start work of its own on it meanwhile.
     init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String, spreadFrom: Int,
          whenTopologyIsBuilt: ((Topology) -> Void)? = nil) {
         self.blueprint = blueprint
@@ -71,9 +73,16 @@ public struct ValidationContext: Sendable {
             dependencies.apply(to: Explanation(topology, spreadFrom: spreadFrom), sound: blueprint)
         }
         self.explanation = explanation
+        self.rolloutProof = Self.proving(blueprint, topology, explanation, spreadFrom: spreadFrom)
         whenTopologyIsBuilt?(topology)
-        self.rollout = Self.rollout(blueprint, topology, explanation)
         self.today = today
+    }
+
+    /// The rollout proofs, on a thread of their own for a blueprint worth spreading.
+    private static func proving(_ blueprint: Blueprint, _ topology: Topology, _ explanation: Explanation,
+                                spreadFrom: Int) -> Parallel.Background<RolloutReport?> {
+        guard blueprint.services.count >= spreadFrom else { return Parallel.Background(ready: rollout(blueprint, topology, explanation)) }
+        return Parallel.Background { rollout(blueprint, topology, explanation) }
     }
 
     private static func rollout(_ blueprint: Blueprint, _ topology: Topology, _ explanation: Explanation) -> RolloutReport? {

@@ -37,6 +37,36 @@ import Testing
         #expect(JSONText.serialize(["\u{A0}\u{2027}\u{202A}"]).contains("\"\u{A0}\u{2027}\u{202A}\""))
     }
 
+    /// The scan that proves a string plain takes eight bytes at a time: a byte that must be
+    /// escaped is found at every offset, before and after a long plain run.
+    @Test func theWordAtATimeScanMissesNoByteAtAnyOffset() throws {
+        let escapes = ["\"": "\\\"", "\\": "\\\\", "\u{0}": "\\u0000", "\u{1F}": "\\u001f", "\u{7F}": "\\u007f",
+                       "\u{85}": "\\u0085", "\u{2028}": "\\u2028", "\n": "\\n", "é": "é", "🚀": "🚀"]
+        for (special, escaped) in escapes {
+            for offset in 0..<17 {
+                let before = String(repeating: "a", count: offset), after = String(repeating: "b", count: 19)
+                let written = JSONText.serialize([before + special + after])
+                #expect(written.contains("\"" + before + escaped + after + "\""), "\(special.debugDescription) at \(offset) → \(written)")
+                let back = try #require(try JSONSerialization.jsonObject(with: Data(written.utf8)) as? [String])
+                #expect(back == [before + special + after])
+            }
+        }
+    }
+
+    /// Objects side by side share one sorting of their keys only while their keys are the same:
+    /// each object's keys come out sorted whatever its neighbours hold.
+    @Test func everyObjectsKeysAreSortedWhateverItsNeighboursHold() throws {
+        let keySets = [["b", "a"], ["b", "a"], ["a", "c"], ["b", "a", "d"], ["b", "a"], ["z"], ["y", "x", "w"]]
+        let value = JSONValue.array(keySets.map { keys in .object(keys.map { JSONMember($0, .array([.object([JSONMember("q", .int(1)), JSONMember("p", .int(2))])])) }) })
+        let text = JSONText.serialize(value)
+        let back = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+        #expect(back.map { $0.keys.sorted() } == keySets.map { $0.sorted() })
+        // Keys at the rows' depth (4 spaces) in the order written, one object after another.
+        let written = text.split(separator: "\n").filter { $0.hasPrefix("    \"") }.map { String($0.dropFirst(5).prefix(1)) }
+        #expect(written == keySets.flatMap { $0.sorted() })
+        #expect(!text.contains("\"q\" : 1,\n") || text.range(of: "\"p\"")!.lowerBound < text.range(of: "\"q\"")!.lowerBound)
+    }
+
     /// The typed value writes the bytes the `Any` writer writes for the same tree, whole, in
     /// pieces of any size, and when embedded in an `Any` tree.
     @Test func typedValuesWriteWhatPlainValuesWrite() throws {

@@ -1,4 +1,4 @@
-import BlueprintYAML
+@testable import BlueprintYAML
 import Diagnostics
 import Testing
 
@@ -23,6 +23,30 @@ import Testing
             #expect(!YAMLEmitter.needsQuotes(text), "plain but ambiguous: \(yaml)")
         }
         #expect(pairs[1].key.scalar == (text.isEmpty ? "empty" : text))
+    }
+
+    /// The packed-integer match finds exactly the listed words: each of them, and none of their
+    /// one-byte edits, prefixes or extensions that are not listed themselves.
+    @Test func nonStringWordsArePacked() {
+        let words = YAMLEmitter.nonStringWords.filter { !$0.isEmpty }
+        var candidates = Set(words)
+        for word in words {
+            let bytes = Array(word.utf8)
+            for index in bytes.indices {
+                for replacement in [UInt8(ascii: "a"), UInt8(ascii: "N"), UInt8(ascii: "."), 0x20] {
+                    var edited = bytes
+                    edited[index] = replacement
+                    candidates.insert(String(decoding: edited, as: UTF8.self))
+                }
+                candidates.insert(String(decoding: bytes[..<index], as: UTF8.self))
+            }
+            candidates.insert(word + "s")
+            candidates.insert(word + "\u{0}")
+        }
+        for candidate in candidates where !candidate.isEmpty {
+            let matched = Array(candidate.utf8).withUnsafeBufferPointer(YAMLEmitter.isNonStringWord)
+            #expect(matched == words.contains(candidate), "\(candidate.debugDescription)")
+        }
     }
 
     @Test func ambiguousStringsAreDoubleQuoted() {

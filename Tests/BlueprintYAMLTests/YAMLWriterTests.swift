@@ -1,4 +1,4 @@
-import BlueprintYAML
+@testable import BlueprintYAML
 import Diagnostics
 import Foundation
 import Testing
@@ -42,6 +42,26 @@ import Testing
 
     /// Every ASCII character first, inside, last and alone, as key and value: covers the
     /// writer's shortcut for names and paths byte by byte.
+    /// The plain-scalar scan takes eight bytes at a time: every byte value, at every offset of a
+    /// long run of name characters, gets the answer a byte-by-byte scan gives.
+    @Test func theWordAtATimePlainScanAgreesWithTheByteScan() {
+        let byteByByte = { (bytes: [UInt8]) -> Bool in
+            bytes.allSatisfy(UTF8Scan.isPlainEverywhere)
+                && !(bytes[0] == UInt8(ascii: "-") && (bytes.count == 1 || (bytes.count >= 3 && bytes[1] == UInt8(ascii: "-") && bytes[2] == UInt8(ascii: "-"))))
+        }
+        let run = Array("svc-0500.Region_a/b".utf8)
+        for byte in UInt8.min...UInt8.max {
+            for offset in 0..<17 {
+                for length in [offset + 1, offset + 9, offset + 19] {
+                    var bytes = (0..<length).map { run[$0 % run.count] }
+                    bytes[offset] = byte
+                    let fast = bytes.withUnsafeBufferPointer(UTF8Scan.isPlainFast)
+                    #expect(fast == byteByByte(bytes), "byte \(byte) at \(offset) of \(length)")
+                }
+            }
+        }
+    }
+
     @Test func everyASCIICharacterInEveryPosition() {
         for code in UInt8(0)..<128 {
             let c = String(UnicodeScalar(code))

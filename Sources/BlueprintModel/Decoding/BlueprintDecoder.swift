@@ -377,8 +377,10 @@ private struct Decoder {
         guard let entries = context.entries(node, path, atMost: Limits.environmentVariables, what: "environment variables") else { return nil }
         return entries.compactMap { entry in
             let entryPath = "\(path).\(entry.name)"
-            let validName = entry.name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
-                && entry.name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            // Byte by byte: any non-ASCII byte makes a Character that is not ASCII, so the name invalid.
+            let isWordByte = { (byte: UInt8) in byte == UInt8(ascii: "_") || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
+            let validName = entry.name.utf8.first.map(isWordByte) == true
+                && entry.name.utf8.allSatisfy { isWordByte($0) || (0x30...0x39).contains($0) }
             guard validName else {
                 context.error("invalid-name", "environment variable name '\(entry.name)' must be letters, digits and '_', not starting with a digit",
                               at: entry.key.mark, path: entryPath)

@@ -113,17 +113,27 @@ public enum ExplainRenderer {
         private var written: [Int: [(terms: [RTOTerm], text: String)]] = [:]
 
         func arithmetic(_ terms: [RTOTerm]) -> String {
-            var hasher = Hasher()
+            var signature = terms.count
             for term in terms {
-                hasher.combine(term.duration.milliseconds)
-                hasher.combine(term.name.utf8.count)
-                hasher.combine(term.detail?.utf8.count ?? -1)
+                signature = signature &* 31 &+ term.duration.milliseconds
+                signature = signature &* 31 &+ term.name.utf8.count
+                signature = signature &* 31 &+ (term.detail?.utf8.count ?? -1)
             }
-            let signature = hasher.finalize()
-            if let known = written[signature]?.first(where: { $0.terms == terms }) { return known.text }
+            if let candidates = written[signature] {
+                for candidate in candidates where Self.same(candidate.terms, terms) { return candidate.text }
+            }
             let text = terms.map { "\($0.name) \($0.duration)" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: " + ")
             written[signature, default: []].append((terms, text))
             return text
+        }
+
+        /// `==` field by field, without copying the terms.
+        private static func same(_ a: [RTOTerm], _ b: [RTOTerm]) -> Bool {
+            guard a.count == b.count else { return false }
+            for index in a.indices {
+                guard a[index].duration == b[index].duration, a[index].name == b[index].name, a[index].detail == b[index].detail else { return false }
+            }
+            return true
         }
     }
 
