@@ -277,14 +277,16 @@ public struct OutputWriter {
 
         /// Every folder on the way must be a folder, or a generated file that is going away. Under the lock.
         private func checkFolders(of path: String, _ buffer: inout [UInt8]) {
-            var slash = path.firstIndex(of: "/")
+            // Over bytes, as the file system reads a path (and without a Character walk per file).
+            let bytes = path.utf8
+            var slash = bytes.firstIndex(of: UInt8(ascii: "/"))
             while let end = slash {
                 let directory = String(path[..<end])
                 if checkedDirectories.insert(directory).inserted, let kind = kinds[directory], kind != .directory,
                    !(kind == .regular && isGenerated(directory, &buffer)) {
                     record(.blocked(directory, reason: "\(kind.noun) where generated files need a directory"))
                 }
-                slash = path[path.index(after: end)...].firstIndex(of: "/")
+                slash = bytes[bytes.index(after: end)...].firstIndex(of: UInt8(ascii: "/"))
             }
         }
 

@@ -196,9 +196,8 @@ public enum Markdown {
     /// separators and bidi controls are shown as `\u{1B}`, as `TerminalText` shows them.
     public static func text(_ text: String) -> String {
         // Fast path over bytes: a report has tens of thousands of cells, nearly all plain.
-        let special = markdownSpecialBytes
         var scanned = text
-        guard scanned.withUTF8({ $0.contains(where: { special[Int($0)] }) }) else { return text }
+        guard scanned.withUTF8({ $0.contains(where: isMarkdownSpecial) }) else { return text }
         // Over UTF-8 bytes: a Swift string's are valid, every byte Markdown cares about is
         // ASCII, and the scalars `TerminalText` shows start with a lead byte flagged above.
         let bytes = Array(text.utf8)
@@ -285,8 +284,18 @@ public enum Markdown {
 
     /// Bytes that may need an escape: Markdown syntax, controls (TAB aside), and the lead bytes
     /// of the C1 controls (0xC2), U+061C (0xD8) and the separators and bidi controls (0xE2).
-    private static let markdownSpecialBytes: [Bool] = (0..<256).map { byte in
-        "\\`*[]<>|~&$_".utf8.contains(UInt8(byte)) || (byte < 0x20 && byte != 0x09) || [0x7F, 0xC2, 0xD8, 0xE2].contains(byte)
+    /// The bytes that send a cell down the escaping path: the ASCII that Markdown reads, control
+    /// bytes but TAB, and the lead bytes of the scalars `TerminalText` shows. A switch, not a
+    /// table: a global table costs a lazy-initialisation check per use, and this runs per byte.
+    @inline(__always)
+    static func isMarkdownSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"),
+             UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"), UInt8(ascii: "_"):
+            true
+        case 0x00...0x08, 0x0A...0x1F, 0x7F, 0xC2, 0xD8, 0xE2: true
+        default: false
+        }
     }
 }
 

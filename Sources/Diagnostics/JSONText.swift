@@ -109,32 +109,32 @@ public enum JSONText {
         mutating func write(_ value: JSONValue, indent: Int) {
             switch value {
             case .string(let text): string(text, into: &out)
-            case .bool(let flag): literal(flag ? "true" : "false", &out)
+            case .bool(let flag): out.append(literal: flag ? "true" : "false")
             case .int(let number): out += String(number).utf8
             case .double(let number): double(number, into: &out)
-            case .null: literal("null", &out)
+            case .null: out.append(literal: "null")
             case .object(let members):
-                if members.isEmpty { literal("{}", &out); return }
-                literal("{\n", &out)
+                if members.isEmpty { out.append(literal: "{}"); return }
+                out.append(literal: "{\n")
                 let order = sortedOrder(members, depth: indent)
                 for (offset, index) in order.enumerated() {
                     let member = members[index]
                     assert(offset == 0 || members[order[offset - 1]].key != member.key, "duplicate JSON key \(member.key)")
                     pad(indent + 1, &out)
                     string(member.key, into: &out)
-                    literal(" : ", &out)
+                    out.append(literal: " : ")
                     write(member.value, indent: indent + 1)
-                    literal(offset == order.count - 1 ? "\n" : ",\n", &out)
+                    out.append(literal: offset == order.count - 1 ? "\n" : ",\n")
                 }
                 pad(indent, &out)
                 out.append(UInt8(ascii: "}"))
             case .array(let elements):
-                if elements.isEmpty { literal("[]", &out); return }
-                literal("[\n", &out)
+                if elements.isEmpty { out.append(literal: "[]"); return }
+                out.append(literal: "[\n")
                 for (offset, element) in elements.enumerated() {
                     pad(indent + 1, &out)
                     write(element, indent: indent + 1)
-                    literal(offset == elements.count - 1 ? "\n" : ",\n", &out)
+                    out.append(literal: offset == elements.count - 1 ? "\n" : ",\n")
                     if let sink, out.count >= chunk {
                         sink(out)
                         out.removeAll(keepingCapacity: true)
@@ -173,12 +173,6 @@ public enum JSONText {
             out.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: slice))
             left -= slice
         }
-    }
-
-    /// A fixed piece of syntax, copied as bytes.
-    @inline(__always)
-    static func literal(_ text: StaticString, _ out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// RFC 8259 string: quotes, backslashes and every control character escaped.

@@ -44,12 +44,12 @@ public struct Table {
         // Looked up per cell: an array, not a set to hash.
         let verbatim = (0..<headers.count).map(verbatimColumns.contains)
         func line(_ cells: [String], verbatimAllowed: Bool) {
-            out += "| ".utf8
+            out.append(literal: "| ")
             for (column, cell) in cells.enumerated() {
-                if column > 0 { out += " | ".utf8 }
-                out += (verbatimAllowed && (column < verbatim.count ? verbatim[column] : verbatimColumns.contains(column)) ? cell : Markdown.text(cell)).utf8
+                if column > 0 { out.append(literal: " | ") }
+                out.append(utf8Of: verbatimAllowed && (column < verbatim.count ? verbatim[column] : verbatimColumns.contains(column)) ? cell : Markdown.text(cell))
             }
-            out += " |\n".utf8
+            out.append(literal: " |\n")
         }
         line(headers, verbatimAllowed: false)
         out += "|".utf8
@@ -95,8 +95,8 @@ public struct Table {
             let start = out.count
             let written = min(cells.count, columns)
             for column in 0..<written {
-                if column > 0 { out += "  ".utf8 }
-                out += cells[column].utf8
+                if column > 0 { out.append(literal: "  ") }
+                out.append(utf8Of: cells[column])
                 // The last cell's padding would be trimmed below: none is written.
                 if column < written - 1 { Self.appendSpaces(widths[column] - counts[row * columns + column], to: &out) }
             }
