@@ -2,7 +2,7 @@ import BlueprintModel
 import Compiler
 import Diagnostics
 import Foundation
-import Generators
+@testable import Generators
 import Resilience
 import Testing
 import Validation
@@ -45,6 +45,8 @@ import Validation
             #expect(spread.diagnostics == serial.diagnostics, "\(url.lastPathComponent)")
             #expect(ExplainRenderer.render(spread.context.explanation, format: .json)
                     == ExplainRenderer.render(serial.context.explanation, format: .json), "\(url.lastPathComponent)")
+            // Spread, the rollout waves are proved on a thread of their own while the rules run.
+            #expect(spread.context.rollout.map(RolloutRenderer.text) == serial.context.rollout.map(RolloutRenderer.text), "\(url.lastPathComponent)")
             if serial.diagnostics.contains(where: { $0.severity != .note }) { withFindings += 1 }
         }
         #expect(withFindings >= 6, "the comparison must cover blueprints with findings, \(withFindings) had")

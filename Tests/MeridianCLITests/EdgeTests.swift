@@ -153,6 +153,12 @@ func workflowCommands(_ text: String) -> [Substring] {
         #expect(mkfifo(prices, 0o644) == 0)
         let fifo = try meridianWithin(60, ["explain", blueprint.path])
         #expect(fifo.status != 124 && fifo.stderr.contains("is not a regular file"), "\(fifo.status) \(fifo.stderr)")
+        // explain resolves the prices while the rules run; a bad override is still exit 2, with
+        // nothing on standard output, in every format that prices.
+        for format in ["text", "json", "markdown"] {
+            let missing = try meridianWithin(60, ["explain", exampleBlueprint.path, "--format", format, "--prices", work.appendingPathComponent("none.json").path])
+            #expect(missing.status == 2 && missing.stdout.isEmpty && missing.stderr.contains("none.json"), "\(format): \(missing.status) \(missing.stderr)")
+        }
     }
 
     // MARK: item 4 — git output read NUL-separated
