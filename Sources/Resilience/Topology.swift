@@ -74,14 +74,17 @@ public struct Topology: Sendable {
         for placement in placements { byRegion[placement.region, default: []].append(placement) }
         var sorted: [Placement] = []
         sorted.reserveCapacity(placements.count)
-        for region in byRegion.keys.sorted() { sorted += byRegion[region]!.sorted { $0.service < $1.service } }
+        // Each region's placements are one run of `sorted`: its range is known as it is appended.
+        var ranges: [String: Range<Int>] = [:]
+        for region in byRegion.keys.sorted() {
+            let start = sorted.count
+            sorted += byRegion[region]!.sorted { $0.service < $1.service }
+            ranges[region] = start..<sorted.count
+        }
         self.placements = sorted
         var index: [String: [String: Int]] = [:]
-        var ranges: [String: Range<Int>] = [:]
         for (offset, placement) in sorted.enumerated() {
             index[placement.service, default: [:]][placement.region] = offset
-            let start = ranges[placement.region]?.lowerBound ?? offset
-            ranges[placement.region] = start..<(offset + 1)
         }
         placementIndex = index
         regionPlacements = ranges
