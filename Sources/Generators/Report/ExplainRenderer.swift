@@ -161,13 +161,25 @@ public enum ExplainRenderer {
         return { report }
     }
 
-    /// The plain-text explanation as UTF-8 bytes (8 MB for 1,000 services × 8 regions). The
-    /// tables and the cost section (`costText`) are written on every core, each into its own
-    /// buffer, and joined in order.
+    /// The plain-text explanation as UTF-8 bytes (8 MB for 1,000 services × 8 regions).
     public static func textUTF8(_ e: Explanation, diagram: (format: Diagram.Format, source: String)? = nil,
                                 costText: (@Sendable () -> [UInt8])? = nil, rollout: RolloutReport? = nil) -> [UInt8] {
+        let sections = textSections(e, diagram: diagram, costText: costText, rollout: rollout)
+        var out: [UInt8] = []
+        out.reserveCapacity(sections.reduce(0) { $0 + $1.count })
+        for section in sections { out += section }
+        return out
+    }
+
+    /// The plain-text explanation in its sections, in order: the tables and the cost section
+    /// (`costText`) are written on every core, each into its own buffer. Every section but the
+    /// last ends with a line break, so a section can be escaped (`TerminalText.lines`) and
+    /// written on its own: explain never holds the 8 MB twice to join them.
+    public static func textSections(_ e: Explanation, diagram: (format: Diagram.Format, source: String)? = nil,
+                                    costText: (@Sendable () -> [UInt8])? = nil, rollout: RolloutReport? = nil) -> [[UInt8]] {
         let tables = tables(e)
-        let sections = PhaseTimings.measure("explain tables and cost (parallel, wall)") {
+        var sections = [Array("Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8)]
+        sections += PhaseTimings.measure("explain tables and cost (parallel, wall)") {
             Parallel.map(tables.count + 1) { index -> [UInt8] in
                 guard index < tables.count else { return costText?() ?? [] }
                 var out = Array("\n\(tables[index].title)\n\n".utf8)
@@ -175,13 +187,9 @@ public enum ExplainRenderer {
                 return out
             }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(sections.reduce(64 * 1024) { $0 + $1.count })
-        out += "Blueprint \(TerminalText.escaped(e.blueprint))\n".utf8
-        for section in sections { out += section }
-        if let rollout { out += RolloutRenderer.text(rollout).utf8 }
-        if let diagram { out += "\nDiagram\n\n".utf8; out += diagram.source.utf8 }
-        return out
+        if let rollout { sections.append(Array(RolloutRenderer.text(rollout).utf8)) }
+        if let diagram { sections.append(Array(("\nDiagram\n\n" + diagram.source).utf8)) }
+        return sections.filter { !$0.isEmpty }
     }
 
     /// About what each table's rows take (a little more than measured at 1,000 services), so the

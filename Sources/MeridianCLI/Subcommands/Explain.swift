@@ -69,11 +69,13 @@ struct Explain: ParsableCommand {
             return try loaded.failIfErrors()
         }
         if report == .text {
-            let text = PhaseTimings.measure("explain text") {
-                ExplainRenderer.textUTF8(explanation, diagram: drawing, costText: { work.value.text ?? [] }, rollout: rollout)
+            let sections = PhaseTimings.measure("explain text") {
+                ExplainRenderer.textSections(explanation, diagram: drawing, costText: { work.value.text ?? [] }, rollout: rollout)
             }
-            let safe = PhaseTimings.measure("terminal escaping") { TerminalText.lines(utf8: text) }
-            PhaseTimings.measure("write") { writeStandardOutput(safe) }
+            // Each section ends at a line's end, so escaping it alone escapes what the whole text would.
+            PhaseTimings.measure("terminal escaping and write") {
+                for section in sections { writeStandardOutput(TerminalText.lines(utf8: section)) }
+            }
         } else {
             print(ExplainRenderer.render(explanation, format: report, diagram: drawing, cost: work.value.report, rollout: rollout), terminator: "")
         }
