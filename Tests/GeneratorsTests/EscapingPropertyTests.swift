@@ -332,6 +332,21 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
 
     /// The scan skips eight plain bytes at a time inside a line: each special piece, at every
     /// offset from a word boundary and after long plain runs, must still be seen.
+    /// explain escapes and writes its sections one by one: text cut right after a line break
+    /// escapes, piece by piece, to exactly what it escapes to whole. (Not after CR LF, which is one
+    /// Character and so one line whole; a section's cells are escaped, so none ends with a raw CR.)
+    @Test func textCutAfterALineBreakEscapesPieceByPiece() {
+        var random = SeededGenerator(state: 9)
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 1...6, using: &random)).map { _ in HostileText.sample(&random) }.joined(separator: "\n")
+            let bytes = Array(text.utf8)
+            for cut in bytes.indices where bytes[cut] == UInt8(ascii: "\n") && (cut == 0 || bytes[cut - 1] != UInt8(ascii: "\r")) {
+                let pieces = TerminalText.lines(utf8: Array(bytes[...cut])) + TerminalText.lines(utf8: Array(bytes[(cut + 1)...]))
+                #expect(pieces == TerminalText.lines(utf8: bytes), "\(text.debugDescription) cut at \(cut)")
+            }
+        }
+    }
+
     @Test func theWordAtATimeScanMissesNoByteAtAnyOffset() {
         let specials = ["\n::x", "\n  ::x", "##[", "#", "\u{1B}", "\u{7F}", "\u{85}", "\u{202E}", "\u{2028}", "é", "\t", "\r", "\n", "\u{0}"]
         for special in specials {

@@ -173,8 +173,9 @@ public enum ExplainRenderer {
 
     /// The plain-text explanation in its sections, in order: the tables and the cost section
     /// (`costText`) are written on every core, each into its own buffer. Every section but the
-    /// last ends with a line break, so a section can be escaped (`TerminalText.lines`) and
-    /// written on its own: explain never holds the 8 MB twice to join them.
+    /// last ends with a line break, and never with a raw CR before it (its user text is escaped
+    /// already), so a section can be escaped (`TerminalText.lines`) and written on its own:
+    /// explain never holds the 8 MB twice to join them.
     public static func textSections(_ e: Explanation, diagram: (format: Diagram.Format, source: String)? = nil,
                                     costText: (@Sendable () -> [UInt8])? = nil, rollout: RolloutReport? = nil) -> [[UInt8]] {
         let tables = tables(e)
