@@ -7,6 +7,18 @@ extension Array where Element == UInt8 {
         append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// `count` spaces (none when `count` is not positive), in slices of a literal: one copy per
+    /// 64 spaces instead of one append per space.
+    public mutating func append(spaces count: Int) {
+        let spaces: StaticString = "                                                                "
+        var left = count
+        while left > 0 {
+            let slice = Swift.min(left, spaces.utf8CodeUnitCount)
+            append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: slice))
+            left -= slice
+        }
+    }
+
     /// A string's UTF-8 bytes, copied from its storage.
     @inline(__always)
     public mutating func append(utf8Of text: String) {

@@ -166,13 +166,7 @@ public enum JSONText {
     }
 
     static func pad(_ level: Int, _ out: inout [UInt8]) {
-        let spaces: StaticString = "                                                                "
-        var left = 2 * level
-        while left > 0 {
-            let slice = min(left, spaces.utf8CodeUnitCount)
-            out.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: slice))
-            left -= slice
-        }
+        out.append(spaces: 2 * level)
     }
 
     /// RFC 8259 string: quotes, backslashes and every control character escaped.

@@ -33,33 +33,25 @@ public enum Parallel {
     /// run. Not a dispatch queue: a `Parallel.map` iteration that waits for `value` while the
     /// work sat queued behind it would hold the pool's only other thread.
     public final class Background<Result: Sendable>: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        /// Written once by the worker before `done` is signalled; read only after it is waited for.
+        private let done = DispatchGroup()
+        /// Written once, before `done` is left; read only after waiting for `done`.
         private var result: Result?
-        private let lock = NSLock()
-        private var collected = false
 
         public init(_ work: @escaping @Sendable () -> Result) {
-            let thread = Thread {
+            done.enter()
+            Thread {
                 self.result = work()
-                self.done.signal()
-            }
-            thread.start()
+                self.done.leave()
+            }.start()
         }
 
         /// A result already at hand: for work too small to be worth a thread.
         public init(ready value: Result) {
             result = value
-            done.signal()
         }
 
         public var value: Result {
-            lock.lock()
-            defer { lock.unlock() }
-            if !collected {
-                done.wait()
-                collected = true
-            }
+            done.wait()
             return result!
         }
     }

@@ -91,14 +91,14 @@ public struct Table {
             rows.append(cells)
         }
         out.reserveCapacity(out.count + (widths.reduce(0, +) + 2 * widths.count + 1) * (rowCount + 2))
-        func line(_ cells: [String], row: Int) {
+        func line(_ cells: [String], widthsOfCells: ArraySlice<Int>) {
             let start = out.count
             let written = min(cells.count, columns)
             for column in 0..<written {
                 if column > 0 { out.append(literal: "  ") }
                 out.append(utf8Of: cells[column])
                 // The last cell's padding would be trimmed below: none is written.
-                if column < written - 1 { Self.appendSpaces(widths[column] - counts[row * columns + column], to: &out) }
+                if column < written - 1 { out.append(spaces: widths[column] - widthsOfCells[widthsOfCells.startIndex + column]) }
             }
             while out.count > start, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
             // A line whose first non-blank characters are `::` would be a GitHub Actions command;
@@ -110,16 +110,10 @@ public struct Table {
             }
             out.append(UInt8(ascii: "\n"))
         }
-        line(header, row: 0)
-        let rules = widths.map { String(repeating: "-", count: $0) }
-        let start = out.count
-        for (column, rule) in rules.enumerated() {
-            if column > 0 { out += "  ".utf8 }
-            out += rule.utf8
-        }
-        while out.count > start, out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
-        out.append(UInt8(ascii: "\n"))
-        for (index, cells) in rows.enumerated() { line(cells, row: index + 1) }
+        let ofRow = { (row: Int) in counts[(row * columns)..<((row + 1) * columns)] }
+        line(header, widthsOfCells: ofRow(0))
+        line(widths.map { String(repeating: "-", count: $0) }, widthsOfCells: widths[...])
+        for (index, cells) in rows.enumerated() { line(cells, widthsOfCells: ofRow(index + 1)) }
     }
 
     /// A cell as the terminal shows it and its width in Characters. Nearly every cell is plain
@@ -129,16 +123,5 @@ public struct Table {
         if cell.withUTF8(TerminalText.isPrintableASCII) { return (cell, cell.utf8.count) }
         let escaped = TerminalText.escaped(cell)
         return (escaped, escaped.utf8.allSatisfy { $0 < 0x80 } ? escaped.utf8.count : escaped.count)
-    }
-
-    /// Padding in slices of a literal: one append instead of one per space.
-    static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
-        let spaces: StaticString = "                                                                "
-        var left = count
-        while left > 0 {
-            let slice = min(left, spaces.utf8CodeUnitCount)
-            out.append(contentsOf: UnsafeBufferPointer(start: spaces.utf8Start, count: slice))
-            left -= slice
-        }
     }
 }

@@ -47,7 +47,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let early = diagramOnlyFormat ? nil : EarlyCost(flag: prices, renderText: format == .text)
+        let early = format.diagramOnly != nil ? nil : EarlyCost(flag: prices, renderText: format == .text)
         let loaded = try PhaseTimings.measure("load and analyse") { try AnalysedBlueprint(file, whenTopologyIsBuilt: early?.start) }
         let (analysis, blueprint, topology) = (loaded.analysis, loaded.blueprint, loaded.topology)
         if let only = format.diagramOnly {
@@ -81,8 +81,6 @@ struct Explain: ParsableCommand {
         }
         try loaded.failIfErrors()
     }
-
-    private var diagramOnlyFormat: Bool { format.diagramOnly != nil }
 }
 
 /// explain's cost section, priced on another core as soon as the analysis has its figures: the
