@@ -133,6 +133,21 @@ public struct AnalysisCache: Sendable {
         return entry
     }
 
+    /// The entry last stored for `file` in `context` by this binary today, whatever blueprint bytes
+    /// it was made from, with those bytes: compile reuses the service files that an edit of
+    /// another part left as they were (`PreviousOutput`). Its dependencies are not checked.
+    public func previous(file: String, context: String) -> (entry: Entry, source: [UInt8])? {
+        guard !file.contains("\n") else { return nil }
+        let path = entryPath(file: file, context: context)
+        var info = stat()
+        var bytes: [UInt8] = []
+        guard stat(path, &info) == 0, let size = FileSystem.read(path, upTo: .max, into: &bytes),
+              let (found, source) = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context)) else { return nil }
+        var entry = found
+        entry.storedAt = info.st_mtim.tv_sec
+        return (entry, source)
+    }
+
     /// Remembers `entry`; written beside and renamed into place, so a reader never sees half of one.
     public func store(_ entry: Entry, file: String, context: String, source: [UInt8]) {
         guard !file.contains("\n") else { return }
@@ -203,6 +218,13 @@ public struct AnalysisCache: Sendable {
     }
 
     static func decode(_ bytes: [UInt8], expecting header: String, source: [UInt8]) -> Entry? {
+        decode(bytes, expecting: header) { $0.elementsEqual(source) }?.0
+    }
+
+    /// The entry and the blueprint bytes it was made from, when `accepts` those bytes (checked
+    /// before the rest is decoded: a miss costs a comparison).
+    static func decode(_ bytes: [UInt8], expecting header: String,
+                       accepts: (ArraySlice<UInt8>) -> Bool = { _ in true }) -> (Entry, [UInt8])? {
         let headerBytes = Array(header.utf8)
         guard bytes.count > headerBytes.count, bytes[..<headerBytes.count].elementsEqual(headerBytes) else { return nil }
         var cursor = headerBytes.count
@@ -213,9 +235,9 @@ public struct AnalysisCache: Sendable {
         }
         guard let name = line(), let counts = line() else { return nil }
         let lengths = counts.split(separator: " ").compactMap { Int($0) }
-        guard lengths.count == 4, lengths.allSatisfy({ $0 >= 0 }), lengths[0] == source.count,
-              bytes.count - cursor == lengths.reduce(0, +) else { return nil }
-        guard bytes[cursor..<(cursor + lengths[0])].elementsEqual(source) else { return nil }
+        guard lengths.count == 4, lengths.allSatisfy({ $0 >= 0 }), bytes.count - cursor == lengths.reduce(0, +),
+              accepts(bytes[cursor..<(cursor + lengths[0])]) else { return nil }
+        let source = Array(bytes[cursor..<(cursor + lengths[0])])
         cursor += lengths[0]
         let diagnosticBytes = bytes[cursor..<(cursor + lengths[1])]
         cursor += lengths[1]
@@ -245,6 +267,6 @@ public struct AnalysisCache: Sendable {
                   let inode = field().flatMap({ UInt64(Substring($0)) }), let path = line() else { return nil }
             outputs.append(OutputStamp(path: path, size: size, modified: String(Substring(modified)), inode: inode))
         }
-        return Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs, dependencies: dependencies)
+        return (Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs, dependencies: dependencies), source)
     }
 }

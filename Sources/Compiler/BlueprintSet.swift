@@ -46,7 +46,8 @@ public enum BlueprintSet {
         case unreadable(UnreadableInput)
         /// Answered by the cache: the findings, and for compile the output it stamped.
         case remembered(AnalysisCache.Entry, source: [UInt8])
-        case analysed(Analysis, source: [UInt8])
+        /// `previous`: what compile wrote last time, when asked to recall it (`PreviousOutput`).
+        case analysed(Analysis, source: [UInt8], previous: PreviousOutput? = nil)
         /// Analysed, then let go past `keptAnalyses` so a fleet's memory stays bounded: its findings,
         /// name and (when asked) decoded blueprint are kept for the checks over the whole set;
         /// whoever generates its output analyses `source` again, with the same `today`.
@@ -56,7 +57,7 @@ public enum BlueprintSet {
             switch self {
             case .unreadable: []
             case .remembered(let entry, _): entry.diagnostics
-            case .analysed(let analysis, _): analysis.diagnostics
+            case .analysed(let analysis, _, _): analysis.diagnostics
             case .released(_, _, let diagnostics, _): diagnostics
             }
         }
@@ -65,7 +66,7 @@ public enum BlueprintSet {
         public var blueprint: Blueprint? {
             switch self {
             case .unreadable, .remembered: nil
-            case .analysed(let analysis, _): analysis.blueprint
+            case .analysed(let analysis, _, _): analysis.blueprint
             case .released(_, let blueprint, _, _): blueprint
             }
         }
@@ -75,7 +76,7 @@ public enum BlueprintSet {
             switch self {
             case .unreadable: nil
             case .remembered(let entry, _): entry.blueprint
-            case .analysed(let analysis, _): analysis.blueprint?.name
+            case .analysed(let analysis, _, _): analysis.blueprint?.name
             case .released(let name, _, _, _): name
             }
         }
@@ -92,9 +93,11 @@ public enum BlueprintSet {
     /// `remembered` decides whether an entry still answers (compile checks its output is intact).
     /// With `boundMemory`, analyses past the first `keptAnalyses` files come back `released`, with
     /// their decoded blueprint when `keepBlueprints`.
+    /// With `recallPrevious`, an analysed blueprint kept whole comes with its `PreviousOutput`,
+    /// worked out beside the analysis.
     public static func analyse(
         _ files: [String], cache: AnalysisCache?, context: String, today: String = Pipeline.today(), boundMemory: Bool = false,
-        keepBlueprints: Bool = false,
+        keepBlueprints: Bool = false, recallPrevious: Bool = false,
         remembered: @Sendable (AnalysisCache.Entry) -> Bool = { _ in true }
     ) -> [Outcome] {
         Parallel.map(files.count) { index in
@@ -107,12 +110,20 @@ public enum BlueprintSet {
             if let entry = cache?.lookup(file: file, context: context, source: source), remembered(entry) {
                 return .remembered(entry, source: source)
             }
+            let kept = !boundMemory || index < keptAnalyses
+            let previous = kept && recallPrevious ? cache?.previous(file: file, context: context).map { old in
+                // A large blueprint's is decoded on another thread while this one is analysed.
+                old.source.count < 1 << 16 ? Parallel.Background(ready: PreviousOutput.recall(old.entry, source: old.source, file: file))
+                    : Parallel.Background { PreviousOutput.recall(old.entry, source: old.source, file: file) }
+            } : nil
             let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
                 Pipeline.analyze(file: file, bytes: source, today: today)
             }
-            guard boundMemory, index >= keptAnalyses else { return .analysed(analysis, source: source) }
-            return .released(name: analysis.blueprint?.name, blueprint: keepBlueprints ? analysis.blueprint : nil,
-                             diagnostics: analysis.diagnostics, source: source)
+            guard kept else {
+                return .released(name: analysis.blueprint?.name, blueprint: keepBlueprints ? analysis.blueprint : nil,
+                                 diagnostics: analysis.diagnostics, source: source)
+            }
+            return .analysed(analysis, source: source, previous: previous?.value)
         }
     }
 
@@ -158,12 +169,15 @@ public enum BlueprintSet {
         } ?? false
     }
 
-    /// The stamps of `files` as they are now in `folder`; nil when one is missing.
-    public static func stamps(of paths: [String], in folder: String) -> [AnalysisCache.OutputStamp]? {
+    /// The stamps of `files` as they are now in `folder`; nil when one is missing. `known` gives
+    /// the stamps of files the caller knows are unchanged since it took them.
+    public static func stamps(of paths: [String], in folder: String,
+                              known: (String) -> AnalysisCache.OutputStamp? = { _ in nil }) -> [AnalysisCache.OutputStamp]? {
         AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
             var stamps: [AnalysisCache.OutputStamp] = []
+            stamps.reserveCapacity(paths.count)
             for path in paths {
-                guard let stamp = AnalysisCache.OutputStamp.of(path, in: descriptor) else { return nil }
+                guard let stamp = known(path) ?? AnalysisCache.OutputStamp.of(path, in: descriptor) else { return nil }
                 stamps.append(stamp)
             }
             return stamps

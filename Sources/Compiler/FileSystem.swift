@@ -1,3 +1,4 @@
+import Diagnostics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -236,14 +237,62 @@ enum FileSystem {
     /// `rm -rf` that never follows a symbolic link out of the tree.
     static func removeTree(_ path: String) throws {
         guard let kind = try kind(path) else { return }
-        if kind == .directory {
-            // A read-only folder (an output a team locked down) must still be emptied.
-            if let mode = mode(path), mode & S_IRWXU != S_IRWXU { _ = chmod(path, mode | S_IRWXU) }
-            for name in try names(in: path) { try removeTree(path + "/" + name) }
-            guard rmdir(path) == 0 || errno == ENOENT else { throw SystemCallError(path) }
-        } else {
+        guard kind == .directory else {
             guard unlink(path) == 0 || errno == ENOENT else { throw SystemCallError(path) }
+            return
         }
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return }
+            throw SystemCallError(path)
+        }
+        try empty(descriptor, path: path)
+        guard rmdir(path) == 0 || errno == ENOENT else { throw SystemCallError(path) }
+    }
+
+    /// Deletes everything in the open folder `directory` (at `path`, for messages) and closes it.
+    /// Entries are named relative to their folder and told apart by the kind the listing gives, so
+    /// a file costs one system call; a folder's subfolders are emptied on every core.
+    private static func empty(_ directory: Int32, path: String) throws {
+        // A read-only folder (an output a team locked down) must still be emptied.
+        var status = stat()
+        if fstat(directory, &status) == 0, status.st_mode & S_IRWXU != S_IRWXU {
+            _ = fchmod(directory, (status.st_mode & 0o7777) | S_IRWXU)
+        }
+        guard let handle = fdopendir(directory) else {
+            close(directory)
+            throw SystemCallError(path)
+        }
+        defer { closedir(handle) }
+        var folders: [String] = [], others: [String] = []
+        while let item = readdir(handle) {
+            let name = withUnsafeBytes(of: item.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name == "." || name == ".." { continue }
+            var isFolder = Int32(item.pointee.d_type) == Int32(DT_DIR)
+            if Int32(item.pointee.d_type) == Int32(DT_UNKNOWN) {
+                var entry = stat()
+                isFolder = fstatat(directory, name, &entry, AT_SYMLINK_NOFOLLOW) == 0 && entry.st_mode & S_IFMT == S_IFDIR
+            }
+            if isFolder { folders.append(name) } else { others.append(name) }
+        }
+        for name in others where unlinkat(directory, name, 0) != 0 && errno != ENOENT {
+            throw SystemCallError(path + "/" + name)
+        }
+        let subfolders = folders
+        let failures = Parallel.map(subfolders.count) { index -> SystemCallError? in
+            let name = subfolders[index]
+            let child = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if child < 0 { return errno == ENOENT ? nil : SystemCallError(path + "/" + name) }
+            do {
+                try empty(child, path: path + "/" + name)
+            } catch let error as SystemCallError {
+                return error
+            } catch {
+                return SystemCallError(path + "/" + name)
+            }
+            return unlinkat(directory, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? nil : SystemCallError(path + "/" + name)
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
     }
 
     /// A second name for the entry itself (a symbolic link stays a link, a FIFO stays a FIFO):

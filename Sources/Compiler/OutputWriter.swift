@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnostics
 import Generators
 
 public struct OutputError: Error, CustomStringConvertible {
@@ -64,6 +65,10 @@ public struct OutputWriter {
         public var kept = 0
         /// What the cleanup of interrupted compiles did, one sentence each.
         public var notes: [String] = []
+        /// The files kept on the caller's proof (`write(lock:rootRecovered:keeping:)`), each still
+        /// the same inode, so the caller's record of them still holds; empty when the file system
+        /// made one a copy.
+        public var keptAsTheyWere: [String] = []
     }
 
     /// What writing `files` would change on disk; empty when the committed output is current.
@@ -105,6 +110,17 @@ public struct OutputWriter {
     /// gone — listing the root again for each of thousands of blueprints would be quadratic.
     @discardableResult
     public func write(lock: OutputLock? = nil, rootRecovered: Bool = false, _ produce: (GeneratedFileSink) -> Void) throws -> Summary {
+        try write(lock: lock, rootRecovered: rootRecovered) { files, _ in produce(files) }
+    }
+
+    /// Paths of generated files whose bytes the caller proved already on disk: kept as they are.
+    public typealias KeptFileSink = @Sendable ([String]) -> Void
+
+    /// As `write(lock:rootRecovered:_:)`, where `produce` may also hand over, by path alone, files
+    /// it proved are on disk with the bytes it would generate (`ReusableFiles`): they are kept.
+    @discardableResult
+    public func write(lock: OutputLock? = nil, rootRecovered: Bool = false,
+                      keeping produce: (@escaping GeneratedFileSink, @escaping KeptFileSink) -> Void) throws -> Summary {
         let held = try lock ?? OutputLock.exclusive(root: rootPath)
         defer { withExtendedLifetime(held) {} }
         var summary = Summary()
@@ -115,7 +131,7 @@ public struct OutputWriter {
         } catch {
             throw OutputError(description: "cannot read \(displayPath): \(error); nothing written")
         }
-        produce { session.accept($0) }
+        produce({ session.accept($0) }, { session.keep($0) })
         session.surveyRemainder()
         let changes = session.changes.sorted { $0.path < $1.path }
         do {
@@ -130,6 +146,7 @@ public struct OutputWriter {
         }
         summary.generatedPaths = session.wanted.sorted()
         summary.unchanged = session.unchangedCount
+        if !session.copiedAnUnchangedFile { summary.keptAsTheyWere = session.keptPaths }
         summary.kept = session.userEntries.count
         for change in changes {
             switch change {
@@ -145,12 +162,12 @@ public struct OutputWriter {
         }
         let staging: String
         do {
-            staging = try session.completeStaging()
+            staging = try PhaseTimings.measure("link unchanged files into the new tree") { try session.completeStaging() }
         } catch {
             session.discardStaging()
             throw OutputError(description: "cannot write \(displayPath): \(error); previous output left untouched")
         }
-        try swapIn(staging, targetExists: session.targetExists)
+        try PhaseTimings.measure("swap in the new tree, remove the old") { try swapIn(staging, targetExists: session.targetExists) }
         return summary
     }
 
@@ -197,6 +214,10 @@ public struct OutputWriter {
         private var checkedDirectories = Set<String>()
         private(set) var changes: [Change] = []
         private(set) var unchangedCount = 0
+        /// Paths handed to `keep`.
+        private(set) var keptPaths: [String] = []
+        /// Set when an unchanged file went into the new tree as a copy (no hard links there).
+        private(set) var copiedAnUnchangedFile = false
         /// Unchanged files that arrived before the staging tree existed, linked in at the end.
         private var pendingLinks: [String] = []
         private(set) var userEntries: [FileSystem.Entry] = []
@@ -275,6 +296,30 @@ public struct OutputWriter {
             }
         }
 
+        /// Takes the paths of files proved on disk with the bytes generation would give them: kept
+        /// without reading them. The proof was made after the tree was listed, so each is there, a
+        /// regular file; if one is not, something changed the tree meanwhile and nothing is written.
+        func keep(_ paths: [String]) {
+            var buffer: [UInt8] = []
+            let new = locked { () -> [String] in
+                keptPaths += paths
+                return paths.filter { path in
+                    guard wantedSet.insert(path).inserted else { return false }
+                    wanted.append(path)
+                    checkFolders(of: path, &buffer)
+                    return true
+                }
+            }
+            guard !targetIsNotADirectory else { return }
+            for path in new {
+                guard kinds[path] == .regular else {
+                    locked { if failure == nil { failure = OutputError(description: "\(path) changed while compile ran") } }
+                    continue
+                }
+                keepUnchanged(path)
+            }
+        }
+
         /// Every folder on the way must be a folder, or a generated file that is going away. Under the lock.
         private func checkFolders(of path: String, _ buffer: inout [UInt8]) {
             // Over bytes, as the file system reads a path (and without a Character walk per file).
@@ -342,6 +387,7 @@ public struct OutputWriter {
         private func linkUnchanged(_ path: String, to destination: String) throws {
             let source = writer.targetPath + "/" + path
             if (try? FileSystem.hardLink(source, destination)) != nil { return }
+            locked { copiedAnUnchangedFile = true }
             var bytes: [UInt8] = []
             guard let size = FileSystem.read(source, upTo: .max, into: &bytes) else { throw SystemCallError(source) }
             try bytes.withUnsafeBytes { try FileSystem.writeFile(destination, UnsafeRawBufferPointer(rebasing: $0[..<size])) }

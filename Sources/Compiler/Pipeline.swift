@@ -77,9 +77,11 @@ public enum Pipeline {
     }
 
     /// Hands every output file of a valid analysed blueprint to `sink`; nil when there is no blueprint.
-    public static func generate(_ analysis: Analysis, into sink: GeneratedFileSink) -> [String]? {
+    /// `reusing`: service files already on disk, handed over by path (see `ReusableFiles`).
+    public static func generate(_ analysis: Analysis, reusing: ReusableFiles? = nil, into sink: GeneratedFileSink) -> [String]? {
         guard let blueprint = analysis.blueprint else { return nil }
-        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, rollout: analysis.rollout, into: sink)
+        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, rollout: analysis.rollout,
+                        reusing: reusing, into: sink)
     }
 
     /// Every output file of a valid blueprint, sorted by path (see `generate(_:topology:explanation:rollout:for:into:)`).
@@ -102,11 +104,11 @@ public enum Pipeline {
     /// are generated in parallel, next to the delivery, DNS and report files; which finishes first
     /// decides only the order the sink sees. Returns the notices.
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
-                                rollout: RolloutReport? = nil, into sink: GeneratedFileSink) -> [String] {
+                                rollout: RolloutReport? = nil, reusing: ReusableFiles? = nil, into sink: GeneratedFileSink) -> [String] {
         let topology = topology ?? Topology(blueprint)
         PhaseTimings.measure("generate and hand over (parallel, wall)") {
             // A region's files go out in batches, so at most a batch per core is held.
-            _ = Parallel.map(jobCount(topology)) { Self.run(job: $0, topology, explanation, rollout, batch: 64, into: sink) }
+            _ = Parallel.map(jobCount(topology)) { Self.run(job: $0, topology, explanation, rollout, batch: 64, reusing: reusing, into: sink) }
         }
         return notices(blueprint)
     }
@@ -116,7 +118,7 @@ public enum Pipeline {
     /// Runs one job, handing its files to `emit`: a region's `batch` at a time, the others whole.
     /// The report and the Terraform are the longest single jobs, so they come first.
     private static func run(job: Int, _ topology: Topology, _ explanation: Explanation?, _ rollout: RolloutReport?,
-                            batch: Int, into emit: ([GeneratedFile]) -> Void) {
+                            batch: Int, reusing: ReusableFiles? = nil, into emit: ([GeneratedFile]) -> Void) {
         switch job {
         case 0:
             emit([PhaseTimings.measure("REPORT.md") {
@@ -127,7 +129,7 @@ public enum Pipeline {
             emit(terraform + [ApplicationSetGenerator.file(for: topology)].compactMap { $0 })
         default:
             PhaseTimings.measure("kubernetes manifests (sum over threads)") {
-                KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology, batch: batch, into: emit)
+                KubernetesGenerator.files(forRegion: topology.servingRegions[job - 2], of: topology, batch: batch, reusing: reusing, into: emit)
             }
         }
     }

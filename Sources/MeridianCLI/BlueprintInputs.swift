@@ -41,7 +41,7 @@ struct BlueprintInputs: ParsableArguments {
         for outcome in BlueprintSet.analyse(files, cache: nil, context: "") {
             switch outcome {
             case .unreadable(let error): loaded.unreadable.append(error)
-            case .analysed(let analysis, _): loaded.analyses.append(analysis)
+            case .analysed(let analysis, _, _): loaded.analyses.append(analysis)
             case .remembered, .released: break  // neither without a cache nor without boundMemory
             }
         }

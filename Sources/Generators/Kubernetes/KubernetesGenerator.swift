@@ -16,6 +16,19 @@ public struct ServiceFile: Sendable, Equatable {
     }
 }
 
+/// Service files that need not be generated because the same bytes are already on disk: the
+/// caller proves it (`isOnDisk`, from the inputs the file was last made from), and generation hands
+/// their paths to `keep` instead of their bytes.
+public struct ReusableFiles: Sendable {
+    public let isOnDisk: @Sendable (ServiceFile) -> Bool
+    public let keep: @Sendable ([String]) -> Void
+
+    public init(isOnDisk: @escaping @Sendable (ServiceFile) -> Bool, keep: @escaping @Sendable ([String]) -> Void) {
+        self.isOnDisk = isOnDisk
+        self.keep = keep
+    }
+}
+
 /// Writes a region's files through one buffer: each file is written into it and copied out.
 struct ManifestWriter {
     private var yaml: YAMLWriter
@@ -73,9 +86,12 @@ public enum KubernetesGenerator {
 
     /// Hands the region's files to `sink` `batch` at a time (and the rest at the end), so a
     /// 1,000-service region is never held whole while it is written.
-    public static func files(forRegion region: String, of topology: Topology, batch: Int, into sink: ([GeneratedFile]) -> Void) {
+    /// A service file `reusing` proves on disk is handed to its `keep`, by path, not generated.
+    public static func files(forRegion region: String, of topology: Topology, batch: Int, reusing: ReusableFiles? = nil,
+                             into sink: ([GeneratedFile]) -> Void) {
         var writer = ManifestWriter(blueprint: topology.blueprint.name, capacity: 1 << 16)
         var files: [GeneratedFile] = []
+        var kept: [String] = []
         files.reserveCapacity(min(batch, topology.placements(inRegion: region).count + 2))
         func add(_ file: GeneratedFile) {
             files.append(file)
@@ -84,8 +100,21 @@ public enum KubernetesGenerator {
                 files.removeAll(keepingCapacity: true)
             }
         }
-        layout(ofRegion: region, topology, shared: { add(writer.file($0, $1)) }, service: { add(writer.serviceFile($0)) })
+        layout(ofRegion: region, topology, shared: { add(writer.file($0, $1)) }, service: { file in
+            if let reusing, reusing.isOnDisk(file) { kept.append(file.path) } else { add(writer.serviceFile(file)) }
+        })
+        if let reusing, !kept.isEmpty { reusing.keep(kept) }
         sink(files)
+    }
+
+    /// Every region's service files, described, not generated.
+    public static func serviceFiles(of topology: Topology) -> [ServiceFile] {
+        var services: [ServiceFile] = []
+        services.reserveCapacity(topology.placements.count)
+        for region in topology.servingRegions {
+            layout(ofRegion: region, topology, shared: { _, _ in }, service: { services.append($0) })
+        }
+        return services
     }
 
     /// The region's files as `diff` compares them: the shared ones generated, each service's described.

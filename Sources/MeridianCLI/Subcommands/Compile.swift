@@ -52,7 +52,7 @@ struct Compile: ParsableCommand {
     /// The analysis of an item to generate from: the one kept, or, for a released one, made again.
     func analysis(of item: Item) -> (Analysis, source: [UInt8])? {
         switch item.outcome {
-        case .analysed(let analysis, let source): (analysis, source)
+        case .analysed(let analysis, let source, _): (analysis, source)
         case .released(_, _, _, let source): (Pipeline.analyze(file: item.file, bytes: source, today: today), source)
         case .unreadable, .remembered: nil
         }
@@ -60,8 +60,8 @@ struct Compile: ParsableCommand {
 
     /// Hands the files of one analysed blueprint to `sink`, in outage mode when asked (regions
     /// checked by `checkAssumedDownRegions`); returns the notices, nil when there is no blueprint.
-    func generate(_ analysis: Analysis, into sink: GeneratedFileSink) -> [String]? {
-        guard !assumeDown.isEmpty, let blueprint = analysis.blueprint else { return Pipeline.generate(analysis, into: sink) }
+    func generate(_ analysis: Analysis, reusing: ReusableFiles? = nil, into sink: GeneratedFileSink) -> [String]? {
+        guard !assumeDown.isEmpty, let blueprint = analysis.blueprint else { return Pipeline.generate(analysis, reusing: reusing, into: sink) }
         // The report keeps the blueprint's own figures; the manifests and rollout follow the outage.
         return Pipeline.generate(blueprint, topology: Topology(blueprint, assumingDown: Set(assumeDown)), explanation: analysis.explanation, into: sink)
     }
@@ -83,8 +83,9 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         let (files, unreadable) = inputs.expanded
+        // Under --check nothing is written, so nothing is reused; an outage's manifests are not the ones remembered.
         let outcomes = BlueprintSet.analyse(files, cache: inputs.analysisCache, context: cacheContext, today: today, boundMemory: true,
-                                            keepBlueprints: !assumeDown.isEmpty) { [self] entry in
+                                            keepBlueprints: !assumeDown.isEmpty, recallPrevious: !check && assumeDown.isEmpty) { [self] entry in
             entry.blueprint.map { BlueprintSet.outputIntact(entry, in: folder(of: $0)) } ?? false
         }
         let items = zip(files, outcomes).map { Item(file: $0, outcome: $1) }
@@ -160,12 +161,19 @@ struct Compile: ParsableCommand {
             case .analysed, .released:
                 guard let (analysis, source) = analysis(of: item), let blueprint = analysis.blueprint else { return written }
                 let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
+                var previous: PreviousOutput?
+                if case .analysed(_, _, let recalled) = item.outcome { previous = recalled }
                 let summary: OutputWriter.Summary
                 do {
                     // Files go to disk as each region is generated, so the whole tree is never held.
                     summary = try PhaseTimings.measure("generate and write output") {
-                        try writer.write(lock: lock, rootRecovered: true) { sink in
-                            written.stderr += generate(analysis, into: sink) ?? []
+                        try writer.write(lock: lock, rootRecovered: true) { sink, keep in
+                            let notices = previous.map { previous in
+                                previous.reusable(in: writer.displayPath, blueprint: blueprint.name, keep: keep) {
+                                    generate(analysis, reusing: $0, into: sink)
+                                }
+                            } ?? generate(analysis, into: sink)
+                            written.stderr += notices ?? []
                         }
                     }
                 } catch {
@@ -175,7 +183,10 @@ struct Compile: ParsableCommand {
                 }
                 written.stderr += summary.notes.map { "compile: note: \($0)" }
                 written.stdout.append(Self.describe(summary, of: summary.generatedPaths.count, in: writer.displayPath))
-                if let cache, let stamps = BlueprintSet.stamps(of: summary.generatedPaths, in: writer.displayPath) {
+                if let cache, let stamps = PhaseTimings.measure("stamp the output", {
+                    let kept = Set(summary.keptAsTheyWere)
+                    return BlueprintSet.stamps(of: summary.generatedPaths, in: writer.displayPath) { kept.contains($0) ? previous?.stamp(ofKept: $0) : nil }
+                }) {
                     cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps,
                                       dependencies: BlueprintSet.dependencies(of: analysis)),
                                 file: item.file, context: cacheContext, source: source)
