@@ -174,6 +174,45 @@ enum FileSystem {
         return size
     }
 
+    /// Compares the file at `path` with `expected` a chunk at a time through `buffer`, so a large
+    /// file (REPORT.md: 26 MB at 1,000 services × 32 regions) is never held twice. The first
+    /// `headLength` bytes of the buffer are left holding the file's first bytes, for its header.
+    /// Returns the file's size and whether its bytes are `expected`; nil when it cannot be read.
+    static func compare(_ path: String, with expected: UnsafeRawBufferPointer, keepingHead headLength: Int,
+                        buffer: inout [UInt8]) -> (size: Int, equal: Bool)? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, Kind(mode: status.st_mode) == .regular else { return nil }
+        let size = Int(status.st_size)
+        let chunk = 1 << 16
+        if buffer.count < headLength + chunk { buffer = [UInt8](repeating: 0, count: headLength + chunk) }
+        return buffer.withUnsafeMutableBytes { scratch -> (size: Int, equal: Bool)? in
+            func fill(_ start: Int, _ count: Int) -> Bool {
+                var done = 0
+                while done < count {
+                    let got = Glibc.read(descriptor, scratch.baseAddress! + start + done, count - done)
+                    if got < 0 && errno == EINTR { continue }
+                    guard got > 0 else { return false }
+                    done += got
+                }
+                return true
+            }
+            let head = min(size, headLength)
+            guard fill(0, head) else { return nil }
+            var equal = size == expected.count && (head == 0 || memcmp(scratch.baseAddress!, expected.baseAddress!, head) == 0)
+            var offset = head
+            while equal && offset < size {
+                let count = min(chunk, size - offset)
+                guard fill(headLength, count) else { return nil }
+                equal = memcmp(scratch.baseAddress! + headLength, expected.baseAddress! + offset, count) == 0
+                offset += count
+            }
+            return (size, equal)
+        }
+    }
+
     struct Entry {
         var path: String
         var kind: Kind

@@ -69,6 +69,26 @@ private func generated(_ path: String, _ body: String) -> GeneratedFile {
         #expect(changes == [.modified("a.yaml"), .removed("b.yaml"), .added("c.yaml")])
     }
 
+    /// Files are compared with the disk a chunk at a time; a difference anywhere, in the head, at a
+    /// chunk's edge or in the last byte, is a change, and so is a length that differs by one.
+    @Test func largeFilesAreComparedWholeChunkByChunk() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        let body = String((0..<200_000).map { _ in "abcdefghijklmnopqrstuvwxyz\n".randomElement()! })
+        let file = generated("REPORT.md", body)
+        try writer.write([file])
+        #expect(writer.changes([file]).isEmpty)
+        let length = file.byteCount
+        for offset in [100, 600, 512 + 65_536 - 1, 512 + 65_536, length - 1] {
+            var bytes = Array(file.contents.utf8)
+            bytes[offset] = bytes[offset] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            #expect(writer.changes([GeneratedFile(path: "REPORT.md", utf8: bytes)]) == [.modified("REPORT.md")], "byte \(offset)")
+        }
+        #expect(writer.changes([generated("REPORT.md", body + "x")]) == [.modified("REPORT.md")])
+        #expect(writer.changes([generated("REPORT.md", String(body.dropLast()))]) == [.modified("REPORT.md")])
+    }
+
     @Test func anUnchangedRecompileTouchesNothing() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
