@@ -89,6 +89,47 @@ private func generated(_ path: String, _ body: String) -> GeneratedFile {
         #expect(writer.changes([generated("REPORT.md", String(body.dropLast()))]) == [.modified("REPORT.md")])
     }
 
+    /// The same file made in pieces (REPORT.md is) is compared and written piece by piece, with the
+    /// outcomes of the file held whole: unchanged, modified anywhere, longer, shorter, added, and
+    /// refused over a file of the user's.
+    @Test func aFileMadeInPiecesIsComparedAndWrittenAsIfWhole() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = OutputWriter(outputDirectory: root.path, blueprint: "demo")
+        func inPieces(_ bytes: [UInt8], path: String = "REPORT.md") -> GeneratedFile {
+            // Pieces of uneven sizes, some empty, one larger than the comparison's chunk.
+            let cuts = [0, 0, 7, 600, 600, 70_000, 70_001, 150_000].filter { $0 <= bytes.count } + [bytes.count]
+            return GeneratedFile(path: path) { emit in
+                for (start, end) in zip(cuts, cuts.dropFirst()) {
+                    guard bytes[start..<end].withUnsafeBytes(emit) else { return }
+                }
+            }
+        }
+        let whole = Array(generated("REPORT.md", String((0..<200_000).map { _ in "abcdefghijklmnopqrstuvwxyz\n".randomElement()! })).contents.utf8)
+        try writer.write([inPieces(whole)])
+        #expect(try Data(contentsOf: writer.target.appendingPathComponent("REPORT.md")) == Data(whole))
+        #expect(writer.changes([inPieces(whole)]).isEmpty)
+        for offset in [100, 600, 65_000, 70_000, whole.count - 1] {
+            var bytes = whole
+            bytes[offset] = bytes[offset] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            #expect(writer.changes([inPieces(bytes)]) == [.modified("REPORT.md")], "byte \(offset)")
+            try writer.write([inPieces(bytes)])
+            #expect(try Data(contentsOf: writer.target.appendingPathComponent("REPORT.md")) == Data(bytes), "byte \(offset)")
+            try writer.write([inPieces(whole)])
+        }
+        for other in [whole + Array("more\n".utf8), Array(whole.dropLast(1)), Array(whole.prefix(70_000))] {
+            try writer.write([inPieces(other)])
+            #expect(try Data(contentsOf: writer.target.appendingPathComponent("REPORT.md")) == Data(other))
+            let summary = try writer.write([inPieces(other)])
+            #expect(summary.unchanged == 1 && summary.written == 0)
+        }
+        try writer.write([inPieces(whole), inPieces(whole, path: "more/REPORT.md")])
+        #expect(try Data(contentsOf: writer.target.appendingPathComponent("more/REPORT.md")) == Data(whole))
+        try Data("# my own notes\n".utf8).write(to: writer.target.appendingPathComponent("NOTES.md"))
+        #expect(throws: OutputError.self) { try writer.write([inPieces(whole), inPieces(whole, path: "NOTES.md")]) }
+        #expect(try Data(contentsOf: writer.target.appendingPathComponent("NOTES.md")) == Data("# my own notes\n".utf8))
+    }
+
     @Test func anUnchangedRecompileTouchesNothing() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -213,18 +213,45 @@ public enum ExplainRenderer {
                              rollout: RolloutReport? = nil, preamble: String = "") -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(sizeEstimate(e, cost: cost))
+        markdown(e, diagram: { diagram }, cost: { cost }, rollout: rollout, preamble: preamble, into: &out) { _ in true }
+        return out
+    }
+
+    /// The same Markdown a section at a time: each goes to `emit` as soon as it is made and is let
+    /// go after, and the diagram and the cost report are made only when their section is.
+    static func markdownPieces(_ e: Explanation, diagram: () -> (format: Diagram.Format, source: String)?, cost: () -> CostReport?,
+                               rollout: RolloutReport?, preamble: String, emit: (UnsafeRawBufferPointer) -> Bool) {
+        var out: [UInt8] = []
+        markdown(e, diagram: diagram, cost: cost, rollout: rollout, preamble: preamble, into: &out) { section in
+            defer { section.removeAll(keepingCapacity: true) }
+            return section.withUnsafeBytes(emit)
+        }
+    }
+
+    /// Appends the Markdown to `out` and calls `sectionDone` after each section, which may empty
+    /// `out`, and returns false to stop.
+    private static func markdown(_ e: Explanation, diagram: () -> (format: Diagram.Format, source: String)?, cost: () -> CostReport?,
+                                 rollout: RolloutReport?, preamble: String, into out: inout [UInt8],
+                                 sectionDone: (inout [UInt8]) -> Bool) {
         out += preamble.utf8
         out += "# \(Markdown.text(e.blueprint)): objectives and capacity\n\n".utf8
         out += "Availability is exact over every region and availability-zone state involved, truncated; ".utf8
         out += "RTO is the sum of the named terms; RPO is the newest copy that survives.\n".utf8
-        if let diagram { out += "\n## Architecture\n\n".utf8; out += Diagram.fenced(diagram.source, format: diagram.format).utf8 }
+        if let diagram = diagram() { out += "\n## Architecture\n\n".utf8; out += Diagram.fenced(diagram.source, format: diagram.format).utf8 }
+        guard sectionDone(&out) else { return }
         for (title, table) in tables(e) {
             out += "\n## \(title)\n\n".utf8
             table().markdown(into: &out)
+            guard sectionDone(&out) else { return }
         }
-        if let cost { CostRenderer.markdown(cost, into: &out) }
-        if let rollout { out += RolloutRenderer.markdown(rollout).utf8 }
-        return out
+        if let cost = cost() {
+            CostRenderer.markdown(cost, into: &out)
+            guard sectionDone(&out) else { return }
+        }
+        if let rollout {
+            out += RolloutRenderer.markdown(rollout).utf8
+            _ = sectionDone(&out)
+        }
     }
 
     static func json(_ e: Explanation, diagram: String?, cost: CostReport? = nil, rollout: RolloutReport? = nil) -> String {

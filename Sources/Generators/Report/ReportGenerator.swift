@@ -4,14 +4,22 @@ import Resilience
 /// `REPORT.md`: objectives against what the topology achieves, with the architecture diagram.
 public enum ReportGenerator {
     /// `rollout`: the analysis's wave proofs when they were made from this topology and explanation.
-    public static func file(for topology: Topology, explanation: Explanation, rollout: RolloutReport? = nil) -> GeneratedFile {
+    /// `inPieces`: made a section at a time whenever its bytes are read (`GeneratedFile.forEachPiece`),
+    /// so the writer never holds it whole; otherwise made now, in one buffer.
+    public static func file(for topology: Topology, explanation: Explanation, rollout: RolloutReport? = nil,
+                            inPieces: Bool = false) -> GeneratedFile {
         let header = GeneratedHeader.lines(blueprint: topology.blueprint.name).joined(separator: " ")
+        let preamble = "<!-- \(header) -->\n\n" + outageBanner(topology)
+        let rollout = rollout ?? RolloutReport(topology: topology, explanation: explanation)
         // An unreadable override file is lint's error (price-override-unreadable); the report then keeps the committed prices.
-        let catalogue = (try? PriceCatalogue.resolve(for: topology.blueprint).get()) ?? .committed
-        let contents = ExplainRenderer.markdownUTF8(explanation, diagram: (.mermaid, Diagram.render(topology, format: .mermaid)),
-                                                    cost: CostModel(catalogue: catalogue).report(topology),
-                                                    rollout: rollout ?? RolloutReport(topology: topology, explanation: explanation),
-                                                    preamble: "<!-- \(header) -->\n\n" + outageBanner(topology))
+        let cost: @Sendable () -> CostReport = { CostModel(catalogue: (try? PriceCatalogue.resolve(for: topology.blueprint).get()) ?? .committed).report(topology) }
+        let diagram: @Sendable () -> (format: Diagram.Format, source: String) = { (.mermaid, Diagram.render(topology, format: .mermaid)) }
+        guard !inPieces else {
+            return GeneratedFile(path: "REPORT.md") { emit in
+                ExplainRenderer.markdownPieces(explanation, diagram: diagram, cost: cost, rollout: rollout, preamble: preamble, emit: emit)
+            }
+        }
+        let contents = ExplainRenderer.markdownUTF8(explanation, diagram: diagram(), cost: cost(), rollout: rollout, preamble: preamble)
         return GeneratedFile(path: "REPORT.md", utf8: contents)
     }
 

@@ -8,7 +8,14 @@ public struct GeneratedFile: Hashable, Sendable {
     private enum Storage: Sendable {
         case text(String)
         case utf8([UInt8])
+        /// Made a piece at a time on demand, each piece let go once handed over: the writer
+        /// compares and writes REPORT.md (26 MB at 1,000 services × 32 regions) without ever
+        /// holding it whole. Anything else that asks for the bytes gets them made in full.
+        case pieces(Producer)
     }
+
+    /// Hands each piece of a file, in order, to `emit`; stops early when `emit` returns false.
+    public typealias Producer = @Sendable (_ emit: (UnsafeRawBufferPointer) -> Bool) -> Void
 
     public init(path: String, contents: String) {
         self.path = path
@@ -21,11 +28,32 @@ public struct GeneratedFile: Hashable, Sendable {
         self.storage = .utf8(utf8)
     }
 
+    /// A file made in pieces by `producer` (which must give the same bytes on every call).
+    public init(path: String, pieces producer: @escaping Producer) {
+        self.path = path
+        self.storage = .pieces(producer)
+    }
+
+    /// Whether the file is made a piece at a time (`forEachPiece` is then the cheap way to read it).
+    public var isMadeInPieces: Bool {
+        if case .pieces = storage { return true }
+        return false
+    }
+
+    /// Hands the file's bytes to `emit` a piece at a time (the whole file, for one held whole).
+    public func forEachPiece(_ emit: (UnsafeRawBufferPointer) -> Bool) {
+        switch storage {
+        case .text, .utf8: _ = withUTF8(emit)
+        case .pieces(let producer): producer(emit)
+        }
+    }
+
     public var contents: String {
         get {
             switch storage {
             case .text(let text): text
             case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+            case .pieces: String(decoding: joined(), as: UTF8.self)
             }
         }
         set { storage = .text(newValue) }
@@ -35,6 +63,7 @@ public struct GeneratedFile: Hashable, Sendable {
         switch storage {
         case .text(let text): text.utf8.count
         case .utf8(let bytes): bytes.count
+        case .pieces: joined().count
         }
     }
 
@@ -43,7 +72,14 @@ public struct GeneratedFile: Hashable, Sendable {
         switch storage {
         case .text(var text): try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         case .utf8(let bytes): try bytes.withUnsafeBytes(body)
+        case .pieces: try joined().withUnsafeBytes(body)
         }
+    }
+
+    private func joined() -> [UInt8] {
+        var bytes: [UInt8] = []
+        forEachPiece { bytes.append(contentsOf: $0); return true }
+        return bytes
     }
 
     public static func == (lhs: GeneratedFile, rhs: GeneratedFile) -> Bool {
