@@ -164,14 +164,20 @@ enum FileSystem {
         let size = Int(status.st_size)
         let wanted = min(size, limit)
         if buffer.count < wanted { buffer = [UInt8](repeating: 0, count: max(wanted, buffer.count * 2)) }
-        var offset = 0
-        while offset < wanted {
-            let got = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + offset, wanted - offset) }
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { return nil }
-            offset += got
-        }
+        guard buffer.withUnsafeMutableBytes({ readExactly(descriptor, into: $0.baseAddress!, count: wanted) }) else { return nil }
         return size
+    }
+
+    /// Reads `count` bytes from where `descriptor` is; false when the file ends first or reading fails.
+    static func readExactly(_ descriptor: Int32, into destination: UnsafeMutableRawPointer, count: Int) -> Bool {
+        var done = 0
+        while done < count {
+            let got = Glibc.read(descriptor, destination + done, count - done)
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { return false }
+            done += got
+        }
+        return true
     }
 
     /// Compares the file at `path` with `expected` a chunk at a time through `buffer`, so a large
@@ -189,16 +195,7 @@ enum FileSystem {
         let chunk = 1 << 16
         if buffer.count < headLength + chunk { buffer = [UInt8](repeating: 0, count: headLength + chunk) }
         return buffer.withUnsafeMutableBytes { scratch -> (size: Int, equal: Bool)? in
-            func fill(_ start: Int, _ count: Int) -> Bool {
-                var done = 0
-                while done < count {
-                    let got = Glibc.read(descriptor, scratch.baseAddress! + start + done, count - done)
-                    if got < 0 && errno == EINTR { continue }
-                    guard got > 0 else { return false }
-                    done += got
-                }
-                return true
-            }
+            func fill(_ start: Int, _ count: Int) -> Bool { readExactly(descriptor, into: scratch.baseAddress! + start, count: count) }
             let head = min(size, headLength)
             guard fill(0, head) else { return nil }
             var equal = size == expected.count && (head == 0 || memcmp(scratch.baseAddress!, expected.baseAddress!, head) == 0)

@@ -369,13 +369,7 @@ public struct OutputWriter {
             var offset = 0
             while offset < piece.count {
                 let wanted = min(chunk.count, piece.count - offset)
-                var got = 0
-                while got < wanted {
-                    let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + got, wanted - got) }
-                    if count < 0 && errno == EINTR { continue }
-                    guard count > 0 else { return false }
-                    got += count
-                }
+                guard chunk.withUnsafeMutableBytes({ FileSystem.readExactly(descriptor, into: $0.baseAddress!, count: wanted) }) else { return false }
                 guard chunk.withUnsafeBytes({ memcmp($0.baseAddress!, piece.baseAddress! + offset, wanted) }) == 0 else { return false }
                 offset += wanted
             }
