@@ -64,14 +64,44 @@ public struct AnalysisCache: Sendable {
         public var outputs: [OutputStamp]
         /// Other files the answer read (a `cost.prices` override), with their bytes then (nil: absent).
         public var dependencies: [Dependency] = []
-        /// When the entry was stored (seconds; its file's modification time), set by `lookup`.
-        public var storedAt: Int = 0
+        /// compile only: the time just before `outputs` were taken (`OutputStamp.isRacy`).
+        public var stampedAt: Instant
 
-        public init(blueprint: String?, diagnostics: [Diagnostic], outputs: [OutputStamp] = [], dependencies: [Dependency] = []) {
+        public init(blueprint: String?, diagnostics: [Diagnostic], outputs: [OutputStamp] = [], stampedAt: Instant = Instant(seconds: 0, nanoseconds: 0),
+                    dependencies: [Dependency] = []) {
             self.blueprint = blueprint
             self.diagnostics = diagnostics
             self.outputs = outputs
+            self.stampedAt = stampedAt
             self.dependencies = dependencies
+        }
+    }
+
+    /// A wall-clock time to the nanosecond, as file modification times are kept.
+    public struct Instant: Sendable, Equatable, Comparable {
+        public var seconds: Int
+        public var nanoseconds: Int
+
+        public init(seconds: Int, nanoseconds: Int) {
+            self.seconds = seconds
+            self.nanoseconds = nanoseconds
+        }
+
+        public static func now() -> Instant {
+            var time = timespec()
+            clock_gettime(CLOCK_REALTIME, &time)
+            return Instant(seconds: time.tv_sec, nanoseconds: time.tv_nsec)
+        }
+
+        public static func < (lhs: Instant, rhs: Instant) -> Bool {
+            (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+        }
+
+        /// `self` less `milliseconds`.
+        func minus(milliseconds: Int) -> Instant {
+            let total = nanoseconds - milliseconds * 1_000_000
+            let borrow = total < 0 ? (-total + 999_999_999) / 1_000_000_000 : 0
+            return Instant(seconds: seconds - borrow, nanoseconds: total + borrow * 1_000_000_000)
         }
     }
 
@@ -93,13 +123,30 @@ public struct AnalysisCache: Sendable {
         public var modified: String
         public var inode: UInt64
 
-        /// Whole seconds of the modification time.
-        var modifiedSeconds: Int { Int(modified.prefix { $0 != "." }) ?? .max }
+        /// The modification time; nil when the stamp's text is not one.
+        var modifiedAt: Instant? {
+            let parts = modified.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, let seconds = Int(parts[0]), let nanoseconds = Int(parts[1]) else { return nil }
+            return Instant(seconds: seconds, nanoseconds: nanoseconds)
+        }
 
-        /// A file modified less than a second before its stamp was stored may be modified again
-        /// within the same clock tick without changing its stamp (file times are coarse): such a
-        /// stamp proves nothing, as git's "racily clean" entries.
-        func isRacy(storedAt: Int) -> Bool { modifiedSeconds >= storedAt - 1 }
+        /// Whether the stamp proves nothing, as git's "racily clean" entries: a file modified in the
+        /// same clock tick as compile's write, after the stamp was taken, keeps size, inode and
+        /// modification time. That can only happen to a file modified within a tick of `stampedAt`
+        /// (when the stamps were taken), or later. File systems that keep nanoseconds (ext4, xfs,
+        /// btrfs, tmpfs) take file times from the kernel's coarse clock, which ticks every 1–10 ms
+        /// (`current_time` reads `ktime_get_coarse_real_ts64`: "a usable resolution [no] better than
+        /// one jiffy (1 to 10 milliseconds normally)", Linux commit d651d1607f22, "vfs: replace
+        /// current_kernel_time64 with ktime equivalent"; a file's time can so lag `clock_gettime`
+        /// by up to a tick: farside.org.uk/202511/filesystem_times), so a stamp 20 ms older than
+        /// `stampedAt` is safe. A time without a fraction may come from
+        /// a file system that keeps whole seconds, or two (FAT): it must be older by two seconds
+        /// more than that, as must any stamp whose entry has no fraction either.
+        func isRacy(stampedAt: Instant) -> Bool {
+            guard let at = modifiedAt else { return true }
+            guard at.nanoseconds != 0, stampedAt.nanoseconds != 0 else { return at.seconds >= stampedAt.seconds - 2 }
+            return at >= stampedAt.minus(milliseconds: 20)
+        }
 
         /// The stamp of `path` inside the open folder `directory` now; nil when it is not a regular file.
         public static func of(_ path: String, in directory: Int32) -> OutputStamp? {
@@ -127,9 +174,8 @@ public struct AnalysisCache: Sendable {
         // Not through a link, and a FIFO or device in the cache is a miss, never a hang (issue 20).
         var bytes: [UInt8] = []
         guard stat(path, &info) == 0, let size = FileSystem.read(path, upTo: .max, into: &bytes) else { return nil }
-        guard var entry = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context), source: source),
+        guard let entry = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context), source: source),
               entry.dependencies.allSatisfy({ $0 == .current($0.path) }) else { return nil }
-        entry.storedAt = info.st_mtim.tv_sec
         return entry
     }
 
@@ -142,9 +188,7 @@ public struct AnalysisCache: Sendable {
         var info = stat()
         var bytes: [UInt8] = []
         guard stat(path, &info) == 0, let size = FileSystem.read(path, upTo: .max, into: &bytes),
-              let (found, source) = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context)) else { return nil }
-        var entry = found
-        entry.storedAt = info.st_mtim.tv_sec
+              let (entry, source) = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context)) else { return nil }
         return (entry, source)
     }
 
@@ -184,7 +228,7 @@ public struct AnalysisCache: Sendable {
     func header(file: String, context: String) -> String {
         // Both the path as given (findings name the file so) and where it is from here.
         let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-        return ["meridian-analysis-cache 2", tool, today, context, file, absolute].joined(separator: "\n") + "\n"
+        return ["meridian-analysis-cache 3", tool, today, context, file, absolute].joined(separator: "\n") + "\n"
     }
 
     func entryPath(file: String, context: String) -> String {
@@ -202,7 +246,8 @@ public struct AnalysisCache: Sendable {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
-    // Layout: header lines, then "<blueprint name or empty>\n<source length> <diagnostics length> <outputs length>\n",
+    // Layout: header lines, then "<blueprint name or empty>\n<source length> <diagnostics length> <dependencies length>
+    // <outputs length> <stamped at: seconds> <nanoseconds>\n",
     // then the source bytes, the diagnostics as JSON, and one output stamp per line.
     static func encode(_ entry: Entry, header: String, source: [UInt8]) -> [UInt8]? {
         guard entry.blueprint.map({ !$0.contains("\n") }) ?? true,
@@ -213,7 +258,8 @@ public struct AnalysisCache: Sendable {
             outputs += "\(stamp.size) \(stamp.modified) \(stamp.inode) \(stamp.path)\n"
         }
         let dependencies = entry.dependencies.isEmpty ? Data("[]".utf8) : (try? JSONEncoder().encode(entry.dependencies)) ?? Data()
-        let lengths = "\(entry.blueprint ?? "")\n\(source.count) \(diagnostics.count) \(dependencies.count) \(outputs.utf8.count)\n"
+        let lengths = "\(entry.blueprint ?? "")\n\(source.count) \(diagnostics.count) \(dependencies.count) \(outputs.utf8.count) "
+            + "\(entry.stampedAt.seconds) \(entry.stampedAt.nanoseconds)\n"
         return Array(header.utf8) + Array(lengths.utf8) + source + [UInt8](diagnostics) + [UInt8](dependencies) + Array(outputs.utf8)
     }
 
@@ -234,8 +280,10 @@ public struct AnalysisCache: Sendable {
             return String(decoding: bytes[cursor..<end], as: UTF8.self)
         }
         guard let name = line(), let counts = line() else { return nil }
-        let lengths = counts.split(separator: " ").compactMap { Int($0) }
-        guard lengths.count == 4, lengths.allSatisfy({ $0 >= 0 }), bytes.count - cursor == lengths.reduce(0, +),
+        let numbers = counts.split(separator: " ").compactMap { Int($0) }
+        guard numbers.count == 6, numbers.allSatisfy({ $0 >= 0 }) else { return nil }
+        let lengths = numbers.prefix(4), stampedAt = Instant(seconds: numbers[4], nanoseconds: numbers[5])
+        guard bytes.count - cursor == lengths.reduce(0, +),
               accepts(bytes[cursor..<(cursor + lengths[0])]) else { return nil }
         let source = Array(bytes[cursor..<(cursor + lengths[0])])
         cursor += lengths[0]
@@ -267,6 +315,7 @@ public struct AnalysisCache: Sendable {
                   let inode = field().flatMap({ UInt64(Substring($0)) }), let path = line() else { return nil }
             outputs.append(OutputStamp(path: path, size: size, modified: String(Substring(modified)), inode: inode))
         }
-        return (Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs, dependencies: dependencies), source)
+        return (Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs, stampedAt: stampedAt,
+                      dependencies: dependencies), source)
     }
 }

@@ -161,26 +161,28 @@ public enum BlueprintSet {
     }
 
     /// True when every file stamped in `entry` is still, by size, modification time and inode,
-    /// the file compile wrote into `folder`, and each was older than the entry by a clock tick.
+    /// the file compile wrote into `folder`, and none is racily clean (`OutputStamp.isRacy`).
     public static func outputIntact(_ entry: AnalysisCache.Entry, in folder: String) -> Bool {
         guard !entry.outputs.isEmpty else { return false }
         return AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
-            entry.outputs.allSatisfy { !$0.isRacy(storedAt: entry.storedAt) && AnalysisCache.OutputStamp.of($0.path, in: descriptor) == $0 }
+            entry.outputs.allSatisfy { !$0.isRacy(stampedAt: entry.stampedAt) && AnalysisCache.OutputStamp.of($0.path, in: descriptor) == $0 }
         } ?? false
     }
 
-    /// The stamps of `files` as they are now in `folder`; nil when one is missing. `known` gives
-    /// the stamps of files the caller knows are unchanged since it took them.
-    public static func stamps(of paths: [String], in folder: String,
-                              known: (String) -> AnalysisCache.OutputStamp? = { _ in nil }) -> [AnalysisCache.OutputStamp]? {
-        AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
+    /// The stamps of `files` as they are now in `folder`, and the time just before they were
+    /// taken; nil when one is missing. `known` gives the stamps of files the caller knows are
+    /// unchanged since it took them.
+    public static func stamps(of paths: [String], in folder: String, known: (String) -> AnalysisCache.OutputStamp? = { _ in nil })
+        -> (stamps: [AnalysisCache.OutputStamp], at: AnalysisCache.Instant)? {
+        let at = AnalysisCache.Instant.now()
+        return AnalysisCache.OutputStamp.inFolder(folder) { descriptor in
             var stamps: [AnalysisCache.OutputStamp] = []
             stamps.reserveCapacity(paths.count)
             for path in paths {
                 guard let stamp = known(path) ?? AnalysisCache.OutputStamp.of(path, in: descriptor) else { return nil }
                 stamps.append(stamp)
             }
-            return stamps
+            return (stamps, at)
         }
     }
 }

@@ -14,8 +14,8 @@ import Glibc
 /// them again gives each service file's inputs then (`ServiceFile`), and equal inputs make
 /// byte-identical files — the property `diff` rests on too. A file is reused only when its inputs
 /// now equal its inputs then and the file on disk still has the size, modification time and inode
-/// compile recorded after writing it, older than the entry by a clock tick (a stamp taken within
-/// the tick proves nothing, as for a whole cached output). Anything else is generated as usual.
+/// compile recorded after writing it, and was not racily clean (`OutputStamp.isRacy`, as for a
+/// whole cached output). Anything else is generated as usual.
 public struct PreviousOutput: Sendable {
     let blueprint: String
     /// Each service file as it was described then, with the stamp of the file written from it.
@@ -30,7 +30,7 @@ public struct PreviousOutput: Sendable {
         return PhaseTimings.measure("recall the previous output") {
             var stamps: [String: AnalysisCache.OutputStamp] = [:]
             stamps.reserveCapacity(entry.outputs.count)
-            for stamp in entry.outputs where !stamp.isRacy(storedAt: entry.storedAt) { stamps[stamp.path] = stamp }
+            for stamp in entry.outputs where !stamp.isRacy(stampedAt: entry.stampedAt) { stamps[stamp.path] = stamp }
             guard !stamps.isEmpty, let parsed = try? YAMLParser(file: file).parse(source),
                   let blueprint = BlueprintDecoder.decode(parsed.root, file: file).blueprint, blueprint.name == name else { return nil }
             // As the analysis built it: with no errors, the validator refuses nothing beyond what the decoder did.

@@ -18,12 +18,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = Array("blueprint: bank\n".utf8)
         let stamp = AnalysisCache.OutputStamp(path: "clusters/eu/a b.yaml", size: 120, modified: "1764700000.123456789", inode: 42)
-        let entry = AnalysisCache.Entry(blueprint: "bank", diagnostics: [finding], outputs: [stamp])
+        let entry = AnalysisCache.Entry(blueprint: "bank", diagnostics: [finding], outputs: [stamp], stampedAt: .init(seconds: 1764700001, nanoseconds: 7))
         cache(directory).store(entry, file: "bp.yaml", context: "lint", source: source)
 
         let found = try #require(cache(directory).lookup(file: "bp.yaml", context: "lint", source: source))
-        #expect(found.blueprint == entry.blueprint && found.diagnostics == entry.diagnostics && found.outputs == entry.outputs)
-        #expect(abs(found.storedAt - Int(Date().timeIntervalSince1970)) < 60)
+        #expect(found == entry)
         // Each input the answer depends on, changed alone, is a miss.
         #expect(cache(directory).lookup(file: "bp.yaml", context: "lint", source: source + [10]) == nil)
         #expect(cache(directory).lookup(file: "bp.yaml", context: "lint", source: Array("blueprint: bamk\n".utf8)) == nil)
@@ -33,13 +32,20 @@ import Testing
         #expect(cache(directory, today: "2026-12-03").lookup(file: "bp.yaml", context: "lint", source: source) == nil)
     }
 
-    @Test func aStampTakenWithinAClockTickOfTheEntryProvesNothing() throws {
+    @Test func aStampTakenWithinAClockTickOfItsFileProvesNothing() throws {
         // File times are coarse: a file rewritten in the same tick, at the same size and inode,
-        // keeps its stamp. Only stamps at least a second older than the entry are trusted.
-        let stamp = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "1000.999999999", inode: 1)
-        #expect(stamp.isRacy(storedAt: 1000))
-        #expect(stamp.isRacy(storedAt: 1001))
-        #expect(!stamp.isRacy(storedAt: 1002))
+        // keeps its stamp. With nanoseconds, a stamp 20 ms older than the stamping is trusted.
+        let fine = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "1000.990000000", inode: 1)
+        #expect(fine.isRacy(stampedAt: .init(seconds: 1000, nanoseconds: 995_000_000)))
+        #expect(fine.isRacy(stampedAt: .init(seconds: 1001, nanoseconds: 9_000_000)))
+        #expect(!fine.isRacy(stampedAt: .init(seconds: 1001, nanoseconds: 11_000_000)))
+        #expect(fine.isRacy(stampedAt: .init(seconds: 999, nanoseconds: 5)), "modified after the stamping")
+        // A time with no fraction may be whole seconds (or two, FAT): two seconds more.
+        let coarse = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "1000.0", inode: 1)
+        #expect(coarse.isRacy(stampedAt: .init(seconds: 1002, nanoseconds: 500_000_000)))
+        #expect(!coarse.isRacy(stampedAt: .init(seconds: 1003, nanoseconds: 5)))
+        #expect(fine.isRacy(stampedAt: .init(seconds: 1002, nanoseconds: 0)), "an entry whose time has no fraction")
+        #expect(AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "soon", inode: 1).isRacy(stampedAt: .init(seconds: 9999, nanoseconds: 1)))
     }
 
     @Test func aDamagedEntryIsAMiss() throws {

@@ -187,7 +187,7 @@ struct Compile: ParsableCommand {
                     let kept = Set(summary.keptAsTheyWere)
                     return BlueprintSet.stamps(of: summary.generatedPaths, in: writer.displayPath) { kept.contains($0) ? previous?.stamp(ofKept: $0) : nil }
                 }) {
-                    cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps,
+                    cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps.stamps, stampedAt: stamps.at,
                                       dependencies: BlueprintSet.dependencies(of: analysis)),
                                 file: item.file, context: cacheContext, source: source)
                 }
@@ -273,7 +273,7 @@ struct Compile: ParsableCommand {
             let comparison = PhaseTimings.measure("generate and compare with output") { writer.compare { _ = generate(analysis, into: $0) } }
             let changes = comparison.changes
             if changes.isEmpty, let cache, let stamps = BlueprintSet.stamps(of: comparison.generatedPaths, in: writer.displayPath) {
-                cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps,
+                cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps.stamps, stampedAt: stamps.at,
                                       dependencies: BlueprintSet.dependencies(of: analysis)),
                             file: items[index].file, context: cacheContext, source: source)
             }
