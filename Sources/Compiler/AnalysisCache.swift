@@ -120,15 +120,8 @@ public struct AnalysisCache: Sendable {
     public struct OutputStamp: Sendable, Equatable {
         public var path: String
         public var size: Int64
-        public var modified: String
+        public var modified: Instant
         public var inode: UInt64
-
-        /// The modification time; nil when the stamp's text is not one.
-        var modifiedAt: Instant? {
-            let parts = modified.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 2, let seconds = Int(parts[0]), let nanoseconds = Int(parts[1]) else { return nil }
-            return Instant(seconds: seconds, nanoseconds: nanoseconds)
-        }
 
         /// Whether the stamp proves nothing, as git's "racily clean" entries: a file modified in the
         /// same clock tick as compile's write, after the stamp was taken, keeps size, inode and
@@ -143,7 +136,7 @@ public struct AnalysisCache: Sendable {
         /// a file system that keeps whole seconds, or two (FAT): it must be older by two seconds
         /// more than that, as must any stamp whose entry has no fraction either.
         func isRacy(stampedAt: Instant) -> Bool {
-            guard let at = modifiedAt else { return true }
+            let at = modified
             guard at.nanoseconds != 0, stampedAt.nanoseconds != 0 else { return at.seconds >= stampedAt.seconds - 2 }
             return at >= stampedAt.minus(milliseconds: 20)
         }
@@ -153,7 +146,7 @@ public struct AnalysisCache: Sendable {
             var info = stat()
             guard fstatat(directory, path, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             return OutputStamp(path: path, size: Int64(info.st_size),
-                               modified: "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", inode: UInt64(info.st_ino))
+                               modified: Instant(seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
         }
 
         /// Calls `body` with `folder` open for stamping (its path resolved once, not per file).
@@ -252,15 +245,41 @@ public struct AnalysisCache: Sendable {
     static func encode(_ entry: Entry, header: String, source: [UInt8]) -> [UInt8]? {
         guard entry.blueprint.map({ !$0.contains("\n") }) ?? true,
               let diagnostics = try? JSONEncoder().encode(entry.diagnostics) else { return nil }
-        var outputs = ""
+        // By bytes: 8,000 stamps through string interpolation cost 2 % of a whole compile.
+        var outputs: [UInt8] = []
+        outputs.reserveCapacity(entry.outputs.count * 64)
         for stamp in entry.outputs {
-            guard !stamp.path.contains("\n") else { return nil }
-            outputs += "\(stamp.size) \(stamp.modified) \(stamp.inode) \(stamp.path)\n"
+            guard !stamp.path.utf8.contains(10) else { return nil }
+            outputs.append(decimal: stamp.size)
+            outputs.append(32)
+            outputs.append(decimal: stamp.modified.seconds)
+            outputs.append(UInt8(ascii: "."))
+            outputs.append(decimal: stamp.modified.nanoseconds)
+            outputs.append(32)
+            outputs.append(decimal: stamp.inode)
+            outputs.append(32)
+            outputs.append(utf8Of: stamp.path)
+            outputs.append(10)
         }
         let dependencies = entry.dependencies.isEmpty ? Data("[]".utf8) : (try? JSONEncoder().encode(entry.dependencies)) ?? Data()
-        let lengths = "\(entry.blueprint ?? "")\n\(source.count) \(diagnostics.count) \(dependencies.count) \(outputs.utf8.count) "
+        let lengths = "\(entry.blueprint ?? "")\n\(source.count) \(diagnostics.count) \(dependencies.count) \(outputs.count) "
             + "\(entry.stampedAt.seconds) \(entry.stampedAt.nanoseconds)\n"
-        return Array(header.utf8) + Array(lengths.utf8) + source + [UInt8](diagnostics) + [UInt8](dependencies) + Array(outputs.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(header.utf8.count + lengths.utf8.count + source.count + diagnostics.count + dependencies.count + outputs.count)
+        bytes.append(utf8Of: header)
+        bytes.append(utf8Of: lengths)
+        bytes += source
+        bytes += diagnostics
+        bytes += dependencies
+        bytes += outputs
+        return bytes
+    }
+
+    /// `seconds.nanoseconds`, as stamps are written.
+    static func instant(_ text: Substring.UTF8View.SubSequence) -> Instant? {
+        guard let dot = text.firstIndex(of: UInt8(ascii: ".")), let seconds = Int(Substring(text[..<dot])),
+              let nanoseconds = Int(Substring(text[text.index(after: dot)...])), (0..<1_000_000_000).contains(nanoseconds) else { return nil }
+        return Instant(seconds: seconds, nanoseconds: nanoseconds)
     }
 
     static func decode(_ bytes: [UInt8], expecting header: String, source: [UInt8]) -> Entry? {
@@ -311,9 +330,9 @@ public struct AnalysisCache: Sendable {
                 defer { cursor = end + 1 }
                 return Substring(decoding: bytes[cursor..<end], as: UTF8.self).utf8[...]
             }
-            guard let size = field().flatMap({ Int64(Substring($0)) }), let modified = field(),
+            guard let size = field().flatMap({ Int64(Substring($0)) }), let modified = field().flatMap(Self.instant),
                   let inode = field().flatMap({ UInt64(Substring($0)) }), let path = line() else { return nil }
-            outputs.append(OutputStamp(path: path, size: size, modified: String(Substring(modified)), inode: inode))
+            outputs.append(OutputStamp(path: path, size: size, modified: modified, inode: inode))
         }
         return (Entry(blueprint: name.isEmpty ? nil : name, diagnostics: diagnostics, outputs: outputs, stampedAt: stampedAt,
                       dependencies: dependencies), source)

@@ -19,6 +19,21 @@ extension Array where Element == UInt8 {
         }
     }
 
+    /// A non-negative integer in decimal digits, without making a String of it.
+    public mutating func append(decimal value: some BinaryInteger) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var magnitude = UInt64(clamping: value)
+        var count = 0
+        Swift.withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            append(contentsOf: buffer[(buffer.count - count)...])
+        }
+    }
+
     /// A string's UTF-8 bytes, copied from its storage.
     @inline(__always)
     public mutating func append(utf8Of text: String) {

@@ -17,8 +17,12 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = Array("blueprint: bank\n".utf8)
-        let stamp = AnalysisCache.OutputStamp(path: "clusters/eu/a b.yaml", size: 120, modified: "1764700000.123456789", inode: 42)
-        let entry = AnalysisCache.Entry(blueprint: "bank", diagnostics: [finding], outputs: [stamp], stampedAt: .init(seconds: 1764700001, nanoseconds: 7))
+        let stamp = AnalysisCache.OutputStamp(path: "clusters/eu/a b.yaml", size: 120, modified: .init(seconds: 1764700000, nanoseconds: 123456789), inode: 42)
+        // Numbers at their edges: no fraction, a fraction of one digit, the largest inode.
+        let edge = AnalysisCache.OutputStamp(path: "REPORT.md", size: 0, modified: .init(seconds: 0, nanoseconds: 5), inode: .max)
+        let whole = AnalysisCache.OutputStamp(path: "b.yaml", size: 9_000_000_000, modified: .init(seconds: 1764700000, nanoseconds: 0), inode: 0)
+        let entry = AnalysisCache.Entry(blueprint: "bank", diagnostics: [finding], outputs: [stamp, edge, whole],
+                                        stampedAt: .init(seconds: 1764700001, nanoseconds: 7))
         cache(directory).store(entry, file: "bp.yaml", context: "lint", source: source)
 
         let found = try #require(cache(directory).lookup(file: "bp.yaml", context: "lint", source: source))
@@ -35,17 +39,16 @@ import Testing
     @Test func aStampTakenWithinAClockTickOfItsFileProvesNothing() throws {
         // File times are coarse: a file rewritten in the same tick, at the same size and inode,
         // keeps its stamp. With nanoseconds, a stamp 20 ms older than the stamping is trusted.
-        let fine = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "1000.990000000", inode: 1)
+        let fine = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: .init(seconds: 1000, nanoseconds: 990_000_000), inode: 1)
         #expect(fine.isRacy(stampedAt: .init(seconds: 1000, nanoseconds: 995_000_000)))
         #expect(fine.isRacy(stampedAt: .init(seconds: 1001, nanoseconds: 9_000_000)))
         #expect(!fine.isRacy(stampedAt: .init(seconds: 1001, nanoseconds: 11_000_000)))
         #expect(fine.isRacy(stampedAt: .init(seconds: 999, nanoseconds: 5)), "modified after the stamping")
         // A time with no fraction may be whole seconds (or two, FAT): two seconds more.
-        let coarse = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "1000.0", inode: 1)
+        let coarse = AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: .init(seconds: 1000, nanoseconds: 0), inode: 1)
         #expect(coarse.isRacy(stampedAt: .init(seconds: 1002, nanoseconds: 500_000_000)))
         #expect(!coarse.isRacy(stampedAt: .init(seconds: 1003, nanoseconds: 5)))
         #expect(fine.isRacy(stampedAt: .init(seconds: 1002, nanoseconds: 0)), "an entry whose time has no fraction")
-        #expect(AnalysisCache.OutputStamp(path: "a.yaml", size: 1, modified: "soon", inode: 1).isRacy(stampedAt: .init(seconds: 9999, nanoseconds: 1)))
     }
 
     @Test func aDamagedEntryIsAMiss() throws {

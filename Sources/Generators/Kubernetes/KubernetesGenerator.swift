@@ -30,7 +30,7 @@ public struct ReusableFiles: Sendable {
 }
 
 /// Writes a region's files through one buffer: each file is written into it and copied out.
-struct ManifestWriter {
+struct ManifestWriter: ~Copyable {
     private var yaml: YAMLWriter
     private let header: [String]
 
