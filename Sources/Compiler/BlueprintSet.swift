@@ -123,7 +123,8 @@ public enum BlueprintSet {
                 return .released(name: analysis.blueprint?.name, blueprint: keepBlueprints ? analysis.blueprint : nil,
                                  diagnostics: analysis.diagnostics, source: source)
             }
-            return .analysed(analysis, source: source, previous: previous?.value)
+            // A blueprint with errors writes nothing: its previous output is not waited for.
+            return .analysed(analysis, source: source, previous: analysis.hasErrors ? nil : previous?.value)
         }
     }
 
