@@ -133,6 +133,35 @@ struct Compile: ParsableCommand {
         var stdout: [String] = []
         var stderr: [String] = []
         var failed = false
+        var toRemember: ToRemember?
+    }
+
+    /// What the cache is told of a blueprint written now, once every blueprint is written.
+    struct ToRemember {
+        var blueprint: String
+        var folder: String
+        var diagnostics: [Diagnostic]
+        var dependencies: [AnalysisCache.Dependency]
+        var source: [UInt8]
+        /// Every generated file's path, each ended by a line break: a fleet's 460,000 paths held as
+        /// Strings until the end cost 32 MiB, as bytes half that.
+        var generatedPaths: [UInt8]
+        /// Files kept on `previous`'s proof, whose stamps it holds.
+        var kept: [String]
+        var previous: PreviousOutput?
+
+        static func joined(_ paths: [String]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for path in paths {
+                bytes.append(utf8Of: path)
+                bytes.append(10)
+            }
+            return bytes
+        }
+
+        static func split(_ bytes: [UInt8]) -> [String] {
+            bytes.split(separator: 10, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+        }
     }
 
     private func writeOutput(_ items: [Item], wholeSet: Bool) throws {
@@ -183,15 +212,29 @@ struct Compile: ParsableCommand {
                 }
                 written.stderr += summary.notes.map { "compile: note: \($0)" }
                 written.stdout.append(Self.describe(summary, of: summary.generatedPaths.count, in: writer.displayPath))
-                if let cache, let stamps = PhaseTimings.measure("stamp the output", {
-                    let kept = Set(summary.keptAsTheyWere)
-                    return BlueprintSet.stamps(of: summary.generatedPaths, in: writer.displayPath) { kept.contains($0) ? previous?.stamp(ofKept: $0) : nil }
-                }) {
-                    cache.store(.init(blueprint: blueprint.name, diagnostics: analysis.diagnostics, outputs: stamps.stamps, stampedAt: stamps.at,
-                                      dependencies: BlueprintSet.dependencies(of: analysis)),
-                                file: item.file, context: cacheContext, source: source)
+                if cache != nil {
+                    written.toRemember = ToRemember(blueprint: blueprint.name, folder: writer.displayPath, diagnostics: analysis.diagnostics,
+                                                    dependencies: BlueprintSet.dependencies(of: analysis), source: source,
+                                                    generatedPaths: ToRemember.joined(summary.generatedPaths), kept: summary.keptAsTheyWere,
+                                                    previous: previous)
                 }
                 return written
+            }
+        }
+        // Stamped once every blueprint is written: a file's stamp proves something only when taken a
+        // clock tick after the file was (`OutputStamp.isRacy`), and a small blueprint is written in less.
+        if let cache {
+            PhaseTimings.measure("stamp the output and remember it") {
+                _ = Parallel.map(items.count) { index in
+                    guard let what = results[index].toRemember else { return }
+                    let kept = Set(what.kept)
+                    guard let stamps = BlueprintSet.stamps(of: ToRemember.split(what.generatedPaths), in: what.folder, known: {
+                        kept.contains($0) ? what.previous?.stamp(ofKept: $0) : nil
+                    }) else { return }
+                    cache.store(.init(blueprint: what.blueprint, diagnostics: what.diagnostics, outputs: stamps.stamps, stampedAt: stamps.at,
+                                      dependencies: what.dependencies),
+                                file: items[index].file, context: cacheContext, source: what.source)
+                }
             }
         }
         for result in results {
