@@ -198,11 +198,25 @@ public enum Markdown {
         // Fast path over bytes: a report has tens of thousands of cells, nearly all plain.
         var scanned = text
         guard scanned.withUTF8({ $0.contains(where: isMarkdownSpecial) }) else { return text }
-        // Over UTF-8 bytes: a Swift string's are valid, every byte Markdown cares about is
-        // ASCII, and the scalars `TerminalText` shows start with a lead byte flagged above.
-        let bytes = Array(text.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
+        out.reserveCapacity(text.utf8.count + 16)
+        append(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `text(text)`'s bytes to `out` without making a String of them: a report's tables
+    /// are hundreds of thousands of cells.
+    public static func append(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard bytes.contains(where: isMarkdownSpecial) else { return out.append(contentsOf: bytes) }
+            escape(bytes, into: &out)
+        }
+    }
+
+    // Over UTF-8 bytes: a Swift string's are valid, every byte Markdown cares about is ASCII, and
+    // the scalars `TerminalText` shows start with a lead byte flagged by `isMarkdownSpecial`.
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         let isWordByte = { (i: Int) -> Bool in
             guard bytes.indices.contains(i) else { return false }
             let byte = bytes[i]
@@ -237,11 +251,12 @@ public enum Markdown {
             case 0xC2, 0xD8, 0xE2:
                 let length = byte == 0xE2 ? 3 : 2
                 let end = min(index + length, bytes.count)
-                let scalar = String(decoding: bytes[index..<end], as: UTF8.self).unicodeScalars.first!
+                let piece = UnsafeBufferPointer(rebasing: bytes[index..<end])
+                let scalar = String(decoding: piece, as: UTF8.self).unicodeScalars.first!
                 if TerminalText.needsEscape(scalar) {
                     out += TerminalText.visible(scalar).utf8
                 } else {
-                    out += bytes[index..<end]
+                    out.append(contentsOf: piece)
                 }
                 index = end - 1
             default:
@@ -249,7 +264,6 @@ public enum Markdown {
             }
             index += 1
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A code span (`` `text` ``) when `text` can be one verbatim; otherwise escaped inline text.

@@ -173,6 +173,19 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
         }
     }
 
+    /// Tables append escaped cells straight to their buffer: the same bytes as `Markdown.text`,
+    /// after whatever the buffer held, for every sample and for every table-cell piece joined.
+    @Test func markdownAppendWritesWhatTextReturns() {
+        let pieces = ["plain", "_", "a_b", "$1,234.56", "|", "\r\n", "\u{0}", "\u{1B}", "é", "\u{2028}", "\u{202E}", "×", "\u{A0}", "🙂", "\\", "`"]
+        var samples = Self.samples
+        for first in pieces { for second in pieces { samples.append(first + second) } }
+        for text in samples {
+            var out = Array("| ".utf8)
+            Markdown.append(text, into: &out)
+            #expect(out == Array(("| " + Markdown.text(text)).utf8), "\(text.debugDescription)")
+        }
+    }
+
     @Test func markdownCodeFallsBackToTextWhenACodeSpanCannotHoldIt() {
         #expect(Markdown.code("spec.replicas") == "`spec.replicas`")
         #expect(Markdown.code("a`b") == #"a\`b"#)

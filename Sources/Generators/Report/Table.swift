@@ -47,7 +47,11 @@ public struct Table {
             out.append(literal: "| ")
             for (column, cell) in cells.enumerated() {
                 if column > 0 { out.append(literal: " | ") }
-                out.append(utf8Of: verbatimAllowed && (column < verbatim.count ? verbatim[column] : verbatimColumns.contains(column)) ? cell : Markdown.text(cell))
+                if verbatimAllowed && (column < verbatim.count ? verbatim[column] : verbatimColumns.contains(column)) {
+                    out.append(utf8Of: cell)
+                } else {
+                    Markdown.append(cell, into: &out)
+                }
             }
             out.append(literal: " |\n")
         }
