@@ -33,15 +33,25 @@ public enum Pipeline {
     /// return, as soon as it exists: explain prices it while the rules run.
     public static func analyze(file: String, bytes: [UInt8], today: String = Pipeline.today(),
                                whenTopologyIsBuilt: ((Blueprint, Topology) -> Void)? = nil) -> Analysis {
-        let parser = YAMLParser(file: file)
-        let parsing = PhaseTimings.measure("parse") { Result<YAMLParser.Result, Diagnostic> { () throws(Diagnostic) in try parser.parse(bytes) } }
-        let parsed: YAMLParser.Result
-        switch parsing {
-        case .success(let result): parsed = result
+        // The syntax tree is let go once decoded, before the rules run: at 1,000 services it is
+        // megabytes that nothing after the decoder reads.
+        let decoding = { () -> Result<(BlueprintDecoder.Result, diagnostics: [Diagnostic], hidden: [HiddenFindings]), Diagnostic> in
+            let parser = YAMLParser(file: file)
+            let parsing = PhaseTimings.measure("parse") { Result<YAMLParser.Result, Diagnostic> { () throws(Diagnostic) in try parser.parse(bytes) } }
+            switch parsing {
+            case .success(let parsed):
+                let decoded = PhaseTimings.measure("decode") { BlueprintDecoder.decode(parsed.root, file: file) }
+                return .success((decoded, parsed.diagnostics + decoded.diagnostics, decoded.hidden + hiddenDuplicates(parsed, file: file)))
+            case .failure(let error):
+                return .failure(error)
+            }
+        }()
+        let decoded: BlueprintDecoder.Result, hidden: [HiddenFindings]
+        var diagnostics: [Diagnostic]
+        switch decoding {
+        case .success(let result): (decoded, diagnostics, hidden) = result
         case .failure(let error): return Analysis(file: file, blueprint: nil, diagnostics: [error])
         }
-        let decoded = PhaseTimings.measure("decode") { BlueprintDecoder.decode(parsed.root, file: file) }
-        var diagnostics = parsed.diagnostics + decoded.diagnostics
         var context: ValidationContext?
         if let blueprint = decoded.blueprint {
             let validation = PhaseTimings.measure("rules") {
@@ -53,7 +63,7 @@ public enum Pipeline {
         // Each rule's findings are capped, with one "… and N more" closing them: a million
         // repeated mistakes print fifty lines, not a million.
         return Analysis(file: file, blueprint: decoded.blueprint,
-                        diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: decoded.hidden + hiddenDuplicates(parsed, file: file)),
+                        diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: hidden),
                         topology: context?.topology, explanation: context?.explanation, rollout: context?.rollout,
                         rejected: context?.rejected ?? decoded.blueprint?.rejected ?? RejectedParts())
     }
