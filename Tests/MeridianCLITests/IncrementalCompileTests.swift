@@ -71,6 +71,36 @@ import Testing
         #expect(try inode(checkout) != checkoutInode, "every service file without its NetworkPolicy")
     }
 
+    /// A folder of blueprints, one of them edited: it alone is compiled again, reusing what the edit
+    /// did not reach, the others are answered by the cache, and the output is a compile from scratch.
+    @Test func anEditInAFleetGivesWhatACompileFromScratchGives() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let folder = work.appendingPathComponent("Blueprints")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let original = try String(contentsOf: example, encoding: .utf8)
+        for index in 0..<3 {
+            try original.replacingOccurrences(of: "blueprint: shop-geo-sharded", with: "blueprint: shop-\(index)")
+                .write(to: folder.appendingPathComponent("shop-\(index).yaml"), atomically: true, encoding: .utf8)
+        }
+        let environment = Self.environment(work)
+        for _ in 0..<2 {  // the second compile stamps what the first wrote too recently to trust
+            let compile = try meridian(["compile", "Blueprints/"], in: work, environment: environment)
+            #expect(compile.status == 0, "\(compile.stderr)")
+        }
+        let edited = folder.appendingPathComponent("shop-1.yaml")
+        try original.replacingOccurrences(of: "blueprint: shop-geo-sharded", with: "blueprint: shop-1")
+            .replacingOccurrences(of: "ghcr.io/example-shop/cart:4.2.0", with: "ghcr.io/example-shop/cart:4.2.1")
+            .write(to: edited, atomically: true, encoding: .utf8)
+        let incremental = try meridian(["compile", "Blueprints/"], in: work, environment: environment)
+        #expect(incremental.status == 0, "\(incremental.stderr)")
+        #expect(incremental.stderr.contains("recall the previous output"), "\(incremental.stderr)")
+        #expect(incremental.stdout.components(separatedBy: "is up to date").count == 3, "\(incremental.stdout)")
+        let fresh = try meridian(["compile", "Blueprints/", "-o", "scratch"], in: work, environment: ["MERIDIAN_CACHE": "off"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(tree(work.appendingPathComponent("Output")) == tree(work.appendingPathComponent("scratch")))
+    }
+
     /// What proves a file reusable is its stamp, as for a whole cached output: a file changed
     /// behind compile's back is regenerated, and one rewritten with its stamp forged is kept —
     /// which `compile --check` (that never reuses) still catches.
