@@ -161,13 +161,7 @@ public struct AnalysisCache: Sendable {
     /// The entry for `file` in `context`, when it was made by this binary, today, from exactly
     /// `source` and exactly the files it depended on.
     public func lookup(file: String, context: String, source: [UInt8]) -> Entry? {
-        guard !file.contains("\n") else { return nil }
-        let path = entryPath(file: file, context: context)
-        var info = stat()
-        // Not through a link, and a FIFO or device in the cache is a miss, never a hang (issue 20).
-        var bytes: [UInt8] = []
-        guard stat(path, &info) == 0, let size = FileSystem.read(path, upTo: .max, into: &bytes) else { return nil }
-        guard let entry = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context), source: source),
+        guard let (entry, _) = read(file: file, context: context, accepts: { $0.elementsEqual(source) }),
               entry.dependencies.allSatisfy({ $0 == .current($0.path) }) else { return nil }
         return entry
     }
@@ -176,13 +170,17 @@ public struct AnalysisCache: Sendable {
     /// it was made from, with those bytes: compile reuses the service files that an edit of
     /// another part left as they were (`PreviousOutput`). Its dependencies are not checked.
     public func previous(file: String, context: String) -> (entry: Entry, source: [UInt8])? {
+        read(file: file, context: context) { _ in true }
+    }
+
+    /// The stored entry for `file` in `context` and the blueprint bytes it was made from, when
+    /// `accepts` those bytes.
+    private func read(file: String, context: String, accepts: (ArraySlice<UInt8>) -> Bool) -> (Entry, [UInt8])? {
         guard !file.contains("\n") else { return nil }
-        let path = entryPath(file: file, context: context)
-        var info = stat()
+        // Not through a link, and a FIFO or device in the cache is a miss, never a hang (issue 20).
         var bytes: [UInt8] = []
-        guard stat(path, &info) == 0, let size = FileSystem.read(path, upTo: .max, into: &bytes),
-              let (entry, source) = Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context)) else { return nil }
-        return (entry, source)
+        guard let size = FileSystem.read(entryPath(file: file, context: context), upTo: .max, into: &bytes) else { return nil }
+        return Self.decode(Array(bytes[..<size]), expecting: header(file: file, context: context), accepts: accepts)
     }
 
     /// Remembers `entry`; written beside and renamed into place, so a reader never sees half of one.
@@ -282,14 +280,10 @@ public struct AnalysisCache: Sendable {
         return Instant(seconds: seconds, nanoseconds: nanoseconds)
     }
 
-    static func decode(_ bytes: [UInt8], expecting header: String, source: [UInt8]) -> Entry? {
-        decode(bytes, expecting: header) { $0.elementsEqual(source) }?.0
-    }
-
     /// The entry and the blueprint bytes it was made from, when `accepts` those bytes (checked
     /// before the rest is decoded: a miss costs a comparison).
     static func decode(_ bytes: [UInt8], expecting header: String,
-                       accepts: (ArraySlice<UInt8>) -> Bool = { _ in true }) -> (Entry, [UInt8])? {
+                       accepts: (ArraySlice<UInt8>) -> Bool) -> (Entry, [UInt8])? {
         let headerBytes = Array(header.utf8)
         guard bytes.count > headerBytes.count, bytes[..<headerBytes.count].elementsEqual(headerBytes) else { return nil }
         var cursor = headerBytes.count

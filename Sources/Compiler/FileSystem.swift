@@ -155,17 +155,26 @@ enum FileSystem {
     /// Reads up to `limit` bytes of `path` into `buffer` (reused between calls) and returns the
     /// file's full size, or nil when it cannot be opened.
     static func read(_ path: String, upTo limit: Int, into buffer: inout [UInt8]) -> Int? {
-        // Non-blocking: a FIFO put there after the directory was listed must not hang the compile.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard descriptor >= 0 else { return nil }
+        guard let (descriptor, size) = openRegularFile(path) else { return nil }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, Kind(mode: status.st_mode) == .regular else { return nil }
-        let size = Int(status.st_size)
         let wanted = min(size, limit)
         if buffer.count < wanted { buffer = [UInt8](repeating: 0, count: max(wanted, buffer.count * 2)) }
         guard buffer.withUnsafeMutableBytes({ readExactly(descriptor, into: $0.baseAddress!, count: wanted) }) else { return nil }
         return size
+    }
+
+    /// `path` opened for reading, with its size, when it is a regular file (not through a link);
+    /// nil otherwise. Non-blocking: a FIFO put there after a directory was listed must not hang
+    /// the compile.
+    static func openRegularFile(_ path: String) -> (descriptor: Int32, size: Int)? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, Kind(mode: status.st_mode) == .regular else {
+            close(descriptor)
+            return nil
+        }
+        return (descriptor, Int(status.st_size))
     }
 
     /// Reads `count` bytes from where `descriptor` is; false when the file ends first or reading fails.
@@ -186,12 +195,8 @@ enum FileSystem {
     /// Returns the file's size and whether its bytes are `expected`; nil when it cannot be read.
     static func compare(_ path: String, with expected: UnsafeRawBufferPointer, keepingHead headLength: Int,
                         buffer: inout [UInt8]) -> (size: Int, equal: Bool)? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard descriptor >= 0 else { return nil }
+        guard let (descriptor, size) = openRegularFile(path) else { return nil }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, Kind(mode: status.st_mode) == .regular else { return nil }
-        let size = Int(status.st_size)
         let chunk = 1 << 16
         if buffer.count < headLength + chunk { buffer = [UInt8](repeating: 0, count: headLength + chunk) }
         return buffer.withUnsafeMutableBytes { scratch -> (size: Int, equal: Bool)? in

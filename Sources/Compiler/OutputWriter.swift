@@ -305,14 +305,7 @@ public struct OutputWriter {
             let path = file.path
             var old: Int32 = -1, oldSize = 0
             if replacing {
-                old = open(writer.targetPath + "/" + path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-                var status = stat()
-                if old >= 0, fstat(old, &status) == 0, FileSystem.Kind(mode: status.st_mode) == .regular {
-                    oldSize = Int(status.st_size)
-                } else if old >= 0 {
-                    close(old)
-                    old = -1
-                }
+                if let opened = FileSystem.openRegularFile(writer.targetPath + "/" + path) { (old, oldSize) = opened }
                 var head = [UInt8](repeating: 0, count: OutputWriter.headerLength)
                 let count = old < 0 ? -1 : pread(old, &head, head.count, 0)
                 guard count >= 0, GeneratedHeader.isGenerated(OutputWriter.head(head, count)) else {
