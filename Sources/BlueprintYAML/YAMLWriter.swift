@@ -91,68 +91,213 @@ public struct YAMLWriter: ~Copyable {
         capacity = larger
     }
 
-    /// One `---` document.
-    public mutating func document(_ value: YAMLValue) {
+    // MARK: - Documents, written as they are made
+
+    /// What the next call must write: the node a `---` document holds, a mapping's key, the
+    /// value after a key, or a sequence's item (which first gets its `- `).
+    private enum Expecting { case document, key, value, item }
+    private var expecting = Expecting.document
+
+    /// One `---` document holding the node `body` writes.
+    ///
+    /// Generators write their documents through these calls instead of building a `YAMLValue`
+    /// first: the tree of 48,000 manifests cost as much to build and free as to write
+    /// (callgrind, 1,000 × 8). A node's calls nest as the node does:
+    /// `y.mapping { $0.field("kind", "Service"); $0.mapping("spec") { … } }`.
+    public mutating func document(_ body: (inout YAMLWriter) -> Void) {
         writeIndent()
         writeIndicator("---", needsWhitespace: true, isWhitespace: false, isIndention: false)
-        node(value, inMapping: false)
+        expecting = .document
+        body(&self)
         writeIndent()  // the implicit document end: close the last line
     }
 
-    // MARK: - Nodes
+    /// One `---` document holding `value`.
+    public mutating func document(_ value: YAMLValue) {
+        document { $0.value(value) }
+    }
 
-    /// A value; keys are written by the mapping case, the only place a simple key occurs.
-    private mutating func node(_ value: YAMLValue, inMapping: Bool) {
+    /// A mapping's key written in the source, as nearly all are; the next call writes its value.
+    /// Such a key is a plain simple key (`name:`) unless its text says otherwise, which takes a
+    /// word-at-a-time scan to prove instead of the full style analysis.
+    public mutating func key(_ key: StaticString) {
+        guard key.hasPointerRepresentation else { return dynamicKey(key.description) }
+        let utf8 = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        guard !utf8.isEmpty && utf8.count <= Self.simpleKeyLimit && UTF8Scan.isPlainFast(utf8)
+            && !YAMLEmitter.needsQuotes(utf8: utf8) else {
+            return dynamicKey(key.description)
+        }
+        precondition(expecting == .key, "a key outside a mapping, or two keys in a row")
+        writeIndent()
+        writePlain(utf8)
+        writeIndicator(":", needsWhitespace: false, isWhitespace: false, isIndention: false)
+        expecting = .value
+    }
+
+    /// A mapping's key made at run time (an environment variable's name, a label from a
+    /// blueprint); the next call writes its value.
+    public mutating func dynamicKey(_ key: String) {
+        precondition(expecting == .key, "a key outside a mapping, or two keys in a row")
+        writeIndent()
+        withUTF8(key) { utf8 in
+            let analysis = ScalarAnalysis(utf8)
+            let quoted = YAMLEmitter.needsQuotes(utf8: utf8)
+            if !analysis.multiline && utf8.count <= Self.simpleKeyLimit {
+                scalar(utf8, analysis, forceDoubleQuotes: quoted, simpleKey: true)
+                writeIndicator(":", needsWhitespace: false, isWhitespace: false, isIndention: false)
+            } else {
+                // A long or multi-line key: libyaml's explicit `? key` / `: value` form.
+                writeIndicator("?", needsWhitespace: true, isWhitespace: false, isIndention: true)
+                scalar(utf8, analysis, forceDoubleQuotes: quoted, simpleKey: false)
+                writeIndent()
+                writeIndicator(":", needsWhitespace: true, isWhitespace: false, isIndention: true)
+            }
+        }
+        expecting = .value
+    }
+
+    public mutating func string(_ text: String) {
+        beginNode()
+        withUTF8(text) { utf8 in
+            // A double-quoted value needs no analysis: only a key's style depends on more.
+            let quoted = YAMLEmitter.needsQuotes(utf8: utf8)
+            scalar(utf8, quoted ? .doubleQuotedOnly : ScalarAnalysis(utf8), forceDoubleQuotes: quoted, simpleKey: false)
+        }
+    }
+
+    public mutating func int(_ number: Int) {
+        beginNode()
+        // An int is plain wherever it stands: its digits go straight into the buffer.
+        if !whitespace { put(UInt8(ascii: " ")) }
+        if count + 21 > capacity { grow(toHold: count + 21) }
+        var magnitude = number.magnitude
+        var digits = 0
+        repeat {
+            digits += 1
+            magnitude /= 10
+        } while magnitude > 0
+        let width = digits + (number < 0 ? 1 : 0)
+        if number < 0 { base[count] = UInt8(ascii: "-") }
+        magnitude = number.magnitude
+        var position = count + width
+        repeat {
+            position -= 1
+            base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        count += width
+        whitespace = false
+        indention = false
+    }
+
+    public mutating func bool(_ flag: Bool) {
+        beginNode()
+        plainToken(flag ? "true" : "false")
+    }
+
+    /// A block mapping of the keys and values `body` writes; `{}` when it writes none.
+    public mutating func mapping(_ body: (inout YAMLWriter) -> Void) {
+        beginNode()
+        let outer = expecting, saved = indent, start = count
+        increaseBlockIndent(indentless: false)
+        expecting = .key
+        body(&self)
+        precondition(expecting == .key, "a key without a value")
+        indent = saved
+        expecting = outer
+        // Nothing is written before a mapping's first key, so no bytes means no keys.
+        if count == start { emptyFlowCollection(open: "{", close: "}") }
+    }
+
+    /// A block sequence of the items `body` writes; `[]` when it writes none.
+    public mutating func sequence(_ body: (inout YAMLWriter) -> Void) {
+        let inMapping = beginNode()
+        let outer = expecting, saved = indent, start = count
+        // libyaml writes a sequence that is a mapping's value at the key's own indentation
+        // (unless the key took a line of its own); the choice is made before the first item.
+        increaseBlockIndent(indentless: inMapping && !indention)
+        expecting = .item
+        body(&self)
+        indent = saved
+        expecting = outer
+        if count == start { emptyFlowCollection(open: "[", close: "]") }
+    }
+
+    /// A value made beforehand.
+    public mutating func value(_ value: YAMLValue) {
         switch value {
-        case .string(let text):
-            withUTF8(text) { utf8 in
-                // A double-quoted value needs no analysis: only a key's style depends on more.
-                let quoted = YAMLEmitter.needsQuotes(utf8: utf8)
-                scalar(utf8, quoted ? .doubleQuotedOnly : ScalarAnalysis(utf8), forceDoubleQuotes: quoted, simpleKey: false)
-            }
-        case .int(let number):
-            plainToken(String(number))
-        case .bool(let flag):
-            plainToken(flag ? "true" : "false")
-        case .sequence(let items):
-            if items.isEmpty {
-                emptyFlowCollection(open: "[", close: "]")
-                return
-            }
-            let saved = indent
-            increaseBlockIndent(indentless: inMapping && !indention)
-            for item in items {
-                writeIndent()
-                writeIndicator("-", needsWhitespace: true, isWhitespace: false, isIndention: true)
-                node(item, inMapping: false)
-            }
-            indent = saved
+        case .string(let text): string(text)
+        case .int(let number): int(number)
+        case .bool(let flag): bool(flag)
+        case .sequence(let items): sequence { for item in items { $0.value(item) } }
         case .mapping(let pairs):
-            if pairs.isEmpty {
-                emptyFlowCollection(open: "{", close: "}")
-                return
-            }
-            let saved = indent
-            increaseBlockIndent(indentless: false)
-            for (key, item) in pairs {
-                writeIndent()
-                withUTF8(key) { utf8 in
-                    let analysis = ScalarAnalysis(utf8)
-                    let quoted = YAMLEmitter.needsQuotes(utf8: utf8)
-                    if !analysis.multiline && utf8.count <= Self.simpleKeyLimit {
-                        scalar(utf8, analysis, forceDoubleQuotes: quoted, simpleKey: true)
-                        writeIndicator(":", needsWhitespace: false, isWhitespace: false, isIndention: false)
-                    } else {
-                        // A long or multi-line key: libyaml's explicit `? key` / `: value` form.
-                        writeIndicator("?", needsWhitespace: true, isWhitespace: false, isIndention: true)
-                        scalar(utf8, analysis, forceDoubleQuotes: quoted, simpleKey: false)
-                        writeIndent()
-                        writeIndicator(":", needsWhitespace: true, isWhitespace: false, isIndention: true)
-                    }
+            mapping {
+                for (key, item) in pairs {
+                    $0.dynamicKey(key)
+                    $0.value(item)
                 }
-                node(item, inMapping: true)
             }
-            indent = saved
+        }
+    }
+
+    // Shorthands for a key and its value.
+
+    public mutating func field(_ key: StaticString, _ text: String) {
+        self.key(key)
+        string(text)
+    }
+
+    public mutating func field(_ key: StaticString, _ number: Int) {
+        self.key(key)
+        int(number)
+    }
+
+    public mutating func field(_ key: StaticString, _ flag: Bool) {
+        self.key(key)
+        bool(flag)
+    }
+
+    public mutating func mapping(_ key: StaticString, _ body: (inout YAMLWriter) -> Void) {
+        self.key(key)
+        mapping(body)
+    }
+
+    public mutating func sequence(_ key: StaticString, _ body: (inout YAMLWriter) -> Void) {
+        self.key(key)
+        sequence(body)
+    }
+
+    /// A mapping of string values under keys written in the source, in the order given (labels,
+    /// annotations).
+    public mutating func mapping(_ key: StaticString, fields: [(StaticString, String)]) {
+        mapping(key) { y in
+            for (name, text) in fields { y.field(name, text) }
+        }
+    }
+
+    /// A sequence of strings.
+    public mutating func sequence(_ key: StaticString, strings: [String]) {
+        sequence(key) { y in
+            for text in strings { y.string(text) }
+        }
+    }
+
+    /// Starts a node where one is expected: a sequence item gets its `- ` first. Returns whether
+    /// the node is a mapping's value.
+    @discardableResult
+    private mutating func beginNode() -> Bool {
+        switch expecting {
+        case .value:
+            expecting = .key
+            return true
+        case .item:
+            writeIndent()
+            writeIndicator("-", needsWhitespace: true, isWhitespace: false, isIndention: true)
+            return false
+        case .document:
+            return false
+        case .key:
+            preconditionFailure("a value where a mapping's key belongs")
         }
     }
 
@@ -211,12 +356,21 @@ public struct YAMLWriter: ~Copyable {
         if !indention || column > target || (column == target && !whitespace) {
             putBreak()
         }
-        // Padding in slices of a literal: one append instead of one per space.
-        let spaces: StaticString = "                                                                "
-        while column < target {
-            let count = min(target - column, spaces.utf8CodeUnitCount)
-            appendShort(UnsafeBufferPointer(start: spaces.utf8Start, count: count))
-            column += count
+        if column < target {
+            // Spaces eight at a time, stored as words (a line's padding is 2–30 bytes; a bulk
+            // fill's call costs more than it saves). The words may run past the padding, into
+            // capacity that the next bytes overwrite.
+            let padding = target - column
+            if count + padding + 8 > capacity { grow(toHold: count + padding + 8) }
+            let spaces: UInt64 = 0x2020_2020_2020_2020
+            let start = UnsafeMutableRawPointer(base + count)
+            var offset = 0
+            while offset < padding {
+                start.storeBytes(of: spaces, toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
+            count += padding
+            column = target
         }
         whitespace = true
         indention = true

@@ -97,6 +97,28 @@ import Testing
             """)
     }
 
+    /// Keys written in the source take a shortcut (`key(_: StaticString)`): plain ones are proved
+    /// plain by one scan and written as they are, the others go the way of run-time keys. Both
+    /// give libyaml's bytes, including for keys that must be quoted or take the `? ` form.
+    @Test func sourceKeysAreWrittenAsLibYAMLWritesThem() {
+        let keys: [StaticString] = [
+            "apiVersion", "app.kubernetes.io/name", "a", "", "on", "No", "~", "0x1F", "1:30", "-", "-x", "---", "a: b", "#x", "x #y",
+            "two words", " lead", "trail ", "é", "line\nbreak", "tab\there", "'quoted'", "k8s-app", "_under_score",
+            "a-key-that-is-longer-than-one-hundred-and-twenty-eight-bytes-so-libyaml-writes-it-in-the-explicit-form-with-a-question-mark-in-front",
+        ]
+        for key in keys {
+            var writer = YAMLWriter()
+            writer.document { y in
+                y.mapping { y in
+                    y.field(key, "value")
+                    y.sequence("items") { $0.int(-42) }
+                }
+            }
+            let reference = LibYAMLEmitter.emit([.mapping([(key.description, .string("value")), ("items", .sequence([.int(-42)]))])])
+            #expect(writer.takeText() == reference, "\(key.description.debugDescription)")
+        }
+    }
+
     /// Escapes by name where YAML has one; printable non-ASCII (here a no-break space) stays as is.
     @Test func controlCharactersAreEscapedByName() {
         let yaml = YAMLEmitter.emit([.string("\u{0}\u{7}\u{8}\t\u{B}\u{C}\r\u{1B}\u{85}\u{A0}\u{2028}\u{2029}\u{1}\u{FEFF}🚀\"\\")])

@@ -59,7 +59,7 @@ enum IngressGenerator {
             ("metadata", .mapping([
                 ("name", .string(blueprint.name)),
                 ("namespace", .string(blueprint.namespace)),
-                ("labels", .mapping(NamespaceGenerator.commonLabels(blueprint, region: region, residencyZone: residencyZone))),
+                ("labels", .mapping(NamespaceGenerator.commonLabels(blueprint, region: region, residencyZone: residencyZone).map { ($0.description, .string($1)) })),
                 ("annotations", .mapping(annotations)),
             ])),
             ("spec", .mapping(spec)),

@@ -39,9 +39,10 @@ struct ManifestWriter: ~Copyable {
         header = GeneratedHeader.lines(blueprint: blueprint)
     }
 
-    mutating func file(_ path: String, _ documents: [YAMLValue]) -> GeneratedFile {
+    /// A file of the documents `write` writes, after the generated-file header.
+    mutating func file(_ path: String, _ write: (inout YAMLWriter) -> Void) -> GeneratedFile {
         for line in header { yaml.comment(line) }
-        for document in documents { yaml.document(document) }
+        write(&yaml)
         return GeneratedFile(path: path, contents: yaml.takeText())
     }
 
@@ -57,14 +58,15 @@ struct ManifestWriter: ~Copyable {
             configHash.add("=")
             configHash.add(value)
         }
-        let networkPolicy = file.inputs.denyByDefault ? NetworkPolicyGenerator.make(workload) : nil
-        return self.file(file.path, [
-            DeploymentGenerator.make(workload, configHash: configHash.hex),
-            ServiceGenerator.make(workload),
-            PodDisruptionBudgetGenerator.make(workload),
-            HorizontalPodAutoscalerGenerator.make(workload),
-            ConfigMapGenerator.make(workload, data: data),
-        ] + (networkPolicy.map { [$0] } ?? []))
+        let hash = configHash.hex
+        return self.file(file.path) { y in
+            y.document { DeploymentGenerator.write(workload, configHash: hash, into: &$0) }
+            y.document { ServiceGenerator.write(workload, into: &$0) }
+            y.document { PodDisruptionBudgetGenerator.write(workload, into: &$0) }
+            y.document { HorizontalPodAutoscalerGenerator.write(workload, into: &$0) }
+            y.document { ConfigMapGenerator.write(workload, data: data, into: &$0) }
+            if file.inputs.denyByDefault { NetworkPolicyGenerator.write(workload, into: &y) }
+        }
     }
 }
 
@@ -126,8 +128,10 @@ public enum KubernetesGenerator {
     }
 
     /// The region's files in order: the namespace, each placed service's, the ingress, the
-    /// kustomization. Shared files go to `shared` as path and documents; service files to `service`.
-    static func layout(ofRegion region: String, _ topology: Topology, shared: (String, [YAMLValue]) -> Void, service: (ServiceFile) -> Void) {
+    /// kustomization. Shared files go to `shared` as path and what writes their documents;
+    /// service files to `service`.
+    static func layout(ofRegion region: String, _ topology: Topology, shared: (String, (inout YAMLWriter) -> Void) -> Void,
+                       service: (ServiceFile) -> Void) {
         let blueprint = topology.blueprint
         let placements = topology.placements(inRegion: region)
         let directory = "clusters/\(region)"
@@ -136,10 +140,13 @@ public enum KubernetesGenerator {
             IngressGenerator.make(blueprint, traffic: traffic, region: region, residencyZone: zone,
                                   routes: IngressGenerator.routes(traffic, servicesInRegion: Set(placements.map(\.service))))
         }
-        let namespace = NamespaceGenerator.make(blueprint, region: region, residencyZone: zone, readinessGate: ingress != nil)
-        shared("\(directory)/namespace.yaml", [namespace] + (blueprint.networkPolicy == .defaultDeny
-            ? NetworkPolicyGenerator.namespaceWide(blueprint, labels: NamespaceGenerator.commonLabels(blueprint, region: region, residencyZone: zone))
-            : []))
+        shared("\(directory)/namespace.yaml") { y in
+            NamespaceGenerator.write(blueprint, region: region, residencyZone: zone, readinessGate: ingress != nil, into: &y)
+            if blueprint.networkPolicy == .defaultDeny {
+                let labels = NamespaceGenerator.commonLabels(blueprint, region: region, residencyZone: zone)
+                NetworkPolicyGenerator.writeNamespaceWide(blueprint, labels: labels, into: &y)
+            }
+        }
         var resources = ["namespace.yaml"]
         for placement in placements {
             guard let placed = blueprint.service(placement.service) else { continue }
@@ -148,9 +155,9 @@ public enum KubernetesGenerator {
             service(ServiceFile(path: "\(directory)/\(name)", inputs: .init(topology: topology, service: placed, placement: placement)))
         }
         if let ingress {
-            shared("\(directory)/ingress.yaml", [ingress])
+            shared("\(directory)/ingress.yaml") { $0.document(ingress) }
             resources.append("ingress.yaml")
         }
-        shared("\(directory)/kustomization.yaml", [KustomizationGenerator.make(resources: resources)])
+        shared("\(directory)/kustomization.yaml") { $0.document(KustomizationGenerator.make(resources: resources)) }
     }
 }

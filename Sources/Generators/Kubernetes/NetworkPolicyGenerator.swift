@@ -15,65 +15,95 @@ enum NetworkPolicyGenerator {
 
     /// The namespace-wide documents: deny everything, then let every pod resolve names through the
     /// cluster DNS (CoreDNS keeps the `k8s-app: kube-dns` label on EKS and upstream).
-    static func namespaceWide(_ blueprint: Blueprint, labels: [(String, YAMLValue)]) -> [YAMLValue] {
-        let deny = policy(defaultDenyName, namespace: blueprint.namespace, labels: labels, selecting: [], spec: [
-            ("policyTypes", .sequence([.string("Ingress"), .string("Egress")])),
-        ])
-        let dns = policy(dnsName, namespace: blueprint.namespace, labels: labels, selecting: [], spec: [
-            ("policyTypes", .sequence([.string("Egress")])),
-            ("egress", .sequence([.mapping([
-                ("to", .sequence([.mapping([
-                    ("namespaceSelector", .mapping([("matchLabels", .mapping([("kubernetes.io/metadata.name", .string("kube-system"))]))])),
-                    ("podSelector", .mapping([("matchLabels", .mapping([("k8s-app", .string("kube-dns"))]))])),
-                ])])),
-                ("ports", .sequence([port(53, "UDP"), port(53, "TCP")])),
-            ])])),
-        ])
-        return [deny, dns]
+    static func writeNamespaceWide(_ blueprint: Blueprint, labels: [(StaticString, String)], into y: inout YAMLWriter) {
+        y.document { y in
+            policy(&y, defaultDenyName, namespace: blueprint.namespace, labels: labels, selecting: []) { y in
+                y.sequence("policyTypes", strings: ["Ingress", "Egress"])
+            }
+        }
+        y.document { y in
+            policy(&y, dnsName, namespace: blueprint.namespace, labels: labels, selecting: []) { y in
+                y.sequence("policyTypes", strings: ["Egress"])
+                y.sequence("egress") { y in
+                    y.mapping { y in
+                        y.sequence("to") { y in
+                            y.mapping { y in
+                                y.mapping("namespaceSelector") { $0.mapping("matchLabels", fields: [("kubernetes.io/metadata.name", "kube-system")]) }
+                                y.mapping("podSelector") { $0.mapping("matchLabels", fields: [("k8s-app", "kube-dns")]) }
+                            }
+                        }
+                        y.sequence("ports") { y in
+                            port(&y, 53, "UDP")
+                            port(&y, 53, "TCP")
+                        }
+                    }
+                }
+            }
+        }
     }
 
-    /// One service's allows, nil when it needs none beyond DNS:
+    /// One service's allows, as a document of its own; none when it needs none beyond DNS:
     /// - ingress on its port from any address when the region's ALB routes to it. In IP mode the ALB
     ///   connects from its own private addresses in the VPC's subnets, which change as it scales and
     ///   which Meridian does not know; the ALB's security group (managed by the AWS Load Balancer
     ///   Controller) is what admits only the load balancer. Only this port of only these pods opens.
     /// - egress to its datastores on their engines' ports (DatastorePorts), to any address: the
     ///   writer and reader names follow failovers across regions, so no address range is stable.
-    static func make(_ w: WorkloadContext) -> YAMLValue? {
-        var types: [YAMLValue] = []
-        var spec: [(String, YAMLValue)] = []
-        if w.isBehindLoadBalancer {
-            types.append(.string("Ingress"))
-            spec.append(("ingress", .sequence([.mapping([("ports", .sequence([port(w.service.port, "TCP")]))])])))
-        }
+    static func write(_ w: WorkloadContext, into y: inout YAMLWriter) {
         let datastores = w.datastores
-        if !datastores.isEmpty {
-            types.append(.string("Egress"))
-            let ports = DatastorePorts.ports(of: datastores)
-            // An engine outside the table: every TCP port, rather than a datastore the pods cannot reach.
-            let allowed: [YAMLValue] = ports.map { $0.map { port($0, "TCP") } } ?? [.mapping([("protocol", .string("TCP"))])]
-            spec.append(("egress", .sequence([.mapping([("ports", .sequence(allowed))])])))
+        guard w.isBehindLoadBalancer || !datastores.isEmpty else { return }
+        y.document { y in
+            policy(&y, w.name, namespace: w.namespace, labels: w.labels, selecting: w.selectorLabels) { y in
+                y.sequence("policyTypes", strings: (w.isBehindLoadBalancer ? ["Ingress"] : []) + (datastores.isEmpty ? [] : ["Egress"]))
+                if w.isBehindLoadBalancer {
+                    y.sequence("ingress") { y in
+                        y.mapping { $0.sequence("ports") { port(&$0, w.service.port, "TCP") } }
+                    }
+                }
+                if !datastores.isEmpty {
+                    y.sequence("egress") { y in
+                        y.mapping { y in
+                            y.sequence("ports") { y in
+                                if let ports = DatastorePorts.ports(of: datastores) {
+                                    for number in ports { port(&y, number, "TCP") }
+                                } else {
+                                    // An engine outside the table: every TCP port, rather than a datastore the pods cannot reach.
+                                    y.mapping { $0.field("protocol", "TCP") }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        guard !types.isEmpty else { return nil }
-        return policy(w.name, namespace: w.namespace, labels: w.labels, selecting: w.selectorLabels, spec: [("policyTypes", .sequence(types))] + spec)
     }
 
-    static func policy(_ name: String, namespace: String, labels: [(String, YAMLValue)], selecting: [(String, YAMLValue)],
-                       spec: [(String, YAMLValue)]) -> YAMLValue {
-        .mapping([
-            ("apiVersion", .string("networking.k8s.io/v1")),
-            ("kind", .string("NetworkPolicy")),
-            ("metadata", .mapping([
-                ("name", .string(name)),
-                ("namespace", .string(namespace)),
-                ("labels", .mapping(labels)),
-            ])),
-            ("spec", .mapping([("podSelector", selecting.isEmpty ? .mapping([]) : .mapping([("matchLabels", .mapping(selecting))]))] + spec)),
-        ])
+    /// A NetworkPolicy whose spec holds `podSelector` (every pod when `selecting` is empty), then
+    /// what `spec` writes.
+    static func policy(_ y: inout YAMLWriter, _ name: String, namespace: String, labels: [(StaticString, String)], selecting: [(StaticString, String)],
+                       spec: (inout YAMLWriter) -> Void) {
+        y.mapping { y in
+            y.field("apiVersion", "networking.k8s.io/v1")
+            y.field("kind", "NetworkPolicy")
+            y.mapping("metadata") { y in
+                y.field("name", name)
+                y.field("namespace", namespace)
+                y.mapping("labels", fields: labels)
+            }
+            y.mapping("spec") { y in
+                y.mapping("podSelector") { y in
+                    if !selecting.isEmpty { y.mapping("matchLabels", fields: selecting) }
+                }
+                spec(&y)
+            }
+        }
     }
 
-    static func port(_ number: Int, _ proto: String) -> YAMLValue {
-        .mapping([("protocol", .string(proto)), ("port", .int(number))])
+    static func port(_ y: inout YAMLWriter, _ number: Int, _ proto: String) {
+        y.mapping { y in
+            y.field("protocol", proto)
+            y.field("port", number)
+        }
     }
 }
 

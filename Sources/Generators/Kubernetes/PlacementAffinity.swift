@@ -12,31 +12,47 @@ enum PlacementAffinity {
     static let zoneKey = "topology.kubernetes.io/zone"
     static let hostKey = "kubernetes.io/hostname"
 
-    /// `podAntiAffinity`, or nil under the default spread with no host policy.
-    static func podAntiAffinity(_ w: WorkloadContext) -> YAMLValue? {
-        var required: [YAMLValue] = []
-        var preferred: [YAMLValue] = []
+    /// `podAntiAffinity:`, written only when the placement asks for a term (not under the
+    /// default spread with no host policy).
+    static func podAntiAffinity(_ w: WorkloadContext, into y: inout YAMLWriter) {
+        var required: [String] = []
+        var preferred: [(key: String, weight: Int)] = []
         let policy = w.service.placement
-        func term(_ key: String) -> YAMLValue {
-            .mapping([("labelSelector", .mapping([("matchLabels", .mapping(w.selectorLabels))])), ("topologyKey", .string(key))])
-        }
-        func weighted(_ key: String, _ weight: Int) -> YAMLValue {
-            .mapping([("weight", .int(weight)), ("podAffinityTerm", term(key))])
-        }
         switch policy.zoneAntiAffinity {
-        case .required: required.append(term(zoneKey))
-        case .preferred: preferred.append(weighted(zoneKey, 100))
+        case .required: required.append(zoneKey)
+        case .preferred: preferred.append((zoneKey, 100))
         case .spread: break
         }
         switch policy.hostAntiAffinity {
-        case .required?: required.append(term(hostKey))
-        case .preferred?: preferred.append(weighted(hostKey, 50))
+        case .required?: required.append(hostKey)
+        case .preferred?: preferred.append((hostKey, 50))
         case nil: break
         }
-        var fields: [(String, YAMLValue)] = []
-        if !required.isEmpty { fields.append(("requiredDuringSchedulingIgnoredDuringExecution", .sequence(required))) }
-        if !preferred.isEmpty { fields.append(("preferredDuringSchedulingIgnoredDuringExecution", .sequence(preferred))) }
-        return fields.isEmpty ? nil : .mapping(fields)
+        guard !required.isEmpty || !preferred.isEmpty else { return }
+        func term(_ y: inout YAMLWriter, _ key: String) {
+            y.mapping { y in
+                w.selector(&y, key: "labelSelector")
+                y.field("topologyKey", key)
+            }
+        }
+        y.mapping("podAntiAffinity") { y in
+            if !required.isEmpty {
+                y.sequence("requiredDuringSchedulingIgnoredDuringExecution") { y in
+                    for key in required { term(&y, key) }
+                }
+            }
+            if !preferred.isEmpty {
+                y.sequence("preferredDuringSchedulingIgnoredDuringExecution") { y in
+                    for (key, weight) in preferred {
+                        y.mapping { y in
+                            y.field("weight", weight)
+                            y.key("podAffinityTerm")
+                            term(&y, key)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Required zone anti-affinity already allows one pod per zone; a zone spread constraint on
@@ -45,14 +61,19 @@ enum PlacementAffinity {
         w.service.placement.zoneAntiAffinity != .required
     }
 
-    /// With one pod per zone there is no free zone for a surge pod: replace in place, one at a
-    /// time (losing one pod is what the zone-tolerant count already absorbs).
-    static func rollingUpdate(_ w: WorkloadContext) -> YAMLValue {
+    /// `rollingUpdate:`. With one pod per zone there is no free zone for a surge pod: replace in
+    /// place, one at a time (losing one pod is what the zone-tolerant count already absorbs).
+    static func rollingUpdate(_ w: WorkloadContext, into y: inout YAMLWriter) {
         let unavailable = ReplicaMath.rolloutUnavailable(w.service.placement.zoneAntiAffinity)
-        if unavailable > 0 {
-            return .mapping([("maxUnavailable", .int(unavailable)), ("maxSurge", .int(0))])
+        y.mapping("rollingUpdate") { y in
+            if unavailable > 0 {
+                y.field("maxUnavailable", unavailable)
+                y.field("maxSurge", 0)
+            } else {
+                // Surge first, never take a serving pod away before its replacement is Ready.
+                y.field("maxUnavailable", 0)
+                y.field("maxSurge", "25%")
+            }
         }
-        // Surge first, never take a serving pod away before its replacement is Ready.
-        return .mapping([("maxUnavailable", .int(0)), ("maxSurge", .string("25%"))])
     }
 }

@@ -2,15 +2,15 @@ import BlueprintYAML
 
 /// policy/v1 PodDisruptionBudget: drains may take pods only down to what the protected share needs.
 enum PodDisruptionBudgetGenerator {
-    static func make(_ w: WorkloadContext) -> YAMLValue {
-        .mapping([
-            ("apiVersion", .string("policy/v1")),
-            ("kind", .string("PodDisruptionBudget")),
-            ("metadata", w.metadata()),
-            ("spec", .mapping([
-                ("maxUnavailable", .int(w.placement.sizing.pdbMaxUnavailable)),
-                ("selector", w.selector),
-            ])),
-        ])
+    static func write(_ w: WorkloadContext, into y: inout YAMLWriter) {
+        y.mapping { y in
+            y.field("apiVersion", "policy/v1")
+            y.field("kind", "PodDisruptionBudget")
+            w.metadata(&y)
+            y.mapping("spec") { y in
+                y.field("maxUnavailable", w.placement.sizing.pdbMaxUnavailable)
+                w.selector(&y)
+            }
+        }
     }
 }

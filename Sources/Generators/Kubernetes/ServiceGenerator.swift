@@ -2,31 +2,26 @@ import BlueprintYAML
 
 /// v1 Service: a stable in-cluster address for the pods of one service.
 enum ServiceGenerator {
-    /// A service behind the region's ALB tells the AWS Load Balancer Controller which path its
-    /// target group checks: the readiness path, the same signal that gates the Service's endpoints.
-    static func metadata(_ w: WorkloadContext) -> YAMLValue {
-        guard w.isBehindLoadBalancer, case .mapping(var fields) = w.metadata() else { return w.metadata() }
-        fields.append(("annotations", .mapping([
-            ("alb.ingress.kubernetes.io/healthcheck-path", .string(w.service.healthPath)),
-        ])))
-        return .mapping(fields)
-    }
-
-    static func make(_ w: WorkloadContext) -> YAMLValue {
-        .mapping([
-            ("apiVersion", .string("v1")),
-            ("kind", .string("Service")),
-            ("metadata", metadata(w)),
-            ("spec", .mapping([
-                ("type", .string("ClusterIP")),
-                ("selector", .mapping(w.selectorLabels)),
-                ("ports", .sequence([.mapping([
-                    ("name", .string("http")),
-                    ("port", .int(w.service.port)),
-                    ("targetPort", .string("http")),
-                    ("protocol", .string("TCP")),
-                ])])),
-            ])),
-        ])
+    static func write(_ w: WorkloadContext, into y: inout YAMLWriter) {
+        y.mapping { y in
+            y.field("apiVersion", "v1")
+            y.field("kind", "Service")
+            // A service behind the region's ALB tells the AWS Load Balancer Controller which path its
+            // target group checks: the readiness path, the same signal that gates the Service's endpoints.
+            let healthCheck: [(StaticString, String)] = [("alb.ingress.kubernetes.io/healthcheck-path", w.service.healthPath)]
+            w.metadata(&y, annotations: w.isBehindLoadBalancer ? healthCheck : [])
+            y.mapping("spec") { y in
+                y.field("type", "ClusterIP")
+                y.mapping("selector", fields: w.selectorLabels)
+                y.sequence("ports") { y in
+                    y.mapping { y in
+                        y.field("name", "http")
+                        y.field("port", w.service.port)
+                        y.field("targetPort", "http")
+                        y.field("protocol", "TCP")
+                    }
+                }
+            }
+        }
     }
 }

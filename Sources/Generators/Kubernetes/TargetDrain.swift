@@ -34,5 +34,5 @@ enum TargetDrain {
     /// in the ALB, so a rollout never removes old pods before the new ones take traffic. It works
     /// only with `target-type: ip`, and only for pods created after the label, the Service and the
     /// Ingress exist (controller docs, "Pod readiness gate").
-    static let readinessGateLabel = "elbv2.k8s.aws/pod-readiness-gate-inject"
+    static let readinessGateLabel: StaticString = "elbv2.k8s.aws/pod-readiness-gate-inject"
 }

@@ -39,20 +39,20 @@ struct WorkloadContext {
     }
 
     let inputs: Inputs
-    /// Built once and shared by the five documents (the values are copy-on-write).
-    let selectorLabels: [(String, YAMLValue)]
-    let labels: [(String, YAMLValue)]
+    /// Built once and shared by the documents of the file.
+    let selectorLabels: [(StaticString, String)]
+    let labels: [(StaticString, String)]
 
     init(_ inputs: Inputs) {
         self.inputs = inputs
         // Stable across releases: a Deployment's selector cannot change once created.
-        selectorLabels = [("app.kubernetes.io/name", .string(inputs.service.name)),
-                          ("app.kubernetes.io/part-of", .string(inputs.blueprintName))]
+        selectorLabels = [("app.kubernetes.io/name", inputs.service.name),
+                          ("app.kubernetes.io/part-of", inputs.blueprintName)]
         labels = selectorLabels + [
-            ("app.kubernetes.io/managed-by", .string("meridian")),
-            ("meridian.dev/region", .string(inputs.placement.region)),
-            ("meridian.dev/residency-zone", .string(inputs.placement.residencyZone)),
-            ("meridian.dev/role", .string(inputs.placement.role.rawValue)),
+            ("app.kubernetes.io/managed-by", "meridian"),
+            ("meridian.dev/region", inputs.placement.region),
+            ("meridian.dev/residency-zone", inputs.placement.residencyZone),
+            ("meridian.dev/role", inputs.placement.role.rawValue),
         ]
     }
 
@@ -64,13 +64,18 @@ struct WorkloadContext {
     var namespace: String { inputs.namespace }
     var configMapName: String { "\(inputs.service.name)-env" }
 
-    func metadata(name: String? = nil) -> YAMLValue {
-        .mapping([
-            ("name", .string(name ?? self.name)),
-            ("namespace", .string(namespace)),
-            ("labels", .mapping(labels)),
-        ])
+    /// `metadata:` with the name, the namespace and the labels; `annotations` after them when any.
+    func metadata(_ y: inout YAMLWriter, name: String? = nil, annotations: [(StaticString, String)] = []) {
+        y.mapping("metadata") { y in
+            y.field("name", name ?? self.name)
+            y.field("namespace", namespace)
+            y.mapping("labels", fields: labels)
+            if !annotations.isEmpty { y.mapping("annotations", fields: annotations) }
+        }
     }
 
-    var selector: YAMLValue { .mapping([("matchLabels", .mapping(selectorLabels))]) }
+    /// `key:` holding `matchLabels:` with the selector labels.
+    func selector(_ y: inout YAMLWriter, key: StaticString = "selector") {
+        y.mapping(key) { $0.mapping("matchLabels", fields: selectorLabels) }
+    }
 }
