@@ -179,7 +179,8 @@ extension AvailabilityModel {
         var activeCount: Int
 
         init(service: Service, zone: String, topology: Topology) {
-            let blueprint = topology.blueprint
+            // `topology.blueprint` is read in place: a local copy of the blueprint retained every
+            // field of it, once per service and zone.
             let zoneRegions = topology.regions(ofZone: zone)
             let datastores = topology.dependencies(of: service, serving: zone)
             let demand = service.demand(in: zone)
@@ -188,7 +189,7 @@ extension AvailabilityModel {
             var position: [String: Int] = [:]
             func involve(_ name: String) -> Int? {
                 if let known = position[name] { return known }
-                guard blueprint.region(name) != nil else { return nil }
+                guard topology.blueprint.region(name) != nil else { return nil }
                 position[name] = names.count
                 names.append(name)
                 return names.count - 1
@@ -200,7 +201,7 @@ extension AvailabilityModel {
             }
 
             var parts: [RegionPart] = names.map { name in
-                let region = blueprint.region(name)!
+                let region = topology.blueprint.region(name)!
                 let z = region.zones.count
                 var part = RegionPart(zones: z, kind: .other, normalTolerance: -2, regionLossTolerance: -2, wholeZoneTolerance: -2,
                                       writerZones: [])
@@ -231,7 +232,7 @@ extension AvailabilityModel {
 
             var datastoreParts: [DatastorePart] = []
             for datastore in datastores {
-                let copies = DatastoreCopies(datastore, blueprint: blueprint)
+                let copies = DatastoreCopies(datastore, blueprint: topology.blueprint)
                 // Commits that can never complete: never served, whatever survives.
                 let unreachable = copies.quorumUnreachable
                 let primary = unreachable ? nil : position[datastore.primary]
@@ -248,8 +249,8 @@ extension AvailabilityModel {
                                                     failoverRegions: failoverRegions.sorted(), automatic: automated))
             }
 
-            key = ProblemKey(zoneAvailability: blueprint.assumptions.zoneAvailability.fraction,
-                             regionAvailability: blueprint.assumptions.regionAvailability.fraction,
+            key = ProblemKey(zoneAvailability: topology.blueprint.assumptions.zoneAvailability.fraction,
+                             regionAvailability: topology.blueprint.assumptions.regionAvailability.fraction,
                              regions: parts, datastores: datastoreParts)
             regionNames = names
             activeCount = parts.filter { $0.kind == .active }.count

@@ -126,6 +126,14 @@ public struct Topology: Sendable {
         dependencyIndex[service.name]?[zone] ?? Self.resolveDependencies(of: service, serving: zone, in: blueprint)
     }
 
+    /// D(s, J) of a placement's service in the zone the placement serves, found by the service's
+    /// name: no copy of the service is made (a compile asks once per placement and datastore).
+    public func dependencies(of placement: Placement) -> [Datastore] {
+        if let known = dependencyIndex[placement.service]?[placement.residencyZone] { return known }
+        guard let service = blueprint.service(placement.service) else { return [] }
+        return Self.resolveDependencies(of: service, serving: placement.residencyZone, in: blueprint)
+    }
+
     private static func resolveDependencies(of service: Service, serving zone: String, in blueprint: Blueprint) -> [Datastore] {
         dependencies(using: service.uses.compactMap { blueprint.datastore($0) }, serving: zone)
     }

@@ -90,9 +90,11 @@ public struct WaveProof: Sendable {
 
         init(topology: Topology, explanation: Explanation) {
             let blueprint = topology.blueprint
-            for row in explanation.rto {
-                let key = ZoneEvent(event: row.result.event, zone: row.result.residencyZone)
-                switch (slowest[key], row.total) {
+            // By index: binding each row copied all of its fields.
+            let rows = explanation.rto
+            for index in rows.indices {
+                let key = ZoneEvent(event: rows[index].result.event, zone: rows[index].result.residencyZone)
+                switch (slowest[key], rows[index].total) {
                 case (nil, let total): slowest[key] = total; events.append(key)
                 case (.some(.some(let current)), .some(let total)): slowest[key] = max(current, total)
                 default: slowest[key] = .some(nil)

@@ -25,13 +25,14 @@ struct WorkloadContext {
         var datastores: [Datastore]
 
         init(topology: Topology, service: Service, placement: Placement) {
-            let blueprint = topology.blueprint
-            blueprintName = blueprint.name
-            namespace = blueprint.namespace
-            dnsDomain = blueprint.dnsDomain
-            assumptions = blueprint.assumptions
-            denyByDefault = blueprint.networkPolicy == .defaultDeny
-            isBehindLoadBalancer = blueprint.traffic?.routes.contains(where: { $0.service == service.name }) == true
+            // Read through `topology.blueprint` field by field: a `let` of the whole blueprint
+            // copied (retained) every field of it, once per service file.
+            blueprintName = topology.blueprint.name
+            namespace = topology.blueprint.namespace
+            dnsDomain = topology.blueprint.dnsDomain
+            assumptions = topology.blueprint.assumptions
+            denyByDefault = topology.blueprint.networkPolicy == .defaultDeny
+            isBehindLoadBalancer = topology.blueprint.traffic?.routes.contains(where: { $0.service == service.name }) == true
             self.service = service
             self.placement = placement
             datastores = topology.dependencies(of: service, serving: placement.residencyZone)

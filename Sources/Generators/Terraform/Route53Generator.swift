@@ -383,12 +383,18 @@ struct Route53Plan {
 
     /// Datastores some serving placement depends on, by name.
     var usedDatastores: [Datastore] {
-        var names = Set<String>()
+        let used = readerRegions
+        return blueprint.datastores.filter { used[$0.name] != nil }.sorted { $0.name < $1.name }
+    }
+
+    /// For each datastore some serving placement depends on, the regions whose ConfigMaps name
+    /// its reader, sorted: one pass over the placements for all datastores.
+    var readerRegions: [String: [String]] {
+        var regions: [String: Set<String>] = [:]
         for placement in topology.placements {
-            guard let service = blueprint.service(placement.service) else { continue }
-            for datastore in topology.dependencies(of: service, serving: placement.residencyZone) { names.insert(datastore.name) }
+            for datastore in topology.dependencies(of: placement) { regions[datastore.name, default: []].insert(placement.region) }
         }
-        return blueprint.datastores.filter { names.contains($0.name) }.sorted { $0.name < $1.name }
+        return regions.mapValues { $0.sorted() }
     }
 
     /// Regions holding a copy: the primary and every replica region, sorted.
@@ -411,7 +417,9 @@ struct Route53Plan {
 
     func datastoreRecords() -> [HCLBlock] {
         var blocks: [HCLBlock] = []
+        let readers = readerRegions
         for datastore in usedDatastores {
+            let readingRegions = readers[datastore.name] ?? []
             let writer = EndpointNames.writer(datastore.name, in: blueprint)
             let id = HCL.identifier(datastore.name)
             let holders = Set(copies(of: datastore))
@@ -420,7 +428,7 @@ struct Route53Plan {
             case _ where EndpointNames.writesLocally(datastore):
                 // No single writer (DynamoDB global tables, Aurora DSQL): no global_writer to name;
                 // each region's services write to the copy in their region (else the primary's).
-                for region in readerRegions(datastore) {
+                for region in readingRegions {
                     blocks.append(cname("writer_\(HCL.identifier(datastore.name, region))", EndpointNames.writer(datastore, region: region, in: blueprint),
                                         host(datastore, "writer", holders.contains(region) ? region : datastore.primary),
                                         setIdentifier: nil, healthCheck: nil, policy: nil))
@@ -446,7 +454,7 @@ struct Route53Plan {
                 blocks.append(cname("writer_\(id)", writer, host(datastore, "writer", datastore.primary),
                                     setIdentifier: nil, healthCheck: nil, policy: nil))
             }
-            for region in readerRegions(datastore) {
+            for region in readingRegions {
                 let nearest = holders.contains(region) ? region : datastore.primary
                 blocks.append(cname("reader_\(HCL.identifier(datastore.name, region))",
                                     EndpointNames.reader(datastore.name, region: region, in: blueprint),
@@ -454,18 +462,6 @@ struct Route53Plan {
             }
         }
         return blocks
-    }
-
-    /// Regions whose ConfigMaps name this datastore's reader.
-    func readerRegions(_ datastore: Datastore) -> [String] {
-        var regions = Set<String>()
-        for placement in topology.placements {
-            guard let service = blueprint.service(placement.service) else { continue }
-            if topology.dependencies(of: service, serving: placement.residencyZone).contains(where: { $0.name == datastore.name }) {
-                regions.insert(placement.region)
-            }
-        }
-        return regions.sorted()
     }
 
     func cname(_ name: String, _ host: String, _ records: HCLValue, setIdentifier: String?, healthCheck: String? = nil,
