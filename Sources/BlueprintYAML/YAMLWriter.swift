@@ -33,12 +33,21 @@ public struct YAMLWriter: ~Copyable {
     /// libyaml's limit for a simple (`key: value`) key, in bytes.
     private static let simpleKeyLimit = 128
 
+    /// Source keys proved plain, by the address and length of their bytes (`key(_: StaticString)`).
+    private var plainKeys: UnsafeMutablePointer<(UInt, Int)>
+    private static let plainKeySlots = 256
+
     public init(capacity: Int = 0) {
         self.capacity = max(capacity, 256)
         base = .allocate(capacity: self.capacity)
+        plainKeys = .allocate(capacity: Self.plainKeySlots)
+        plainKeys.initialize(repeating: (0, 0), count: Self.plainKeySlots)
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        plainKeys.deallocate()
+    }
 
     /// The bytes written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -123,9 +132,17 @@ public struct YAMLWriter: ~Copyable {
     public mutating func key(_ key: StaticString) {
         guard key.hasPointerRepresentation else { return dynamicKey(key.description) }
         let utf8 = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        guard !utf8.isEmpty && utf8.count <= Self.simpleKeyLimit && UTF8Scan.isPlainFast(utf8)
-            && !YAMLEmitter.needsQuotes(utf8: utf8) else {
-            return dynamicKey(key.description)
+        // A literal's bytes never change, so its address and length name its text: a key proved
+        // plain once is remembered in a small direct-mapped table (a few dozen keys, written
+        // millions of times).
+        let address = UInt(bitPattern: key.utf8Start)
+        let slot = Int(truncatingIfNeeded: (address >> 3 ^ address >> 11) & UInt(Self.plainKeySlots - 1))
+        if plainKeys[slot] != (address, utf8.count) {
+            guard !utf8.isEmpty && utf8.count <= Self.simpleKeyLimit && UTF8Scan.isPlainFast(utf8)
+                && !YAMLEmitter.needsQuotes(utf8: utf8) else {
+                return dynamicKey(key.description)
+            }
+            plainKeys[slot] = (address, utf8.count)
         }
         precondition(expecting == .key, "a key outside a mapping, or two keys in a row")
         writeIndent()

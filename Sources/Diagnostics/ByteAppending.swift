@@ -4,7 +4,10 @@ extension Array where Element == UInt8 {
     /// A fixed piece of syntax (`" | "`, `",\n"`).
     @inline(__always)
     public mutating func append(literal text: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        // A few bytes (` | `, `\n`) one by one: cheaper than the bulk copy's checks and call.
+        guard bytes.count <= 4 else { return append(contentsOf: bytes) }
+        for byte in bytes { append(byte) }
     }
 
     /// `count` spaces (none when `count` is not positive), in slices of a literal: one copy per

@@ -207,11 +207,30 @@ public enum Markdown {
     /// Appends `text(text)`'s bytes to `out` without making a String of them: a report's tables
     /// are hundreds of thousands of cells.
     public static func append(_ text: String, into out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard bytes.contains(where: isMarkdownSpecial) else { return out.append(contentsOf: bytes) }
-            escape(bytes, into: &out)
+        // Read in place (a small string from the stack); the scan is a mask test per byte, and
+        // the plain copy goes through the buffer pointer: a report is 330,000 cells.
+        let appended: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where isMarkdownSpecial(byte) { return escape(bytes, into: &out) }
+            out.append(contentsOf: bytes)
         }
+        if appended == nil {
+            var copy = text
+            copy.withUTF8 { escape($0, into: &out) }
+        }
+    }
+
+    /// Bytes that may need an escape: Markdown syntax, controls (TAB aside), and the lead bytes
+    /// of the C1 controls (0xC2), U+061C (0xD8) and the separators and bidi controls (0xE2).
+    /// Two 64-bit masks over ASCII, not a switch or a table: it runs for every byte of every
+    /// report cell, and a global table costs a lazy-initialisation check per use.
+    @inline(__always)
+    static func isMarkdownSpecial(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 0xFFFF_FDFF  // 0x00–0x1F but TAB
+            | 1 << 0x24 | 1 << 0x26 | 1 << 0x2A | 1 << 0x3C | 1 << 0x3E  // $ & * < >
+        let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x5C - 64) | 1 << (0x5D - 64) | 1 << (0x5F - 64) | 1 << (0x60 - 64)  // [ \ ] _ `
+            | 1 << (0x7C - 64) | 1 << (0x7E - 64) | 1 << (0x7F - 64)  // | ~ DEL
+        if byte < 128 { return (byte < 64 ? low : high) >> UInt64(byte & 63) & 1 != 0 }
+        return byte == 0xC2 || byte == 0xD8 || byte == 0xE2
     }
 
     // Over UTF-8 bytes: a Swift string's are valid, every byte Markdown cares about is ASCII, and
@@ -294,22 +313,6 @@ public enum Markdown {
             }
         }
         return out
-    }
-
-    /// Bytes that may need an escape: Markdown syntax, controls (TAB aside), and the lead bytes
-    /// of the C1 controls (0xC2), U+061C (0xD8) and the separators and bidi controls (0xE2).
-    /// The bytes that send a cell down the escaping path: the ASCII that Markdown reads, control
-    /// bytes but TAB, and the lead bytes of the scalars `TerminalText` shows. A switch, not a
-    /// table: a global table costs a lazy-initialisation check per use, and this runs per byte.
-    @inline(__always)
-    static func isMarkdownSpecial(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"),
-             UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"), UInt8(ascii: "_"):
-            true
-        case 0x00...0x08, 0x0A...0x1F, 0x7F, 0xC2, 0xD8, 0xE2: true
-        default: false
-        }
     }
 }
 

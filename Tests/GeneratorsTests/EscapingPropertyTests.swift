@@ -1,4 +1,4 @@
-import Diagnostics
+@testable import Diagnostics
 import Foundation
 @testable import Generators
 import Testing
@@ -183,6 +183,15 @@ private func breaksATerminalLine(_ scalar: Unicode.Scalar) -> Bool {
             var out = Array("| ".utf8)
             Markdown.append(text, into: &out)
             #expect(out == Array(("| " + Markdown.text(text)).utf8), "\(text.debugDescription)")
+        }
+    }
+
+    /// The bytes that send a cell to the escaping path, spelled out: every ASCII byte Markdown
+    /// reads, every control but TAB, and the lead bytes of the scalars shown as `\u{…}`.
+    @Test func theSpecialByteMasksHoldExactlyTheSpecialBytes() {
+        let special = Set("\\`*[]<>|~&$_".utf8).union(0x00...0x08).union(0x0A...0x1F).union([0x7F, 0xC2, 0xD8, 0xE2])
+        for byte in UInt8.min...UInt8.max {
+            #expect(Markdown.isMarkdownSpecial(byte) == special.contains(byte), "byte \(byte)")
         }
     }
 
