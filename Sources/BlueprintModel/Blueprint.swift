@@ -2,7 +2,7 @@ import Diagnostics
 
 /// A decoded blueprint: every value typed, every default applied, names not yet
 /// cross-checked (that is the validator's job, so all broken references are reported at once).
-public struct Blueprint: Sendable {
+public struct Blueprint: Sendable, Equatable {
     public var file: String
     public var name: String
     public var provider: String
@@ -137,15 +137,25 @@ public struct Blueprint: Sendable {
         }
         guard keptServices.count != services.count || keptDatastores.count != datastores.count || copiesChanged
                 || !badRegions.isEmpty || !badZones.isEmpty else { return self }
-        var sound = Blueprint(
+        return with(residency: residency.filter { !badZones.contains($0.name) }, regions: regions.filter { !badRegions.contains($0.name) },
+                    services: keptServices, datastores: keptDatastores)
+    }
+
+    /// The same blueprint with each service replaced by what `transform` makes of it.
+    public func mappingServices(_ transform: (Service) -> Service) -> Blueprint {
+        with(residency: residency, regions: regions, services: services.map(transform), datastores: datastores)
+    }
+
+    /// The same blueprint over other parts (the name lookups are built again for them).
+    private func with(residency: [ResidencyZone], regions: [Region], services: [Service], datastores: [Datastore]) -> Blueprint {
+        var copy = Blueprint(
             file: file, name: name, provider: provider, namespace: namespace, gitops: gitops, objectives: objectives,
-            assumptions: assumptions, residency: residency.filter { !badZones.contains($0.name) },
-            regions: regions.filter { !badRegions.contains($0.name) }, services: keptServices, datastores: keptDatastores,
+            assumptions: assumptions, residency: residency, regions: regions, services: services, datastores: datastores,
             traffic: traffic, waivers: waivers, sourceMap: sourceMap)
-        sound.rejected = rejected
-        sound.networkPolicy = networkPolicy
-        sound.cost = cost
-        return sound
+        copy.rejected = rejected
+        copy.networkPolicy = networkPolicy
+        copy.cost = cost
+        return copy
     }
 
     /// The DNS suffix under which generated endpoint names live.
@@ -160,7 +170,7 @@ public enum NetworkPolicyMode: String, Sendable, CaseIterable {
     case none
 }
 
-public struct GitOps: Sendable {
+public struct GitOps: Sendable, Equatable {
     public var repoURL: String
     public var revision: String
     public var path: String
@@ -456,7 +466,7 @@ public enum RoutingControl: String, Sendable, CaseIterable {
     case none, arc
 }
 
-public struct Traffic: Sendable {
+public struct Traffic: Sendable, Equatable {
     public var hostname: String
     public var hostedZoneId: String
     public var ttl: Duration
@@ -475,6 +485,13 @@ public struct Traffic: Sendable {
         public var interval: Duration
         public var failureThreshold: Int
     }
+
+    public static func == (a: Traffic, b: Traffic) -> Bool {
+        a.hostname == b.hostname && a.hostedZoneId == b.hostedZoneId && a.ttl == b.ttl && a.healthCheck == b.healthCheck
+            && a.geolocation.elementsEqual(b.geolocation) { $0.location == $1.location && $0.zone == $1.zone }
+            && a.within == b.within && a.routes.elementsEqual(b.routes) { $0.path == $1.path && $0.service == $1.service }
+            && a.routingControl == b.routingControl
+    }
 }
 
 public struct Waiver: Sendable, Hashable {
@@ -487,7 +504,7 @@ public struct Waiver: Sendable, Hashable {
 }
 
 /// Blueprint path (`services.api.demand`, `datastores.db.replicas[1]`) to the mark of its key.
-public struct SourceMap: Sendable {
+public struct SourceMap: Sendable, Equatable {
     public private(set) var marks: [String: SourceMark] = [:]
 
     public init() {}

@@ -1,7 +1,7 @@
 /// What the cost model needs that the rest of the blueprint does not say (`cost:`). Every value
 /// left out takes a documented default, and the cost report flags each default it used
 /// (docs/cost.md, "Inputs and their defaults").
-public struct CostInputs: Sendable {
+public struct CostInputs: Sendable, Equatable {
     /// A price override file (same format as the catalogue), relative to the blueprint.
     public var prices: String?
     /// Node pricing per region; `default` applies to regions not listed.
@@ -28,7 +28,7 @@ public struct CostInputs: Sendable {
         case pricePerVCPUHour(String)
     }
 
-    public struct Traffic: Sendable {
+    public struct Traffic: Sendable, Equatable {
         /// Mean load over the month as a share of the declared peak demand.
         public var averageLoad: Percentage?
         public var bytesPerRequest: Int?
@@ -36,7 +36,7 @@ public struct CostInputs: Sendable {
         public init() {}
     }
 
-    public struct DatastoreInputs: Sendable {
+    public struct DatastoreInputs: Sendable, Equatable {
         public var instanceClass: String?
         public var storageGiB: Int?
         public var writesPerSecond: Int?

@@ -3,7 +3,7 @@ import Diagnostics
 /// The parts of a blueprint that a stage rejected, by entity (`services.api`, `regions.eu-west-1`,
 /// `traffic.healthCheck`, `assumptions`). Later stages skip what depends on them, so one bad value
 /// is reported once, as itself, instead of cascading into findings computed from a guess.
-public struct RejectedParts: Sendable {
+public struct RejectedParts: Sendable, Equatable {
     public private(set) var entities: Set<String> = []
     /// Each rejected value by entity, first rejection first: what a withheld check names as
     /// its cause (`objectives.availability is invalid`). Capped, so hostile input with a

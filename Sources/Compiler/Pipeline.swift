@@ -133,6 +133,10 @@ public enum Pipeline {
         case 0:
             // Handed to a writer (a batch), the report is made in pieces as the writer reads it, so
             // the time measured includes the writer's.
+            if let reusing, reusing.reportIsOnDisk(topology.blueprint) {
+                reusing.keep([ReportGenerator.path])
+                return
+            }
             PhaseTimings.measure("REPORT.md") {
                 emit([ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology), rollout: rollout, inPieces: batch != .max)])
             }

@@ -15,12 +15,16 @@ import Glibc
 /// byte-identical files — the property `diff` rests on too. A file is reused only when its inputs
 /// now equal its inputs then and the file on disk still has the size, modification time and inode
 /// compile recorded after writing it, and was not racily clean (`OutputStamp.isRacy`, as for a
-/// whole cached output). Anything else is generated as usual.
+/// whole cached output). REPORT.md is reused likewise when the blueprint it is made from reads the
+/// same to it (`ReportGenerator.inputs`: equal but for fields only the manifests read, as an image
+/// bump). Anything else is generated as usual.
 public struct PreviousOutput: Sendable {
     let blueprint: String
     /// Each service file as it was described then, with the stamp of the file written from it.
     let files: [(file: ServiceFile, stamp: AnalysisCache.OutputStamp)]
     let index: [String: Int]
+    /// What REPORT.md was made from (`ReportGenerator.inputs`), with the stamp of the file written.
+    let report: (inputs: Blueprint, stamp: AnalysisCache.OutputStamp)?
 
     /// The previous output recorded in `entry`, made from `source`; nil when there is nothing to
     /// reuse: an entry with errors or without output, bytes that no longer decode, or only stamps
@@ -45,7 +49,8 @@ public struct PreviousOutput: Sendable {
                 index[file.path] = files.count
                 files.append((file, stamp))
             }
-            return files.isEmpty ? nil : PreviousOutput(blueprint: name, files: files, index: index)
+            let report = stamps[ReportGenerator.path].flatMap { stamp in ReportGenerator.inputs(of: topology.blueprint).map { ($0, stamp) } }
+            return files.isEmpty && report == nil ? nil : PreviousOutput(blueprint: name, files: files, index: index, report: report)
         }
     }
 
@@ -60,12 +65,15 @@ public struct PreviousOutput: Sendable {
         return body(ReusableFiles(isOnDisk: { [self] file in
             guard let position = index[file.path], files[position].file == file else { return false }
             return AnalysisCache.OutputStamp.of(file.path, in: descriptor) == files[position].stamp
+        }, reportIsOnDisk: { [self] blueprint in
+            guard let report, let inputs = ReportGenerator.inputs(of: blueprint), inputs == report.inputs else { return false }
+            return AnalysisCache.OutputStamp.of(ReportGenerator.path, in: descriptor) == report.stamp
         }, keep: keep))
     }
 
     /// The stamp of a file kept by `reusable`: it was proved equal to the disk's, and keeping it
     /// links the same inode into the new tree, so it is still the file's stamp.
     public func stamp(ofKept path: String) -> AnalysisCache.OutputStamp? {
-        index[path].map { files[$0].stamp }
+        path == ReportGenerator.path ? report?.stamp : index[path].map { files[$0].stamp }
     }
 }

@@ -16,15 +16,19 @@ public struct ServiceFile: Sendable, Equatable {
     }
 }
 
-/// Service files that need not be generated because the same bytes are already on disk: the
-/// caller proves it (`isOnDisk`, from the inputs the file was last made from), and generation hands
-/// their paths to `keep` instead of their bytes.
+/// Files that need not be generated because the same bytes are already on disk: the caller
+/// proves it (`isOnDisk` for a service file, from the inputs the file was last made from;
+/// `reportIsOnDisk` for REPORT.md, from the blueprint it is made from, `ReportGenerator.inputs`),
+/// and generation hands their paths to `keep` instead of their bytes.
 public struct ReusableFiles: Sendable {
     public let isOnDisk: @Sendable (ServiceFile) -> Bool
+    public let reportIsOnDisk: @Sendable (Blueprint) -> Bool
     public let keep: @Sendable ([String]) -> Void
 
-    public init(isOnDisk: @escaping @Sendable (ServiceFile) -> Bool, keep: @escaping @Sendable ([String]) -> Void) {
+    public init(isOnDisk: @escaping @Sendable (ServiceFile) -> Bool, reportIsOnDisk: @escaping @Sendable (Blueprint) -> Bool = { _ in false },
+                keep: @escaping @Sendable ([String]) -> Void) {
         self.isOnDisk = isOnDisk
+        self.reportIsOnDisk = reportIsOnDisk
         self.keep = keep
     }
 }

@@ -1,9 +1,12 @@
+import BlueprintModel
 import Cost
 import Resilience
 
 /// `REPORT.md`: objectives against what the topology achieves, with the architecture diagram.
 public enum ReportGenerator {
     /// `rollout`: the analysis's wave proofs when they were made from this topology and explanation.
+    public static let path = "REPORT.md"
+
     /// `inPieces`: made a section at a time whenever its bytes are read (`GeneratedFile.forEachPiece`),
     /// so the writer never holds it whole; otherwise made now, in one buffer.
     public static func file(for topology: Topology, explanation: Explanation, rollout: RolloutReport? = nil,
@@ -15,12 +18,31 @@ public enum ReportGenerator {
         let cost: @Sendable () -> CostReport = { CostModel(catalogue: (try? PriceCatalogue.resolve(for: topology.blueprint).get()) ?? .committed).report(topology) }
         let diagram: @Sendable () -> (format: Diagram.Format, source: String) = { (.mermaid, Diagram.render(topology, format: .mermaid)) }
         guard !inPieces else {
-            return GeneratedFile(path: "REPORT.md") { emit in
+            return GeneratedFile(path: path) { emit in
                 ExplainRenderer.markdownPieces(explanation, diagram: diagram, cost: cost, rollout: rollout, preamble: preamble, emit: emit)
             }
         }
         let contents = ExplainRenderer.markdownUTF8(explanation, diagram: diagram(), cost: cost(), rollout: rollout, preamble: preamble)
-        return GeneratedFile(path: "REPORT.md", utf8: contents)
+        return GeneratedFile(path: path, utf8: contents)
+    }
+
+    /// The blueprint as REPORT.md reads it: the service fields that only the manifests and the
+    /// rules read — image, env, health and liveness paths, UID — set to one value each. Two
+    /// blueprints with equal inputs make the same report, so an image bump can keep REPORT.md
+    /// (`PreviousOutput`); `ReportInputsTests` changes each of these fields in the examples and
+    /// compares the reports. A price override file is read from disk, so a blueprint naming one
+    /// has no inputs (its report is always made).
+    public static func inputs(of blueprint: Blueprint) -> Blueprint? {
+        guard blueprint.cost.prices == nil, blueprint.rejected == RejectedParts() else { return nil }
+        return blueprint.mappingServices { service in
+            var masked = service
+            masked.image = ""
+            masked.env = []
+            masked.healthPath = ""
+            masked.livenessPath = nil
+            masked.runAsUser = 0
+            return masked
+        }
     }
 
     /// What an outage-mode compile changed, first thing in the report, so nobody mistakes it
