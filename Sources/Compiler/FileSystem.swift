@@ -133,6 +133,13 @@ enum FileSystem {
         try writeAll(descriptor, bytes, path: path)
     }
 
+    /// `writeFile` for `name` in the folder open as `folder`; `path` names the file in errors.
+    static func writeFile(in folder: Int32, _ name: String, _ bytes: UnsafeRawBufferPointer, path: String, mode: mode_t = 0o644) throws {
+        let descriptor = openat(folder, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw SystemCallError(path) }
+        try writeAll(descriptor, bytes, path: path)
+    }
+
     /// Writes every byte, then closes `descriptor` (also on failure).
     static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var failure: Int32?
