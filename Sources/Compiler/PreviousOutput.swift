@@ -24,7 +24,19 @@ public struct PreviousOutput: Sendable {
     let files: [(file: ServiceFile, stamp: AnalysisCache.OutputStamp)]
     let index: [String: Int]
     /// What REPORT.md was made from (`ReportGenerator.inputs`), with the stamp of the file written.
-    let report: (inputs: Blueprint, stamp: AnalysisCache.OutputStamp)?
+    let report: RememberedReport?
+
+    /// Boxed: a blueprint held inline made every compile outcome in a fleet (which may carry a
+    /// `PreviousOutput`) 2 KB larger, cache hits included.
+    final class RememberedReport: Sendable {
+        let inputs: Blueprint
+        let stamp: AnalysisCache.OutputStamp
+
+        init(inputs: Blueprint, stamp: AnalysisCache.OutputStamp) {
+            self.inputs = inputs
+            self.stamp = stamp
+        }
+    }
 
     /// The previous output recorded in `entry`, made from `source`; nil when there is nothing to
     /// reuse: an entry with errors or without output, bytes that no longer decode, or only stamps
@@ -49,7 +61,9 @@ public struct PreviousOutput: Sendable {
                 index[file.path] = files.count
                 files.append((file, stamp))
             }
-            let report = stamps[ReportGenerator.path].flatMap { stamp in ReportGenerator.inputs(of: topology.blueprint).map { ($0, stamp) } }
+            let report = stamps[ReportGenerator.path].flatMap { stamp in
+                ReportGenerator.inputs(of: topology.blueprint).map { RememberedReport(inputs: $0, stamp: stamp) }
+            }
             return files.isEmpty && report == nil ? nil : PreviousOutput(blueprint: name, files: files, index: index, report: report)
         }
     }
