@@ -219,7 +219,9 @@ public struct YAMLWriter: ~Copyable {
 
     public mutating func bool(_ flag: Bool) {
         beginNode()
-        plainToken(flag ? "true" : "false")
+        // Letters every style analysis leaves plain (writing plain text reads no indentation).
+        let word: StaticString = flag ? "true" : "false"
+        writePlain(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 
     /// A block mapping of the keys and values `body` writes; `{}` when it writes none.
@@ -339,14 +341,6 @@ public struct YAMLWriter: ~Copyable {
         } else if !indentless {
             indent += Self.indentStep
         }
-    }
-
-    /// An int or bool: digits, a sign or letters that every style analysis leaves plain.
-    private mutating func plainToken(_ text: String) {
-        let saved = indent
-        indent = indent < 0 ? Self.indentStep : indent + Self.indentStep
-        withUTF8(text) { writePlain($0) }
-        indent = saved
     }
 
     private mutating func scalar(_ utf8: UnsafeBufferPointer<UInt8>, _ analysis: ScalarAnalysis, forceDoubleQuotes: Bool, simpleKey: Bool) {
