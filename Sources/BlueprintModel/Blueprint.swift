@@ -146,6 +146,26 @@ public struct Blueprint: Sendable, Equatable {
         with(residency: residency, regions: regions, services: services.map(transform), datastores: datastores)
     }
 
+    /// The blueprint with the service fields that reach only each service's own manifests set to
+    /// one value each: image, env, health and liveness paths, UID. No figure, no report section and
+    /// no rule reads them, but for the findings `Validator.findingsOnManifestFields` makes. So two
+    /// blueprints equal once these are cleared have the same figures, REPORT.md and findings (when
+    /// those few findings agree too), and every service file but those of services whose own
+    /// fields differ is the same: an image bump is checked and written at the cost of one service
+    /// (`PreviousOutput`). `ManifestFieldsTests` and `ReportInputsTests` change each field in the
+    /// examples and hold all of this to account.
+    public var manifestFieldsCleared: Blueprint {
+        mappingServices { service in
+            var cleared = service
+            cleared.image = ""
+            cleared.env = []
+            cleared.healthPath = ""
+            cleared.livenessPath = nil
+            cleared.runAsUser = 0
+            return cleared
+        }
+    }
+
     /// The same blueprint over other parts (the name lookups are built again for them).
     private func with(residency: [ResidencyZone], regions: [Region], services: [Service], datastores: [Datastore]) -> Blueprint {
         var copy = Blueprint(

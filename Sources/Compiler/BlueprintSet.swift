@@ -111,13 +111,25 @@ public enum BlueprintSet {
                 return .remembered(entry, source: source)
             }
             let kept = !boundMemory || index < keptAnalyses
-            let previous = kept && recallPrevious ? cache?.previous(file: file, context: context).map { old in
-                // A large blueprint's is decoded on another thread while this one is analysed.
-                old.source.count < 1 << 16 ? Parallel.Background(ready: PreviousOutput.recall(old.entry, source: old.source, file: file))
-                    : Parallel.Background { PreviousOutput.recall(old.entry, source: old.source, file: file) }
+            let earlier = kept && recallPrevious ? cache?.previous(file: file, context: context).map { old in
+                // A large blueprint's is decoded on another thread while this one is.
+                old.source.count < 1 << 16 ? Parallel.Background(ready: PreviousOutput.earlier(old.entry, source: old.source, file: file))
+                    : Parallel.Background { PreviousOutput.earlier(old.entry, source: old.source, file: file) }
             } : nil
-            let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") {
-                Pipeline.analyze(file: file, bytes: source, today: today)
+            var previous: Parallel.Background<PreviousOutput?>?
+            let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") { () -> Analysis in
+                let decoded = Pipeline.decode(file: file, bytes: source)
+                if let earlier = earlier?.value, let findings = earlier.findings, let reused = Pipeline.reuse(findings, for: decoded),
+                   let blueprint = reused.blueprint {
+                    previous = Parallel.Background(ready: PreviousOutput.byService(earlier, now: blueprint))
+                    return reused
+                }
+                // The rules run; meanwhile the files written last time are described on another thread.
+                previous = earlier.flatMap { $0.value }.map { earlier in
+                    source.count < 1 << 16 ? Parallel.Background(ready: PreviousOutput.byDescription(earlier))
+                        : Parallel.Background { PreviousOutput.byDescription(earlier) }
+                }
+                return Pipeline.validate(decoded, today: today)
             }
             guard kept else {
                 return .released(name: analysis.blueprint?.name, blueprint: keepBlueprints ? analysis.blueprint : nil,

@@ -20,11 +20,23 @@ public struct Analysis: Sendable {
     /// The values refused by the decoder and the structural rules; `topology` is built from
     /// what they left (`Blueprint.soundPart`).
     public var rejected = RejectedParts()
+    /// The findings are the last analysis's (`Pipeline.reuse`): `explanation` and `rollout` were
+    /// not worked out, and whoever needs them works them out (`figures`).
+    public var findingsReused = false
     /// Checks not made because a value they read was refused; each is a `check-withheld` note
     /// (past the per-rule cap, counted in its "… and N more").
     public var withheldChecks: Int { explanation?.withheld.count ?? 0 }
 
     public var hasErrors: Bool { diagnostics.hasErrors }
+
+    /// The explanation and rollout the rules worked out, or, when the findings were reused, the
+    /// same worked out now, as `Validator.check` works them out (they do not depend on the date).
+    func figures(of topology: Topology) -> (Explanation, RolloutReport?) {
+        if let explanation { return (explanation, rollout) }
+        guard findingsReused, let blueprint else { return (Explanation(topology), rollout) }
+        let context = Validator.check(blueprint, today: Pipeline.today()).context
+        return (context.explanation, context.rollout)
+    }
 }
 
 /// The compiler's stages, each a pure function of its input: parse -> decode -> validate -> generate.
@@ -33,25 +45,40 @@ public enum Pipeline {
     /// return, as soon as it exists: explain prices it while the rules run.
     public static func analyze(file: String, bytes: [UInt8], today: String = Pipeline.today(),
                                whenTopologyIsBuilt: ((Blueprint, Topology) -> Void)? = nil) -> Analysis {
+        validate(decode(file: file, bytes: bytes), today: today, whenTopologyIsBuilt: whenTopologyIsBuilt)
+    }
+
+    /// A blueprint parsed and decoded, before any rule: the first half of `analyze`.
+    public struct Decoded: Sendable {
+        public var file: String
+        /// The source is not YAML at all: the one finding.
+        var failure: Diagnostic?
+        /// nil when the source is not a blueprint at all (syntax error, empty, not a mapping).
+        public var blueprint: Blueprint?
+        /// The parser's and the decoder's findings, and those they only counted.
+        var diagnostics: [Diagnostic]
+        var hidden: [HiddenFindings]
+    }
+
+    public static func decode(file: String, bytes: [UInt8]) -> Decoded {
         // The syntax tree is let go once decoded, before the rules run: at 1,000 services it is
         // megabytes that nothing after the decoder reads.
-        let decoding = { () -> Result<(BlueprintDecoder.Result, diagnostics: [Diagnostic], hidden: [HiddenFindings]), Diagnostic> in
-            let parser = YAMLParser(file: file)
-            let parsing = PhaseTimings.measure("parse") { Result<YAMLParser.Result, Diagnostic> { () throws(Diagnostic) in try parser.parse(bytes) } }
-            switch parsing {
-            case .success(let parsed):
-                let decoded = PhaseTimings.measure("decode") { BlueprintDecoder.decode(parsed.root, file: file) }
-                return .success((decoded, parsed.diagnostics + decoded.diagnostics, decoded.hidden + hiddenDuplicates(parsed, file: file)))
-            case .failure(let error):
-                return .failure(error)
-            }
-        }()
-        let decoded: BlueprintDecoder.Result, hidden: [HiddenFindings]
-        var diagnostics: [Diagnostic]
-        switch decoding {
-        case .success(let result): (decoded, diagnostics, hidden) = result
-        case .failure(let error): return Analysis(file: file, blueprint: nil, diagnostics: [error])
+        let parser = YAMLParser(file: file)
+        let parsing = PhaseTimings.measure("parse") { Result<YAMLParser.Result, Diagnostic> { () throws(Diagnostic) in try parser.parse(bytes) } }
+        switch parsing {
+        case .success(let parsed):
+            let decoded = PhaseTimings.measure("decode") { BlueprintDecoder.decode(parsed.root, file: file) }
+            return Decoded(file: file, blueprint: decoded.blueprint, diagnostics: parsed.diagnostics + decoded.diagnostics,
+                           hidden: decoded.hidden + hiddenDuplicates(parsed, file: file))
+        case .failure(let error):
+            return Decoded(file: file, failure: error, blueprint: nil, diagnostics: [], hidden: [])
         }
+    }
+
+    /// The second half of `analyze`: every rule over a decoded blueprint.
+    public static func validate(_ decoded: Decoded, today: String, whenTopologyIsBuilt: ((Blueprint, Topology) -> Void)? = nil) -> Analysis {
+        if let failure = decoded.failure { return Analysis(file: decoded.file, blueprint: nil, diagnostics: [failure]) }
+        var diagnostics = decoded.diagnostics
         var context: ValidationContext?
         if let blueprint = decoded.blueprint {
             let validation = PhaseTimings.measure("rules") {
@@ -62,10 +89,53 @@ public enum Pipeline {
         }
         // Each rule's findings are capped, with one "… and N more" closing them: a million
         // repeated mistakes print fifty lines, not a million.
-        return Analysis(file: file, blueprint: decoded.blueprint,
-                        diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: hidden),
+        return Analysis(file: decoded.file, blueprint: decoded.blueprint,
+                        diagnostics: FindingBudget.limit(diagnostics, alreadyHidden: decoded.hidden),
                         topology: context?.topology, explanation: context?.explanation, rollout: context?.rollout,
                         rejected: context?.rejected ?? decoded.blueprint?.rejected ?? RejectedParts())
+    }
+
+    /// What the last analysis of a blueprint found, with what it was made from, for `reuse`.
+    public struct EarlierFindings: Sendable {
+        /// Decoded as the analysis decoded it, with its manifest fields cleared.
+        let decoded: Decoded
+        let cleared: Blueprint
+        let onManifestFields: [Diagnostic]
+        /// What that analysis reported.
+        let diagnostics: [Diagnostic]
+
+        /// nil when they prove nothing: a source that did not decode cleanly, or a price override
+        /// file (read from disk, its findings and figures may have moved).
+        public init?(_ decoded: Decoded, diagnostics: [Diagnostic]) {
+            guard let blueprint = decoded.blueprint, Pipeline.isReusable(decoded), !diagnostics.hasErrors else { return nil }
+            self.decoded = decoded
+            cleared = blueprint.manifestFieldsCleared
+            onManifestFields = Validator.findingsOnManifestFields(blueprint)
+            self.diagnostics = diagnostics
+        }
+    }
+
+    private static func isReusable(_ decoded: Decoded) -> Bool {
+        guard let blueprint = decoded.blueprint else { return false }
+        return decoded.failure == nil && decoded.hidden.isEmpty && blueprint.rejected == RejectedParts() && blueprint.cost.prices == nil
+    }
+
+    /// The analysis of `decoded` without running the rules, when it differs from the one `earlier`
+    /// analysed only in fields that reach its manifests (`Blueprint.manifestFieldsCleared`) and the
+    /// findings on those fields agree: every rule then finds what it found before
+    /// (`Validator.findingsOnManifestFields`), so those findings are the answer. Its figures are not
+    /// worked out (`Analysis.figuresDeferred`). nil when anything else differs.
+    public static func reuse(_ earlier: EarlierFindings, for decoded: Decoded) -> Analysis? {
+        PhaseTimings.measure("compare with the last analysis") { () -> Analysis? in
+            guard isReusable(decoded), let blueprint = decoded.blueprint, decoded.diagnostics == earlier.decoded.diagnostics,
+                  blueprint.manifestFieldsCleared == earlier.cleared,
+                  Validator.findingsOnManifestFields(blueprint) == earlier.onManifestFields else { return nil }
+            // With no error, the rules refused nothing: the topology is the whole blueprint's, as `Validator.check` builds it.
+            var analysis = Analysis(file: decoded.file, blueprint: blueprint, diagnostics: earlier.diagnostics,
+                                    topology: Topology(blueprint.soundPart(excluding: blueprint.rejected)))
+            analysis.findingsReused = true
+            return analysis
+        }
     }
 
     /// The parser's duplicate keys it only counted, for the same "… and N more" closing finding.
@@ -90,8 +160,8 @@ public enum Pipeline {
     /// `reusing`: service files already on disk, handed over by path (see `ReusableFiles`).
     public static func generate(_ analysis: Analysis, reusing: ReusableFiles? = nil, into sink: GeneratedFileSink) -> [String]? {
         guard let blueprint = analysis.blueprint else { return nil }
-        return generate(blueprint, topology: analysis.topology, explanation: analysis.explanation, rollout: analysis.rollout,
-                        reusing: reusing, into: sink)
+        let topology = analysis.topology ?? Topology(blueprint)
+        return generate(blueprint, topology, figures: { analysis.figures(of: topology) }, reusing: reusing, into: sink)
     }
 
     /// Every output file of a valid blueprint, sorted by path (see `generate(_:topology:explanation:rollout:for:into:)`).
@@ -102,7 +172,7 @@ public enum Pipeline {
         let files = PhaseTimings.measure("generate (parallel, wall)") {
             Parallel.map(jobCount(topology)) { job -> [GeneratedFile] in
                 var files: [GeneratedFile] = []
-                Self.run(job: job, topology, explanation, rollout, batch: .max) { files += $0 }
+                Self.run(job: job, topology, figures: { (explanation ?? Explanation(topology), rollout) }, batch: .max) { files += $0 }
                 return files
             }.flatMap { $0 }
         }
@@ -116,9 +186,14 @@ public enum Pipeline {
     public static func generate(_ blueprint: Blueprint, topology: Topology? = nil, explanation: Explanation? = nil,
                                 rollout: RolloutReport? = nil, reusing: ReusableFiles? = nil, into sink: GeneratedFileSink) -> [String] {
         let topology = topology ?? Topology(blueprint)
+        return generate(blueprint, topology, figures: { (explanation ?? Explanation(topology), rollout) }, reusing: reusing, into: sink)
+    }
+
+    private static func generate(_ blueprint: Blueprint, _ topology: Topology, figures: @Sendable () -> (Explanation, RolloutReport?),
+                                 reusing: ReusableFiles?, into sink: GeneratedFileSink) -> [String] {
         PhaseTimings.measure("generate and hand over (parallel, wall)") {
             // A region's files go out in batches, so at most a batch per core is held.
-            _ = Parallel.map(jobCount(topology)) { Self.run(job: $0, topology, explanation, rollout, batch: 64, reusing: reusing, into: sink) }
+            _ = Parallel.map(jobCount(topology)) { Self.run(job: $0, topology, figures: figures, batch: 64, reusing: reusing, into: sink) }
         }
         return notices(blueprint)
     }
@@ -127,7 +202,8 @@ public enum Pipeline {
 
     /// Runs one job, handing its files to `emit`: a region's `batch` at a time, the others whole.
     /// The report and the Terraform are the longest single jobs, so they come first.
-    private static func run(job: Int, _ topology: Topology, _ explanation: Explanation?, _ rollout: RolloutReport?,
+    /// `figures`: the explanation and rollout REPORT.md shows, asked for only when it is made.
+    private static func run(job: Int, _ topology: Topology, figures: () -> (Explanation, RolloutReport?),
                             batch: Int, reusing: ReusableFiles? = nil, into emit: ([GeneratedFile]) -> Void) {
         switch job {
         case 0:
@@ -138,7 +214,8 @@ public enum Pipeline {
                 return
             }
             PhaseTimings.measure("REPORT.md") {
-                emit([ReportGenerator.file(for: topology, explanation: explanation ?? Explanation(topology), rollout: rollout, inPieces: batch != .max)])
+                let (explanation, rollout) = figures()
+                emit([ReportGenerator.file(for: topology, explanation: explanation, rollout: rollout, inPieces: batch != .max)])
             }
         case 1:
             let terraform = PhaseTimings.measure("terraform") { Route53Generator.files(for: topology) }

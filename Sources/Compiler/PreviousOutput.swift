@@ -11,60 +11,94 @@ import Glibc
 /// edited in one place generates again only the service files the edit reaches.
 ///
 /// The entry keeps the blueprint's bytes as they were when those files were written; decoding
-/// them again gives each service file's inputs then (`ServiceFile`), and equal inputs make
-/// byte-identical files — the property `diff` rests on too. A file is reused only when its inputs
-/// now equal its inputs then and the file on disk still has the size, modification time and inode
+/// them again gives what each file was made from then. A file is reused only when what it is made
+/// from now equals that, and the file on disk still has the size, modification time and inode
 /// compile recorded after writing it, and was not racily clean (`OutputStamp.isRacy`, as for a
-/// whole cached output). REPORT.md is reused likewise when the blueprint it is made from reads the
-/// same to it (`ReportGenerator.inputs`: equal but for fields only the manifests read, as an image
-/// bump). Anything else is generated as usual.
+/// whole cached output). What it is made from is compared in one of two ways:
+/// - by service, when the edit changed nothing but fields that reach only a service's own
+///   manifests (`Blueprint.manifestFieldsCleared`; the analysis then reused the last findings,
+///   `Pipeline.reuse`): every file of a service whose fields are all as they were is the same;
+/// - by description otherwise: each service file's inputs then and now (`ServiceFile`), equal
+///   inputs making byte-identical files — the property `diff` rests on too.
+/// REPORT.md is reused likewise when the blueprint it is made from reads the same to it
+/// (`ReportGenerator.inputs`: as an image bump leaves it). Anything else is generated as usual.
 public struct PreviousOutput: Sendable {
     let blueprint: String
-    /// Each service file as it was described then, with the stamp of the file written from it.
-    let files: [(file: ServiceFile, stamp: AnalysisCache.OutputStamp)]
-    let index: [String: Int]
-    /// What REPORT.md was made from (`ReportGenerator.inputs`), with the stamp of the file written.
+    /// The stamps of the files written then, by path, racily clean ones left out.
+    let stamps: [String: AnalysisCache.OutputStamp]
+    let proof: Proof
+    /// What REPORT.md was made from (`ReportGenerator.inputs`), when it can be reused.
     let report: RememberedReport?
+
+    enum Proof: Sendable {
+        /// Every service file of a service not among `changed` is as it was.
+        case byService(changed: Set<String>)
+        /// Each service file as it was described then, by path.
+        case byDescription([String: ServiceFile])
+    }
 
     /// Boxed: a blueprint held inline made every compile outcome in a fleet (which may carry a
     /// `PreviousOutput`) 2 KB larger, cache hits included.
     final class RememberedReport: Sendable {
         let inputs: Blueprint
-        let stamp: AnalysisCache.OutputStamp
 
-        init(inputs: Blueprint, stamp: AnalysisCache.OutputStamp) {
+        init(inputs: Blueprint) {
             self.inputs = inputs
-            self.stamp = stamp
         }
     }
 
-    /// The previous output recorded in `entry`, made from `source`; nil when there is nothing to
-    /// reuse: an entry with errors or without output, bytes that no longer decode, or only stamps
-    /// too recent to prove anything.
-    public static func recall(_ entry: AnalysisCache.Entry, source: [UInt8], file: String) -> PreviousOutput? {
+    /// The entry's blueprint decoded again: enough to tell whether the findings can be reused
+    /// (`findings`), and the first step of either proof.
+    public struct Earlier: Sendable {
+        let blueprint: String
+        let stamps: [String: AnalysisCache.OutputStamp]
+        let decoded: Pipeline.Decoded
+        /// nil when the last findings cannot be reused whatever the edit (`Pipeline.EarlierFindings`).
+        public let findings: Pipeline.EarlierFindings?
+    }
+
+    /// What `entry`, made from `source`, recorded; nil when there is nothing to reuse: an entry with
+    /// errors or without output, bytes that no longer decode, or only stamps too recent to prove anything.
+    public static func earlier(_ entry: AnalysisCache.Entry, source: [UInt8], file: String) -> Earlier? {
         guard let name = entry.blueprint, !entry.outputs.isEmpty, !entry.diagnostics.hasErrors else { return nil }
         return PhaseTimings.measure("recall the previous output") {
             var stamps: [String: AnalysisCache.OutputStamp] = [:]
             stamps.reserveCapacity(entry.outputs.count)
             for stamp in entry.outputs where !stamp.isRacy(stampedAt: entry.stampedAt) { stamps[stamp.path] = stamp }
-            guard !stamps.isEmpty, let parsed = try? YAMLParser(file: file).parse(source),
-                  let blueprint = BlueprintDecoder.decode(parsed.root, file: file).blueprint, blueprint.name == name else { return nil }
+            let decoded = Pipeline.decode(file: file, bytes: source)
+            guard !stamps.isEmpty, let blueprint = decoded.blueprint, blueprint.name == name else { return nil }
+            // Price overrides are read from disk: what they were then is not known, so nothing is reused by service.
+            let findings = entry.dependencies.isEmpty ? Pipeline.EarlierFindings(decoded, diagnostics: entry.diagnostics) : nil
+            return Earlier(blueprint: name, stamps: stamps, decoded: decoded, findings: findings)
+        }
+    }
+
+    /// The proof by service, for a blueprint whose analysis reused `earlier`'s findings.
+    public static func byService(_ earlier: Earlier, now blueprint: Blueprint) -> PreviousOutput? {
+        guard let then = earlier.decoded.blueprint, then.services.count == blueprint.services.count else { return nil }
+        var changed = Set<String>()
+        for (old, new) in zip(then.services, blueprint.services) where old != new {
+            changed.insert(old.name)
+            changed.insert(new.name)
+        }
+        let report = ReportGenerator.inputs(of: then).map { RememberedReport(inputs: $0) }
+        return PreviousOutput(blueprint: earlier.blueprint, stamps: earlier.stamps, proof: .byService(changed: changed), report: report)
+    }
+
+    /// The proof by description: each service file of `earlier`'s blueprint described.
+    public static func byDescription(_ earlier: Earlier) -> PreviousOutput? {
+        guard let then = earlier.decoded.blueprint else { return nil }
+        return PhaseTimings.measure("describe the previous output") {
             // As the analysis built it: with no errors, the validator refuses nothing beyond what the decoder did.
-            let topology = Topology(blueprint.soundPart(excluding: blueprint.rejected))
-            var files: [(file: ServiceFile, stamp: AnalysisCache.OutputStamp)] = []
-            var index: [String: Int] = [:]
+            let topology = Topology(then.soundPart(excluding: then.rejected))
+            var files: [String: ServiceFile] = [:]
             // At their size: grown by doubling, 8,000 descriptions held 3 MiB of spare room.
-            files.reserveCapacity(stamps.count)
-            index.reserveCapacity(stamps.count)
-            for file in KubernetesGenerator.serviceFiles(of: topology) {
-                guard let stamp = stamps[file.path] else { continue }
-                index[file.path] = files.count
-                files.append((file, stamp))
+            files.reserveCapacity(earlier.stamps.count)
+            for file in KubernetesGenerator.serviceFiles(of: topology) where earlier.stamps[file.path] != nil {
+                files[file.path] = file
             }
-            let report = stamps[ReportGenerator.path].flatMap { stamp in
-                ReportGenerator.inputs(of: topology.blueprint).map { RememberedReport(inputs: $0, stamp: stamp) }
-            }
-            return files.isEmpty && report == nil ? nil : PreviousOutput(blueprint: name, files: files, index: index, report: report)
+            let report = earlier.stamps[ReportGenerator.path] == nil ? nil : ReportGenerator.inputs(of: topology.blueprint).map { RememberedReport(inputs: $0) }
+            return files.isEmpty && report == nil ? nil : PreviousOutput(blueprint: earlier.blueprint, stamps: earlier.stamps, proof: .byDescription(files), report: report)
         }
     }
 
@@ -76,18 +110,27 @@ public struct PreviousOutput: Sendable {
         let descriptor = name == blueprint ? open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1
         guard descriptor >= 0 else { return body(nil) }
         defer { close(descriptor) }
-        return body(ReusableFiles(isOnDisk: { [self] file in
-            guard let position = index[file.path], files[position].file == file else { return false }
-            return AnalysisCache.OutputStamp.of(file.path, in: descriptor) == files[position].stamp
-        }, reportIsOnDisk: { [self] blueprint in
+        let isAsWritten = { @Sendable [stamps] (path: String) in
+            guard let stamp = stamps[path] else { return false }
+            return AnalysisCache.OutputStamp.of(path, in: descriptor) == stamp
+        }
+        let reportIsOnDisk = { @Sendable [report] (blueprint: Blueprint) in
             guard let report, let inputs = ReportGenerator.inputs(of: blueprint), inputs == report.inputs else { return false }
-            return AnalysisCache.OutputStamp.of(ReportGenerator.path, in: descriptor) == report.stamp
-        }, keep: keep))
+            return isAsWritten(ReportGenerator.path)
+        }
+        switch proof {
+        case .byService(let changed):
+            return body(ReusableFiles(isOnDiskByService: { path, service in !changed.contains(service) && isAsWritten(path) },
+                                      reportIsOnDisk: reportIsOnDisk, keep: keep))
+        case .byDescription(let files):
+            return body(ReusableFiles(isOnDisk: { file in files[file.path] == file && isAsWritten(file.path) },
+                                      reportIsOnDisk: reportIsOnDisk, keep: keep))
+        }
     }
 
     /// The stamp of a file kept by `reusable`: it was proved equal to the disk's, and keeping it
     /// links the same inode into the new tree, so it is still the file's stamp.
     public func stamp(ofKept path: String) -> AnalysisCache.OutputStamp? {
-        path == ReportGenerator.path ? report?.stamp : index[path].map { files[$0].stamp }
+        stamps[path]
     }
 }

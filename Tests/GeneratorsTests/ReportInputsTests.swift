@@ -24,15 +24,7 @@ import Testing
     @Test(arguments: examples)
     func fieldsLeftOutOfTheInputsNeverReachTheReport(_ name: String) throws {
         let blueprint = try analysed(name)
-        let changed = blueprint.mappingServices { service in
-            var other = service
-            other.image = service.image + "-next"
-            other.env = service.env + [EnvVar(name: "ADDED_BY_TEST", value: .literal("1"))]
-            other.healthPath = service.healthPath + "/deep"
-            other.livenessPath = service.livenessPath == nil ? "/alive" : nil
-            other.runAsUser = service.runAsUser + 1
-            return other
-        }
+        let changed = blueprint.mappingServices(ManifestFieldsTests.changed)
         #expect(ReportGenerator.inputs(of: changed) == ReportGenerator.inputs(of: blueprint))
         #expect(report(changed) == report(blueprint), "a field left out of the report's inputs changed REPORT.md")
     }

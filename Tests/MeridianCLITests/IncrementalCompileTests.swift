@@ -61,17 +61,63 @@ import Testing
             let incremental = try meridian(["compile", "shop.yaml"], in: work, environment: environment)
             #expect(incremental.status == 0, "\(what): \(incremental.stderr)")
             #expect(incremental.stderr.contains("recall the previous output"), "\(what): \(incremental.stderr)")
-            // REPORT.md is kept, not made, when only fields it never reads changed (ReportInputsTests).
-            let reportKept = ["one image", "an environment variable"].contains(what)
-            #expect(incremental.stderr.contains("timing: REPORT.md:") != reportKept, "\(what): \(incremental.stderr)")
+            // REPORT.md is kept, not made, and the rules do not run again, when only fields that
+            // reach the service's own manifests changed (ReportInputsTests, ManifestFieldsTests).
+            let manifestsOnly = ["one image", "an environment variable"].contains(what)
+            #expect(incremental.stderr.contains("timing: REPORT.md:") != manifestsOnly, "\(what): \(incremental.stderr)")
+            #expect(incremental.stderr.contains("timing: rules:") != manifestsOnly, "\(what): \(incremental.stderr)")
             let scratch = work.appendingPathComponent("scratch")
             try? FileManager.default.removeItem(at: scratch)
             let fresh = try meridian(["compile", "shop.yaml", "-o", "scratch"], in: work, environment: ["MERIDIAN_CACHE": "off"])
             #expect(fresh.status == 0, "\(what): \(fresh.stderr)")
+            // The same findings, word for word, whether the rules ran or their findings were reused.
+            let findings = incremental.stderr.split(separator: "\n").filter { !$0.hasPrefix("meridian timing:") }
+            #expect(findings == fresh.stderr.split(separator: "\n"), "\(what)")
             let got = tree(work.appendingPathComponent("Output")), want = tree(scratch)
             #expect(got == want, "\(what): \(Set(got.keys).symmetricDifference(want.keys).sorted()) \(got.keys.filter { got[$0] != want[$0] }.sorted())")
         }
         #expect(try inode(checkout) != checkoutInode, "every service file without its NetworkPolicy")
+    }
+
+    /// An image edit that a rule objects to is not a manifest-only edit: the findings are not the
+    /// last ones, so compile reports the new one and writes nothing. Once it is waived, an env edit
+    /// reuses the findings, the waiver's effect with them, exactly as a full analysis finds them.
+    @Test func anImageEditThatBreaksARuleIsFound() throws {
+        let work = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let (environment, blueprint, compiled) = try compiledExample(in: work)
+        var text = compiled
+        try settle(work)
+        let edits = [
+            ("ghcr.io/example-shop/cart:4.2.0", "ghcr.io/example-shop/cart:latest"),
+            ("\nwaivers:\n", "\nwaivers:\n  - { rule: image-not-pinned, at: services.cart, reason: rebuilt nightly by test, expires: 2099-01-31 }\n"),
+            ("SESSION_TTL: 30m", "SESSION_TTL: 45m"),
+        ]
+        for (step, (old, new)) in edits.enumerated() {
+            #expect(text.contains(old))
+            text = text.replacingOccurrences(of: old, with: new)
+            try text.write(to: blueprint, atomically: true, encoding: .utf8)
+            let compile = try meridian(["compile", "shop.yaml"], in: work, environment: environment)
+            let fresh = try meridian(["compile", "shop.yaml", "-o", "scratch"], in: work, environment: ["MERIDIAN_CACHE": "off"])
+            #expect(compile.stderr.split(separator: "\n").filter { !$0.hasPrefix("meridian timing:") } == fresh.stderr.split(separator: "\n"))
+            #expect(compile.status == (step == 0 ? 1 : 0), "\(compile.stderr)")
+            #expect(compile.stderr.contains("timing: rules:") == (step < 2), "\(step): \(compile.stderr)")
+            if step == 0 {
+                #expect(compile.stderr.contains("image 'ghcr.io/example-shop/cart:latest' uses the 'latest' tag [image-not-pinned]"), "\(compile.stderr)")
+                #expect(compile.stderr.contains("nothing written"))
+            } else {
+                try settle(work)
+            }
+        }
+    }
+
+    /// The example compiled into `work`: the compile's environment, the blueprint's path and text.
+    func compiledExample(in work: URL) throws -> (environment: [String: String], blueprint: URL, text: String) {
+        let (environment, blueprint) = (Self.environment(work), work.appendingPathComponent("shop.yaml"))
+        let text = try String(contentsOf: example, encoding: .utf8)
+        try text.write(to: blueprint, atomically: true, encoding: .utf8)
+        #expect(try meridian(["compile", "shop.yaml"], in: work, environment: environment).status == 0)
+        return (environment, blueprint, text)
     }
 
     /// A folder of blueprints, one of them edited: it alone is compiled again, reusing what the edit
@@ -110,10 +156,8 @@ import Testing
     @Test func aFileIsReusedOnlyWhileItIsStillTheFileCompileWrote() throws {
         let work = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: work) }
-        let (environment, blueprint) = (Self.environment(work), work.appendingPathComponent("shop.yaml"))
-        var text = try String(contentsOf: example, encoding: .utf8)
-        try text.write(to: blueprint, atomically: true, encoding: .utf8)
-        #expect(try meridian(["compile", "shop.yaml"], in: work, environment: environment).status == 0)
+        let (environment, blueprint, compiled) = try compiledExample(in: work)
+        var text = compiled
         let region = work.appendingPathComponent("Output/shop-geo-sharded/clusters/eu-west-1")
         let edited = region.appendingPathComponent("storefront.yaml"), forged = region.appendingPathComponent("search.yaml")
         let originalEdited = try Data(contentsOf: edited), originalForged = try Data(contentsOf: forged)

@@ -17,19 +17,31 @@ public struct ServiceFile: Sendable, Equatable {
 }
 
 /// Files that need not be generated because the same bytes are already on disk: the caller
-/// proves it (`isOnDisk` for a service file, from the inputs the file was last made from;
-/// `reportIsOnDisk` for REPORT.md, from the blueprint it is made from, `ReportGenerator.inputs`),
-/// and generation hands their paths to `keep` instead of their bytes.
+/// proves it, for a service file either from the service alone (`isOnDiskByService`, when nothing
+/// else the file reads can have changed) or from the inputs the file was last made from
+/// (`isOnDisk`); for REPORT.md from the blueprint it is made from (`reportIsOnDisk`,
+/// `ReportGenerator.inputs`). Generation hands their paths to `keep` instead of their bytes.
 public struct ReusableFiles: Sendable {
+    public let isOnDiskByService: (@Sendable (_ path: String, _ service: String) -> Bool)?
     public let isOnDisk: @Sendable (ServiceFile) -> Bool
     public let reportIsOnDisk: @Sendable (Blueprint) -> Bool
     public let keep: @Sendable ([String]) -> Void
 
-    public init(isOnDisk: @escaping @Sendable (ServiceFile) -> Bool, reportIsOnDisk: @escaping @Sendable (Blueprint) -> Bool = { _ in false },
-                keep: @escaping @Sendable ([String]) -> Void) {
+    public init(isOnDiskByService: (@Sendable (_ path: String, _ service: String) -> Bool)? = nil,
+                isOnDisk: @escaping @Sendable (ServiceFile) -> Bool = { _ in false },
+                reportIsOnDisk: @escaping @Sendable (Blueprint) -> Bool = { _ in false }, keep: @escaping @Sendable ([String]) -> Void) {
+        self.isOnDiskByService = isOnDiskByService
         self.isOnDisk = isOnDisk
         self.reportIsOnDisk = reportIsOnDisk
         self.keep = keep
+    }
+
+    /// nil when `service`'s file at `path` is proved on disk; otherwise its description, to generate.
+    /// Described only when needed: proved by the service, most files never are.
+    func fileToGenerate(path: String, service: String, describe: () -> ServiceFile) -> ServiceFile? {
+        if let isOnDiskByService { return isOnDiskByService(path, service) ? nil : describe() }
+        let file = describe()
+        return isOnDisk(file) ? nil : file
     }
 }
 
@@ -106,8 +118,9 @@ public enum KubernetesGenerator {
                 files.removeAll(keepingCapacity: true)
             }
         }
-        layout(ofRegion: region, topology, shared: { add(writer.file($0, $1)) }, service: { file in
-            if let reusing, reusing.isOnDisk(file) { kept.append(file.path) } else { add(writer.serviceFile(file)) }
+        layout(ofRegion: region, topology, shared: { add(writer.file($0, $1)) }, service: { path, service, describe in
+            guard let reusing else { return add(writer.serviceFile(describe())) }
+            if let file = reusing.fileToGenerate(path: path, service: service, describe: describe) { add(writer.serviceFile(file)) } else { kept.append(path) }
         })
         if let reusing, !kept.isEmpty { reusing.keep(kept) }
         sink(files)
@@ -118,7 +131,7 @@ public enum KubernetesGenerator {
         var services: [ServiceFile] = []
         services.reserveCapacity(topology.placements.count)
         for region in topology.servingRegions {
-            layout(ofRegion: region, topology, shared: { _, _ in }, service: { services.append($0) })
+            layout(ofRegion: region, topology, shared: { _, _ in }, service: { services.append($2()) })
         }
         return services
     }
@@ -127,15 +140,15 @@ public enum KubernetesGenerator {
     public static func describe(region: String, of topology: Topology) -> (shared: [GeneratedFile], services: [ServiceFile]) {
         var writer = ManifestWriter(blueprint: topology.blueprint.name, capacity: 1 << 14)
         var shared: [GeneratedFile] = [], services: [ServiceFile] = []
-        layout(ofRegion: region, topology, shared: { shared.append(writer.file($0, $1)) }, service: { services.append($0) })
+        layout(ofRegion: region, topology, shared: { shared.append(writer.file($0, $1)) }, service: { services.append($2()) })
         return (shared, services)
     }
 
     /// The region's files in order: the namespace, each placed service's, the ingress, the
     /// kustomization. Shared files go to `shared` as path and what writes their documents;
-    /// service files to `service`.
+    /// service files to `service` as path, service name and what describes them.
     static func layout(ofRegion region: String, _ topology: Topology, shared: (String, (inout YAMLWriter) -> Void) -> Void,
-                       service: (ServiceFile) -> Void) {
+                       service: (_ path: String, _ service: String, _ describe: () -> ServiceFile) -> Void) {
         let blueprint = topology.blueprint
         let placements = topology.placements(inRegion: region)
         let directory = "clusters/\(region)"
@@ -156,7 +169,8 @@ public enum KubernetesGenerator {
             guard let placed = blueprint.service(placement.service) else { continue }
             let name = "\(placed.name).yaml"
             resources.append(name)
-            service(ServiceFile(path: "\(directory)/\(name)", inputs: .init(topology: topology, service: placed, placement: placement)))
+            let path = "\(directory)/\(name)"
+            service(path, placed.name) { ServiceFile(path: path, inputs: .init(topology: topology, service: placed, placement: placement)) }
         }
         if let ingress {
             shared("\(directory)/ingress.yaml") { $0.document(ingress) }

@@ -26,23 +26,14 @@ public enum ReportGenerator {
         return GeneratedFile(path: path, utf8: contents)
     }
 
-    /// The blueprint as REPORT.md reads it: the service fields that only the manifests and the
-    /// rules read — image, env, health and liveness paths, UID — set to one value each. Two
-    /// blueprints with equal inputs make the same report, so an image bump can keep REPORT.md
-    /// (`PreviousOutput`); `ReportInputsTests` changes each of these fields in the examples and
-    /// compares the reports. A price override file is read from disk, so a blueprint naming one
-    /// has no inputs (its report is always made).
+    /// The blueprint as REPORT.md reads it: with the fields only the manifests and a few rules read
+    /// cleared (`Blueprint.manifestFieldsCleared`). Two blueprints with equal inputs make the same
+    /// report, so an image bump can keep REPORT.md (`PreviousOutput`); `ReportInputsTests` changes
+    /// each of these fields in the examples and compares the reports. A price override file is read
+    /// from disk, so a blueprint naming one has no inputs (its report is always made).
     public static func inputs(of blueprint: Blueprint) -> Blueprint? {
         guard blueprint.cost.prices == nil, blueprint.rejected == RejectedParts() else { return nil }
-        return blueprint.mappingServices { service in
-            var masked = service
-            masked.image = ""
-            masked.env = []
-            masked.healthPath = ""
-            masked.livenessPath = nil
-            masked.runAsUser = 0
-            return masked
-        }
+        return blueprint.manifestFieldsCleared
     }
 
     /// What an outage-mode compile changed, first thing in the report, so nobody mistakes it

@@ -26,7 +26,7 @@ public struct InvalidValue: Rule {
     public func check(_ context: ValidationContext) -> [Finding] {
         context.blueprint.services.flatMap { service in
             reservedName(service) + pinsOutsidePlacement(service, context) + pinsInverted(service, context)
-                + reservedEnvironment(service, context)
+                + Self.reservedEnvironment(service)
         }
     }
 
@@ -66,7 +66,8 @@ public struct InvalidValue: Rule {
     }
 
     /// Variables the ConfigMap generates per region must not be overridden by literal env.
-    func reservedEnvironment(_ service: Service, _ context: ValidationContext) -> [Finding] {
+    /// From the service's env alone (`Validator.findingsOnManifestFields`).
+    static func reservedEnvironment(_ service: Service) -> [Finding] {
         service.env.compactMap { variable -> Finding? in
             let name = variable.name
             let reserved = name == "REGION" || name == "RESIDENCY_ZONE" || name.hasSuffix("_WRITER_HOST") || name.hasSuffix("_READER_HOST")

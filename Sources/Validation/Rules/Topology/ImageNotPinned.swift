@@ -1,3 +1,5 @@
+import BlueprintModel
+
 /// A container image without a tag or digest, or tagged `latest`.
 public struct ImageNotPinned: Rule {
     public static let id = "image-not-pinned"
@@ -15,21 +17,24 @@ public struct ImageNotPinned: Rule {
     public init() {}
 
     public func check(_ context: ValidationContext) -> [Finding] {
-        context.blueprint.services.compactMap { service in
-            let image = service.image
-            guard !image.isEmpty else { return nil }
-            if image.contains("@sha256:") { return nil }
-            // The tag follows the last ':' after the last '/', so a registry port is not a tag.
-            let lastComponent = image.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-            let tag = lastComponent.split(separator: ":", omittingEmptySubsequences: false).dropFirst().last
-            let path = "services.\(service.name).image"
-            guard let tag, !tag.isEmpty else {
-                return Finding(at: path, "image '\(image)' has no tag or digest", fix: "pin a release tag or an @sha256 digest")
-            }
-            if tag == "latest" {
-                return Finding(at: path, "image '\(image)' uses the 'latest' tag", fix: "pin a release tag or an @sha256 digest")
-            }
-            return nil
+        context.blueprint.services.compactMap(Self.finding)
+    }
+
+    /// The service's finding, from its image alone (`Validator.findingsOnManifestFields`).
+    static func finding(_ service: Service) -> Finding? {
+        let image = service.image
+        guard !image.isEmpty else { return nil }
+        if image.contains("@sha256:") { return nil }
+        // The tag follows the last ':' after the last '/', so a registry port is not a tag.
+        let lastComponent = image.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        let tag = lastComponent.split(separator: ":", omittingEmptySubsequences: false).dropFirst().last
+        let path = "services.\(service.name).image"
+        guard let tag, !tag.isEmpty else {
+            return Finding(at: path, "image '\(image)' has no tag or digest", fix: "pin a release tag or an @sha256 digest")
         }
+        if tag == "latest" {
+            return Finding(at: path, "image '\(image)' uses the 'latest' tag", fix: "pin a release tag or an @sha256 digest")
+        }
+        return nil
     }
 }
