@@ -22,19 +22,34 @@ public struct ImageNotPinned: Rule {
 
     /// The service's finding, from its image alone (`Validator.findingsOnManifestFields`).
     static func finding(_ service: Service) -> Finding? {
-        let image = service.image
-        guard !image.isEmpty else { return nil }
-        if image.contains("@sha256:") { return nil }
-        // The tag follows the last ':' after the last '/', so a registry port is not a tag.
-        let lastComponent = image.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-        let tag = lastComponent.split(separator: ":", omittingEmptySubsequences: false).dropFirst().last
-        let path = "services.\(service.name).image"
-        guard let tag, !tag.isEmpty else {
-            return Finding(at: path, "image '\(image)' has no tag or digest", fix: "pin a release tag or an @sha256 digest")
+        // An empty image is `missing-field`'s finding, not this rule's.
+        guard !service.image.isEmpty else { return nil }
+        switch tag(of: service.image) {
+        case .pinned: return nil
+        case .missing:
+            return Finding(at: "services.\(service.name).image", "image '\(service.image)' has no tag or digest", fix: "pin a release tag or an @sha256 digest")
+        case .latest:
+            return Finding(at: "services.\(service.name).image", "image '\(service.image)' uses the 'latest' tag", fix: "pin a release tag or an @sha256 digest")
         }
-        if tag == "latest" {
-            return Finding(at: path, "image '\(image)' uses the 'latest' tag", fix: "pin a release tag or an @sha256 digest")
+    }
+
+    enum Tag { case pinned, missing, latest }
+
+    /// What pins `image`: a digest, or the tag after the last ':' of its last '/'-separated part
+    /// (so a registry port is not a tag). Over the UTF-8 bytes: it runs for every service on every
+    /// compile, and a registry reads the reference as bytes too.
+    static func tag(of image: String) -> Tag {
+        let bytes = image.utf8
+        let digest = "@sha256:".utf8
+        var index = bytes.startIndex
+        while let at = bytes[index...].firstIndex(of: UInt8(ascii: "@")) {
+            if bytes[at...].starts(with: digest) { return .pinned }
+            index = bytes.index(after: at)
         }
-        return nil
+        let lastPart = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes[bytes.index(after: $0)...] } ?? bytes[...]
+        guard let colon = lastPart.lastIndex(of: UInt8(ascii: ":")) else { return .missing }
+        let tag = lastPart[lastPart.index(after: colon)...]
+        if tag.isEmpty { return .missing }
+        return tag.elementsEqual("latest".utf8) ? .latest : .pinned
     }
 }
