@@ -119,7 +119,9 @@ public enum BlueprintSet {
             var previous: Parallel.Background<PreviousOutput?>?
             let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") { () -> Analysis in
                 let decoded = Pipeline.decode(file: file, bytes: source)
-                if let earlier = earlier?.value, let findings = earlier.findings, let reused = Pipeline.reuse(findings, for: decoded),
+                // Built while the last analysis's blueprint is still being decoded on the other core.
+                let topology = earlier?.isReady == false ? Pipeline.topology(ifReused: decoded) : nil
+                if let earlier = earlier?.value, let findings = earlier.findings, let reused = Pipeline.reuse(findings, for: decoded, topology: topology),
                    let blueprint = reused.blueprint {
                     previous = Parallel.Background(ready: PreviousOutput.byService(earlier, now: blueprint))
                     return reused

@@ -226,6 +226,8 @@ public struct OutputWriter {
         /// the kernel resolves one name per file instead of the whole path (8,000 files at 1,000 × 8).
         /// Closed with the session, after every writer is done.
         private var folderDescriptors: [String: Int32] = [:]
+        /// The current tree's folders by the same names, open, for linking unchanged files from them.
+        private var currentFolderDescriptors: [String: Int32] = [:]
         /// Each folder of the staging tree is created writable by us and given its mode (the old
         /// tree's, which a team may have restricted, even to read-only) once the tree is filled.
         private var modes: [(path: String, mode: mode_t)] = []
@@ -263,6 +265,7 @@ public struct OutputWriter {
 
         deinit {
             for descriptor in folderDescriptors.values { close(descriptor) }
+            for descriptor in currentFolderDescriptors.values where descriptor >= 0 { close(descriptor) }
         }
 
         private func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -477,16 +480,11 @@ public struct OutputWriter {
         }
 
         private func put(_ file: GeneratedFile, change: Change) {
-            let destination = locked { () -> (folder: Int32, name: String, path: String)? in
+            let destination = locked { () -> Destination? in
                 record(change)
                 guard writing, !blocked, failure == nil else { return nil }
                 do {
-                    let path = try prepare(file.path)
-                    // Split on the bytes: a Character search costs more than the file's creation saves.
-                    let slash = file.path.utf8.lastIndex(of: UInt8(ascii: "/"))
-                    let parent = slash.map { String(file.path[..<$0]) } ?? ""
-                    let name = slash.map { String(file.path[file.path.utf8.index(after: $0)...]) } ?? file.path
-                    return (try folderDescriptor(parent), name, path)
+                    return try self.destination(of: file.path)
                 } catch {
                     failure = error
                     return nil
@@ -501,14 +499,14 @@ public struct OutputWriter {
         }
 
         private func keepUnchanged(_ path: String) {
-            let destination = locked { () -> String? in
+            let destination = locked { () -> Destination? in
                 unchangedCount += 1
                 guard staging != nil, !blocked, failure == nil else {
                     pendingLinks.append(path)
                     return nil
                 }
                 do {
-                    return try prepare(path)
+                    return try self.destination(of: path)
                 } catch {
                     failure = error
                     return nil
@@ -522,15 +520,41 @@ public struct OutputWriter {
             }
         }
 
+        /// Where a file goes in the staging tree: its path there, and its folder in both trees,
+        /// open (the current one -1 when it cannot be opened), with its name in them.
+        struct Destination {
+            var path: String
+            var folder: Int32
+            var currentFolder: Int32
+            var name: String
+        }
+
+        /// Under the lock: makes the staging tree and the folders on the way.
+        private func destination(of path: String) throws -> Destination {
+            let destination = try prepare(path)
+            // Split on the bytes: a Character search costs more than the file's creation saves.
+            let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+            let parent = slash.map { String(path[..<$0]) } ?? ""
+            let name = slash.map { String(path[path.utf8.index(after: $0)...]) } ?? path
+            let current = currentFolderDescriptors[parent] ?? {
+                let descriptor = open(writer.targetPath + (parent.isEmpty ? "" : "/" + parent), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                currentFolderDescriptors[parent] = descriptor
+                return descriptor
+            }()
+            return Destination(path: destination, folder: try folderDescriptor(parent), currentFolder: current, name: name)
+        }
+
         /// An unchanged file's place in the new tree: a hard link to the old one, or, where the file
         /// system has none, a copy of its bytes (the same bytes generation made: they were compared).
-        private func linkUnchanged(_ path: String, to destination: String) throws {
+        /// Linked folder to folder, by name: two full paths cost the kernel a walk each, per file.
+        private func linkUnchanged(_ path: String, to destination: Destination) throws {
+            if destination.currentFolder >= 0, linkat(destination.currentFolder, destination.name, destination.folder, destination.name, 0) == 0 { return }
             let source = writer.targetPath + "/" + path
-            if (try? FileSystem.hardLink(source, destination)) != nil { return }
+            if (try? FileSystem.hardLink(source, destination.path)) != nil { return }
             locked { copiedAnUnchangedFile = true }
             var bytes: [UInt8] = []
             guard let size = FileSystem.read(source, upTo: .max, into: &bytes) else { throw SystemCallError(source) }
-            try bytes.withUnsafeBytes { try FileSystem.writeFile(destination, UnsafeRawBufferPointer(rebasing: $0[..<size])) }
+            try bytes.withUnsafeBytes { try FileSystem.writeFile(destination.path, UnsafeRawBufferPointer(rebasing: $0[..<size])) }
         }
 
         /// The staging path for `path`, making the staging tree and the folders on the way. Under the lock.
@@ -605,8 +629,7 @@ public struct OutputWriter {
                     modes = []
                 }
                 for path in pendingLinks {
-                    try makeParent(of: path, in: staging)
-                    try linkUnchanged(path, to: staging + "/" + path)
+                    try linkUnchanged(path, to: try destination(of: path))
                 }
                 pendingLinks = []
                 for entry in userEntries {

@@ -115,6 +115,13 @@ public enum Pipeline {
         }
     }
 
+    /// The topology of `decoded` should `reuse` answer for it: with no error, the rules refused
+    /// nothing, so it is the whole blueprint's, as `Validator.check` builds it. nil when `reuse` cannot answer.
+    public static func topology(ifReused decoded: Decoded) -> Topology? {
+        guard isReusable(decoded), let blueprint = decoded.blueprint else { return nil }
+        return Topology(blueprint.soundPart(excluding: blueprint.rejected))
+    }
+
     private static func isReusable(_ decoded: Decoded) -> Bool {
         guard let blueprint = decoded.blueprint else { return false }
         return decoded.failure == nil && decoded.hidden.isEmpty && blueprint.rejected == RejectedParts() && blueprint.cost.prices == nil
@@ -125,14 +132,14 @@ public enum Pipeline {
     /// findings on those fields agree: every rule then finds what it found before
     /// (`Validator.findingsOnManifestFields`), so those findings are the answer. Its figures are not
     /// worked out (`Analysis.figuresDeferred`). nil when anything else differs.
-    public static func reuse(_ earlier: EarlierFindings, for decoded: Decoded) -> Analysis? {
+    /// `topology`: `topology(ifReused:)`, when already built.
+    public static func reuse(_ earlier: EarlierFindings, for decoded: Decoded, topology: Topology? = nil) -> Analysis? {
         PhaseTimings.measure("compare with the last analysis") { () -> Analysis? in
             guard isReusable(decoded), let blueprint = decoded.blueprint, decoded.diagnostics == earlier.decoded.diagnostics,
                   blueprint.manifestFieldsCleared == earlier.cleared,
-                  Validator.findingsOnManifestFields(blueprint) == earlier.onManifestFields else { return nil }
-            // With no error, the rules refused nothing: the topology is the whole blueprint's, as `Validator.check` builds it.
-            var analysis = Analysis(file: decoded.file, blueprint: blueprint, diagnostics: earlier.diagnostics,
-                                    topology: Topology(blueprint.soundPart(excluding: blueprint.rejected)))
+                  Validator.findingsOnManifestFields(blueprint) == earlier.onManifestFields,
+                  let topology = topology ?? Self.topology(ifReused: decoded) else { return nil }
+            var analysis = Analysis(file: decoded.file, blueprint: blueprint, diagnostics: earlier.diagnostics, topology: topology)
             analysis.findingsReused = true
             return analysis
         }

@@ -27,11 +27,12 @@ public struct PreviousOutput: Sendable {
     /// The stamps of the files written then, by path, racily clean ones left out.
     let stamps: [String: AnalysisCache.OutputStamp]
     let proof: Proof
-    /// What REPORT.md was made from (`ReportGenerator.inputs`), when it can be reused.
+    /// What REPORT.md was made from (`ReportGenerator.inputs`), when the proof is by description.
     let report: RememberedReport?
 
     enum Proof: Sendable {
-        /// Every service file of a service not among `changed` is as it was.
+        /// Every service file of a service not among `changed` is as it was, and so is REPORT.md
+        /// (its inputs are the blueprint with the manifest fields cleared, which the proof compared).
         case byService(changed: Set<String>)
         /// Each service file as it was described then, by path.
         case byDescription([String: ServiceFile])
@@ -81,8 +82,7 @@ public struct PreviousOutput: Sendable {
             changed.insert(old.name)
             changed.insert(new.name)
         }
-        let report = ReportGenerator.inputs(of: then).map { RememberedReport(inputs: $0) }
-        return PreviousOutput(blueprint: earlier.blueprint, stamps: earlier.stamps, proof: .byService(changed: changed), report: report)
+        return PreviousOutput(blueprint: earlier.blueprint, stamps: earlier.stamps, proof: .byService(changed: changed), report: nil)
     }
 
     /// The proof by description: each service file of `earlier`'s blueprint described.
@@ -121,7 +121,7 @@ public struct PreviousOutput: Sendable {
         switch proof {
         case .byService(let changed):
             return body(ReusableFiles(isOnDiskByService: { path, service in !changed.contains(service) && isAsWritten(path) },
-                                      reportIsOnDisk: reportIsOnDisk, keep: keep))
+                                      reportIsOnDisk: { _ in isAsWritten(ReportGenerator.path) }, keep: keep))
         case .byDescription(let files):
             return body(ReusableFiles(isOnDisk: { file in files[file.path] == file && isAsWritten(file.path) },
                                       reportIsOnDisk: reportIsOnDisk, keep: keep))

@@ -54,6 +54,9 @@ public enum Parallel {
             done.wait()
             return result!
         }
+
+        /// Whether `value` would answer without waiting.
+        public var isReady: Bool { done.wait(timeout: .now()) == .success }
     }
 
     private enum Either<First: Sendable, Second: Sendable>: Sendable {
