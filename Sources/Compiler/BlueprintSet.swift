@@ -111,17 +111,18 @@ public enum BlueprintSet {
                 return .remembered(entry, source: source)
             }
             let kept = !boundMemory || index < keptAnalyses
-            let earlier = kept && recallPrevious ? cache?.previous(file: file, context: context).map { old in
-                // A large blueprint's is decoded on another thread while this one is.
-                old.source.count < 1 << 16 ? Parallel.Background(ready: PreviousOutput.earlier(old.entry, source: old.source, file: file))
-                    : Parallel.Background { PreviousOutput.earlier(old.entry, source: old.source, file: file) }
-            } : nil
+            // A large blueprint's last entry is read and decoded on another thread while this one is.
+            let recall: @Sendable () -> PreviousOutput.Earlier? = {
+                cache?.previous(file: file, context: context).flatMap { PreviousOutput.earlier($0.entry, source: $0.source, file: file) }
+            }
+            let earlier = kept && recallPrevious && cache != nil
+                ? source.count < 1 << 16 ? Parallel.Background(ready: recall()) : Parallel.Background(recall) : nil
             var previous: Parallel.Background<PreviousOutput?>?
             let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") { () -> Analysis in
                 let decoded = Pipeline.decode(file: file, bytes: source)
                 // Built while the last analysis's blueprint is still being decoded on the other core.
                 let topology = earlier?.isReady == false ? Pipeline.topology(ifReused: decoded) : nil
-                if let earlier = earlier?.value, let findings = earlier.findings, let reused = Pipeline.reuse(findings, for: decoded, topology: topology),
+                if let earlier = earlier?.value ?? nil, let findings = earlier.findings, let reused = Pipeline.reuse(findings, for: decoded, topology: topology),
                    let blueprint = reused.blueprint {
                     previous = Parallel.Background(ready: PreviousOutput.byService(earlier, now: blueprint))
                     return reused

@@ -122,8 +122,9 @@ public enum KubernetesGenerator {
             guard let reusing else { return add(writer.serviceFile(describe())) }
             if let file = reusing.fileToGenerate(path: path, service: service, describe: describe) { add(writer.serviceFile(file)) } else { kept.append(path) }
         })
-        if let reusing, !kept.isEmpty { reusing.keep(kept) }
+        // The new files first: the first file written makes the new tree, which the kept ones are linked into as they come.
         sink(files)
+        if let reusing, !kept.isEmpty { reusing.keep(kept) }
     }
 
     /// Every region's service files, described, not generated.

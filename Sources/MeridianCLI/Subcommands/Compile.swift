@@ -176,6 +176,8 @@ struct Compile: ParsableCommand {
         }
         defer { lock.release() }
         OutputRoot.recoverInterrupted(root: output).forEach { printError("compile: note: \($0)") }
+        // Old trees are removed while the new ones are stamped; all are gone before compile returns.
+        defer { RetiredTrees.waitUntilRemoved() }
         let cache = inputs.analysisCache
         // Each blueprint has its own folder, staging directory and swap, so blueprints are written in parallel.
         let results = Parallel.map(items.count) { index -> Written in
@@ -189,7 +191,8 @@ struct Compile: ParsableCommand {
                 return written
             case .analysed, .released:
                 guard let (analysis, source) = analysis(of: item), let blueprint = analysis.blueprint else { return written }
-                let writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
+                var writer = OutputWriter(outputDirectory: output, blueprint: blueprint.name)
+                writer.removesOldTreeInBackground = true
                 var previous: PreviousOutput?
                 if case .analysed(_, _, let recalled) = item.outcome { previous = recalled }
                 let summary: OutputWriter.Summary
