@@ -1,3 +1,4 @@
+import BlueprintModel
 import BlueprintYAML
 import Compiler
 import Diagnostics
@@ -42,6 +43,28 @@ public enum FuzzTargets {
         }
         guard let generated = Pipeline.generate(analysis) else { return }
         check(generated.files)
+        checkReuse(bytes, analysis)
+    }
+
+    /// compile's shortcut for an edit of manifest fields only (`Pipeline.reuse`) must give the
+    /// findings and topology the rules give: the input is analysed as the edit's result, and the
+    /// same blueprint with every service's manifest fields changed stands for the last analysis.
+    private static func checkReuse(_ bytes: [UInt8], _ analysis: Analysis) {
+        let decoded = Pipeline.decode(file: file, bytes: bytes)
+        var then = decoded
+        then.blueprint = decoded.blueprint?.mappingServices { service in
+            var other = service
+            other.image = service.image.isEmpty ? "" : service.image + "-then"
+            other.env = service.env.isEmpty ? [EnvVar(name: "FUZZ_THEN", value: .literal("1"))] : Array(service.env.dropLast())
+            other.healthPath += "/then"
+            other.livenessPath = service.livenessPath == nil ? "/then" : nil
+            other.runAsUser = service.runAsUser == 1 ? 2 : 1
+            return other
+        }
+        guard let earlier = Pipeline.EarlierFindings(then, diagnostics: Pipeline.validate(then, today: today).diagnostics),
+              let reused = Pipeline.reuse(earlier, for: decoded) else { return }
+        precondition(reused.diagnostics == analysis.diagnostics, "findings reused after a manifest-only edit differ from the rules' own")
+        precondition(reused.topology?.placements == analysis.topology?.placements, "topology of a reused analysis differs")
     }
 
     private static func outages(_ analysis: Analysis) {
