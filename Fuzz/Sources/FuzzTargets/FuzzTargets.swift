@@ -55,7 +55,7 @@ public enum FuzzTargets {
         then.blueprint = decoded.blueprint?.mappingServices { service in
             var other = service
             other.image = service.image.isEmpty ? "" : service.image + "-then"
-            other.env = service.env.isEmpty ? [EnvVar(name: "FUZZ_THEN", value: .literal("1"))] : Array(service.env.dropLast())
+            other.env = Array(service.env.dropLast())
             other.healthPath += "/then"
             other.livenessPath = service.livenessPath == nil ? "/then" : nil
             other.runAsUser = service.runAsUser == 1 ? 2 : 1
