@@ -122,6 +122,27 @@ public enum Pipeline {
         return Topology(blueprint.soundPart(excluding: blueprint.rejected))
     }
 
+    /// Whether `after` differs from `before` in manifest fields only, so that the findings of
+    /// `before`, should it have no error, answer for `after` too (`reuse`). Before any rule runs:
+    /// `diff` checks this first.
+    public static func isManifestOnlyEdit(from before: Decoded, to after: Decoded) -> Bool {
+        guard let blueprint = before.blueprint, isReusable(before) else { return false }
+        return isManifestOnlyEdit(from: before, cleared: blueprint.manifestFieldsCleared,
+                                  onManifestFields: Validator.findingsOnManifestFields(blueprint), to: after)
+    }
+
+    private static func isManifestOnlyEdit(from before: Decoded, cleared then: Blueprint, onManifestFields: [Diagnostic], to after: Decoded) -> Bool {
+        guard isReusable(after), let blueprint = after.blueprint else { return false }
+        let file = before.file
+        let named = { (diagnostics: [Diagnostic]) -> [Diagnostic] in
+            after.file == file ? diagnostics : diagnostics.map { var renamed = $0; renamed.file = file; return renamed }
+        }
+        var cleared = blueprint.manifestFieldsCleared
+        cleared.file = file
+        return named(after.diagnostics) == before.diagnostics && cleared == then
+            && named(Validator.findingsOnManifestFields(blueprint)) == onManifestFields
+    }
+
     private static func isReusable(_ decoded: Decoded) -> Bool {
         guard let blueprint = decoded.blueprint else { return false }
         return decoded.failure == nil && decoded.hidden.isEmpty && blueprint.rejected == RejectedParts() && blueprint.cost.prices == nil
@@ -132,14 +153,17 @@ public enum Pipeline {
     /// findings on those fields agree: every rule then finds what it found before
     /// (`Validator.findingsOnManifestFields`), so those findings are the answer. Its figures are not
     /// worked out (`Analysis.figuresDeferred`). nil when anything else differs.
-    /// `topology`: `topology(ifReused:)`, when already built.
+    /// `topology`: `topology(ifReused:)`, when already built. `decoded` may be another file than
+    /// the earlier one (`diff` of two files): findings name their file, and with no price override
+    /// file nothing else reads the name, so the earlier findings are compared and reused renamed.
     public static func reuse(_ earlier: EarlierFindings, for decoded: Decoded, topology: Topology? = nil) -> Analysis? {
         PhaseTimings.measure("compare with the last analysis") { () -> Analysis? in
-            guard isReusable(decoded), let blueprint = decoded.blueprint, decoded.diagnostics == earlier.decoded.diagnostics,
-                  blueprint.manifestFieldsCleared == earlier.cleared,
-                  Validator.findingsOnManifestFields(blueprint) == earlier.onManifestFields,
+            guard let blueprint = decoded.blueprint,
+                  isManifestOnlyEdit(from: earlier.decoded, cleared: earlier.cleared, onManifestFields: earlier.onManifestFields, to: decoded),
                   let topology = topology ?? Self.topology(ifReused: decoded) else { return nil }
-            var analysis = Analysis(file: decoded.file, blueprint: blueprint, diagnostics: earlier.diagnostics, topology: topology)
+            let now = decoded.file
+            let diagnostics = earlier.decoded.file == now ? earlier.diagnostics : earlier.diagnostics.map { var renamed = $0; renamed.file = now; return renamed }
+            var analysis = Analysis(file: now, blueprint: blueprint, diagnostics: diagnostics, topology: topology)
             analysis.findingsReused = true
             return analysis
         }

@@ -77,8 +77,13 @@ public struct BlueprintDiff: Sendable {
         public var monthlyCost: Decimal?
 
         public init(file: String, bytes: [UInt8]?, today: String) {
-            guard let bytes else { return }
-            let analysis = Pipeline.analyze(file: file, bytes: bytes, today: today)
+            self.init(bytes.map { Pipeline.decode(file: file, bytes: $0) }, today: today)
+        }
+
+        /// A side decoded already (nil: absent), analysed now.
+        init(_ decoded: Pipeline.Decoded?, today: String) {
+            guard let decoded else { return }
+            let analysis = Pipeline.validate(decoded, today: today)
             self.analysis = analysis
             guard let blueprint = analysis.blueprint else {
                 compiled = false
@@ -101,6 +106,20 @@ public struct BlueprintDiff: Sendable {
             blueprintName = blueprint.name
             self.topology = topology
             let described = Pipeline.describe(topology)
+            files = described.files
+            serviceFiles = described.serviceFiles
+        }
+
+        /// A side whose analysis reused `earlier`'s findings (`Pipeline.reuse`): it differs from
+        /// that side only in manifest fields, which no figure, rollout proof or price reads, so
+        /// those are `earlier`'s; only its files are its own.
+        init(reusing analysis: Analysis, of earlier: Side, described: Pipeline.Described) {
+            self.analysis = analysis
+            explanation = earlier.explanation
+            rollout = earlier.rollout
+            monthlyCost = earlier.monthlyCost
+            topology = analysis.topology
+            blueprintName = analysis.blueprint?.name ?? ""
             files = described.files
             serviceFiles = described.serviceFiles
         }
@@ -174,12 +193,31 @@ public struct BlueprintDiff: Sendable {
     /// The first errors of a side, as a reviewer reads them: `rule` at line N.
     static let errorsNamed = 5
 
-    /// Both sides analysed and generated side by side (two jobs for the two cores), then compared.
+    /// Both sides decoded side by side (two jobs for the two cores), analysed and generated,
+    /// then compared. When the new side differs from the old only in manifest fields (an image
+    /// bump: `Pipeline.reuse`), it takes the old side's findings and figures instead of working
+    /// them out again, and only its files are made, beside the old side's.
     public static func comparing(label: String, old: (file: String, bytes: [UInt8]?), new: (file: String, bytes: [UInt8]?),
                                  today: String) -> BlueprintDiff {
-        let sides = Parallel.map(2) { index in
-            index == 0 ? Side(file: old.file, bytes: old.bytes, today: today) : Side(file: new.file, bytes: new.bytes, today: today)
+        let decoded = Parallel.map(2) { index in
+            let side = index == 0 ? old : new
+            return side.bytes.map { Pipeline.decode(file: side.file, bytes: $0) }
         }
+        if let before = decoded[0], let after = decoded[1], Pipeline.isManifestOnlyEdit(from: before, to: after) {
+            // The new side's files are described on a thread of its own while the old side is
+            // analysed here, its rules and figures spread over the cores (within a job of
+            // `Parallel.map` they would run on that job's thread alone).
+            let newFiles = Parallel.Background { Pipeline.topology(ifReused: after).map { ($0, Pipeline.describe($0)) } }
+            let oldSide = Side(before, today: today)
+            if let (topology, described) = newFiles.value, let analysis = oldSide.analysis,
+               let earlier = Pipeline.EarlierFindings(before, diagnostics: analysis.diagnostics),
+               let reused = Pipeline.reuse(earlier, for: after, topology: topology) {
+                return BlueprintDiff(label: label, old: oldSide, new: Side(reusing: reused, of: oldSide, described: described))
+            }
+            // The old side has errors: the new one is analysed in full.
+            return BlueprintDiff(label: label, old: oldSide, new: Side(after, today: today))
+        }
+        let sides = Parallel.map(2) { Side(decoded[$0], today: today) }
         return BlueprintDiff(label: label, old: sides[0], new: sides[1])
     }
 

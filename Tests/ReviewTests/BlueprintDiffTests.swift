@@ -144,3 +144,33 @@ func edited(_ replacements: (String, String)...) -> String {
         #expect(!faster.isEmpty && faster.allSatisfy { !$0.worse })
     }
 }
+
+/// A change of manifest fields only (an image bump, env) is diffed with the old side's findings
+/// and figures reused for the new side (`BlueprintDiff.comparing`, `Pipeline.reuse`): every
+/// format must print what two sides analysed in full print, for one file and for two.
+@Suite struct ManifestOnlyDiffTests {
+    @Test(arguments: ["trading-platform", "shop-geo-sharded", "neobank-active-standby"])
+    func reusingTheOldSideChangesNothingTheDiffSays(_ name: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("Blueprints/\(name).yaml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let image = try #require(text.range(of: #"image: [^\n@]+:[0-9][^\n]*"#, options: .regularExpression))
+        let edits = [
+            ("an image", text.replacingCharacters(in: image, with: text[image] + ".1")),
+            ("an unpinned image", text.replacingCharacters(in: image, with: "image: registry.example/any:latest")),
+            ("a service's size", text.replacingOccurrences(of: "perReplica: ", with: "perReplica: 1")),
+        ]
+        for (what, edited) in edits {
+            for files in [(path, path), (path, "edited/\(name).yaml")] {
+                let today = "2026-11-30"
+                let shortcut = BlueprintDiff.comparing(label: name, old: (files.0, Array(text.utf8)), new: (files.1, Array(edited.utf8)), today: today)
+                let full = BlueprintDiff(label: name, old: .init(file: files.0, bytes: Array(text.utf8), today: today),
+                                         new: .init(file: files.1, bytes: Array(edited.utf8), today: today))
+                #expect(!full.isEmpty, "\(what)")
+                for format in DiffRenderer.Format.allCases {
+                    #expect(DiffRenderer.render([shortcut], format: format) == DiffRenderer.render([full], format: format), "\(what), \(files.1), \(format)")
+                }
+            }
+        }
+    }
+}
