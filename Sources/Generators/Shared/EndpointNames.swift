@@ -40,6 +40,15 @@ public enum EndpointNames {
 
     /// `ledger-eu` -> `LEDGER_EU`, the prefix of its environment variables.
     public static func environmentPrefix(_ datastore: String) -> String {
-        String(datastore.uppercased().map { $0 == "-" ? "_" : $0 })
+        // Over the bytes when ASCII (every valid name is): it is made for every datastore of every
+        // service file, and a Character walk cost more than the rest of the ConfigMap.
+        guard datastore.utf8.allSatisfy({ $0 < 0x80 }) else { return String(datastore.uppercased().map { $0 == "-" ? "_" : $0 }) }
+        return String(decoding: datastore.utf8.map { byte -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 32
+            case UInt8(ascii: "-"): UInt8(ascii: "_")
+            default: byte
+            }
+        }, as: UTF8.self)
     }
 }
