@@ -75,6 +75,8 @@ public struct BlueprintDiff: Sendable {
         var trust = Trust.everything
         /// The monthly total, with the blueprint's own price overrides when they can be read.
         public var monthlyCost: Decimal?
+        /// The explanation, rollout and cost are the other side's (`init(reusing:of:described:)`).
+        var figuresReused = false
 
         public init(file: String, bytes: [UInt8]?, today: String) {
             self.init(bytes.map { Pipeline.decode(file: file, bytes: $0) }, today: today)
@@ -95,7 +97,9 @@ public struct BlueprintDiff: Sendable {
             self.explanation = explanation
             rollout = analysis.rollout ?? RolloutReport(topology: topology, explanation: explanation)
             let catalogue = (try? PriceCatalogue.resolve(for: blueprint).get()) ?? .committed
-            monthlyCost = CostModel(catalogue: catalogue).report(topology).total
+            // Priced on a thread of its own while the files are described.
+            let cost = Parallel.Background { PhaseTimings.measure("monthly cost") { CostModel(catalogue: catalogue).report(topology).total } }
+            defer { monthlyCost = cost.value }
             if analysis.hasErrors {
                 guard !analysis.rejected.spoilsModel else {
                     compiled = false
@@ -105,7 +109,7 @@ public struct BlueprintDiff: Sendable {
             }
             blueprintName = blueprint.name
             self.topology = topology
-            let described = Pipeline.describe(topology)
+            let described = PhaseTimings.measure("describe the files") { Pipeline.describe(topology) }
             files = described.files
             serviceFiles = described.serviceFiles
         }
@@ -115,6 +119,7 @@ public struct BlueprintDiff: Sendable {
         /// those are `earlier`'s; only its files are its own.
         init(reusing analysis: Analysis, of earlier: Side, described: Pipeline.Described) {
             self.analysis = analysis
+            figuresReused = true
             explanation = earlier.explanation
             rollout = earlier.rollout
             monthlyCost = earlier.monthlyCost
@@ -259,7 +264,8 @@ public struct BlueprintDiff: Sendable {
         } else {
             resources = []
         }
-        objectives = Self.compare(old.explanation, new.explanation) + Self.compare(old.rollout, new.rollout)
+        // Figures taken from the other side are the same figures: nothing to compare.
+        objectives = old.figuresReused || new.figuresReused ? [] : Self.compare(old.explanation, new.explanation) + Self.compare(old.rollout, new.rollout)
         cost = (old.monthlyCost, new.monthlyCost)
         findings = Self.compare(old.analysis?.diagnostics ?? [], new.analysis?.diagnostics ?? [])
     }
