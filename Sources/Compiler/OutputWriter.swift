@@ -509,7 +509,7 @@ public struct OutputWriter {
                     return nil
                 }
                 do {
-                    return try self.destination(of: path)
+                    return try self.destination(of: path, fromCurrentTree: true)
                 } catch {
                     failure = error
                     return nil
@@ -523,28 +523,33 @@ public struct OutputWriter {
             }
         }
 
-        /// Where a file goes in the staging tree: its path there, and its folder in both trees,
-        /// open (the current one -1 when it cannot be opened), with its name in them.
+        /// Where a file goes in the staging tree: its path there, its folder there, open, and its
+        /// name in it; for an unchanged file also its folder in the current tree, open (-1 when it
+        /// cannot be opened).
         struct Destination {
             var path: String
             var folder: Int32
-            var currentFolder: Int32
+            var currentFolder: Int32 = -1
             var name: String
         }
 
-        /// Under the lock: makes the staging tree and the folders on the way.
-        private func destination(of path: String) throws -> Destination {
+        /// Under the lock: makes the staging tree and the folders on the way. `fromCurrentTree`:
+        /// the file is linked from the current tree.
+        private func destination(of path: String, fromCurrentTree: Bool = false) throws -> Destination {
             let destination = try prepare(path)
             // Split on the bytes: a Character search costs more than the file's creation saves.
             let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
             let parent = slash.map { String(path[..<$0]) } ?? ""
             let name = slash.map { String(path[path.utf8.index(after: $0)...]) } ?? path
-            let current = currentFolderDescriptors[parent] ?? {
-                let descriptor = open(writer.targetPath + (parent.isEmpty ? "" : "/" + parent), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                currentFolderDescriptors[parent] = descriptor
-                return descriptor
-            }()
-            return Destination(path: destination, folder: try folderDescriptor(parent), currentFolder: current, name: name)
+            var result = Destination(path: destination, folder: try folderDescriptor(parent), name: name)
+            if fromCurrentTree {
+                result.currentFolder = currentFolderDescriptors[parent] ?? {
+                    let descriptor = open(writer.targetPath + (parent.isEmpty ? "" : "/" + parent), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                    currentFolderDescriptors[parent] = descriptor
+                    return descriptor
+                }()
+            }
+            return result
         }
 
         /// An unchanged file's place in the new tree: a hard link to the old one, or, where the file
@@ -632,7 +637,7 @@ public struct OutputWriter {
                     modes = []
                 }
                 for path in pendingLinks {
-                    try linkUnchanged(path, to: try destination(of: path))
+                    try linkUnchanged(path, to: try destination(of: path, fromCurrentTree: true))
                 }
                 pendingLinks = []
                 for entry in userEntries {
