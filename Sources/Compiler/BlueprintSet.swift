@@ -120,7 +120,8 @@ public enum BlueprintSet {
             var previous: Parallel.Background<PreviousOutput?>?
             let analysis = PhaseTimings.measure("analyze (parse, decode, rules, availability)") { () -> Analysis in
                 let decoded = Pipeline.decode(file: file, bytes: source)
-                // Built while the last analysis's blueprint is still being decoded on the other core.
+                // Built while the last analysis's blueprint is still being decoded on the other core;
+                // the rules use it too should the findings not be reusable.
                 let topology = earlier?.isReady == false ? Pipeline.topology(ifReused: decoded) : nil
                 if let earlier = earlier?.value ?? nil, let findings = earlier.findings, let reused = Pipeline.reuse(findings, for: decoded, topology: topology),
                    let blueprint = reused.blueprint {
@@ -132,7 +133,7 @@ public enum BlueprintSet {
                     source.count < 1 << 16 ? Parallel.Background(ready: PreviousOutput.byDescription(earlier))
                         : Parallel.Background { PreviousOutput.byDescription(earlier) }
                 }
-                return Pipeline.validate(decoded, today: today)
+                return Pipeline.validate(decoded, today: today, topology: topology)
             }
             guard kept else {
                 return .released(name: analysis.blueprint?.name, blueprint: keepBlueprints ? analysis.blueprint : nil,

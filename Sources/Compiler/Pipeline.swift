@@ -75,14 +75,17 @@ public enum Pipeline {
         }
     }
 
-    /// The second half of `analyze`: every rule over a decoded blueprint.
-    public static func validate(_ decoded: Decoded, today: String, whenTopologyIsBuilt: ((Blueprint, Topology) -> Void)? = nil) -> Analysis {
+    /// The second half of `analyze`: every rule over a decoded blueprint. `topology`: what
+    /// `topology(ifReused:)` built for it, when it did.
+    public static func validate(_ decoded: Decoded, today: String, whenTopologyIsBuilt: ((Blueprint, Topology) -> Void)? = nil,
+                                topology: Topology? = nil) -> Analysis {
         if let failure = decoded.failure { return Analysis(file: decoded.file, blueprint: nil, diagnostics: [failure]) }
         var diagnostics = decoded.diagnostics
         var context: ValidationContext?
         if let blueprint = decoded.blueprint {
             let validation = PhaseTimings.measure("rules") {
-                Validator.check(blueprint, today: today, whenTopologyIsBuilt: whenTopologyIsBuilt.map { hook in { hook(blueprint, $0) } })
+                Validator.check(blueprint, today: today, whenTopologyIsBuilt: whenTopologyIsBuilt.map { hook in { hook(blueprint, $0) } },
+                                topology: topology)
             }
             diagnostics += validation.diagnostics
             context = validation.context

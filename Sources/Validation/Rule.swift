@@ -63,11 +63,12 @@ public struct ValidationContext: Sendable {
     /// `whenTopologyIsBuilt` sees the topology once its figures are worked out (on every core),
     /// as the rollout proofs and the rules start, which leave a core partly idle: a caller can
     /// start work of its own on it meanwhile.
+    /// `topology`: `Topology(blueprint)`, when already built.
     init(soundPart blueprint: Blueprint, dependencies: FigureDependencies, today: String, spreadFrom: Int,
-         whenTopologyIsBuilt: ((Topology) -> Void)? = nil) {
+         whenTopologyIsBuilt: ((Topology) -> Void)? = nil, topology prebuilt: Topology? = nil) {
         self.blueprint = blueprint
         self.rejected = dependencies.rejected
-        let topology = Topology(blueprint)
+        let topology = prebuilt ?? Topology(blueprint)
         self.topology = topology
         let explanation = PhaseTimings.measure("availability, RTO, RPO") {
             dependencies.apply(to: Explanation(topology, spreadFrom: spreadFrom), sound: blueprint)

@@ -24,8 +24,10 @@ public enum Validator {
     /// `spreadFrom`: the number of services from which figures and rules run on every core
     /// (tests set it to compare with one thread).
     /// `whenTopologyIsBuilt`: see `ValidationContext.init(soundPart:…)`.
+    /// `topology`: `Topology(blueprint.soundPart(excluding: blueprint.rejected))` when already built;
+    /// used when the structural rules refuse nothing more, so the sound part is that one.
     public static func check(_ blueprint: Blueprint, today: String, spreadFrom: Int = Parallel.servicesWorthSpreading,
-                             whenTopologyIsBuilt: ((Topology) -> Void)? = nil) -> Outcome {
+                             whenTopologyIsBuilt: ((Topology) -> Void)? = nil, topology: Topology? = nil) -> Outcome {
         let structural = Set(RuleRegistry.structural.map { $0.id })
         let spread = blueprint.services.count >= spreadFrom
         var diagnostics = run(RuleRegistry.structural, ValidationContext(structureOf: blueprint, today: today), file: blueprint, spread: spread)
@@ -35,7 +37,8 @@ public enum Validator {
         }
         let context = ValidationContext(soundPart: blueprint.soundPart(excluding: rejected),
                                         dependencies: FigureDependencies(whole: blueprint, rejected: rejected), today: today,
-                                        spreadFrom: spreadFrom, whenTopologyIsBuilt: whenTopologyIsBuilt)
+                                        spreadFrom: spreadFrom, whenTopologyIsBuilt: whenTopologyIsBuilt,
+                                        topology: rejected == blueprint.rejected ? topology : nil)
         diagnostics += run(RuleRegistry.all.filter { !structural.contains($0.id) }, context, file: blueprint, spread: spread)
         diagnostics += withheldNotes(context.explanation.withheld, in: blueprint)
         // Structural rules saw the whole blueprint, so only waivers of the others can be left out.

@@ -105,3 +105,28 @@ import Validation
         }
     }
 }
+
+/// compile builds the new topology while the last blueprint is still being decoded
+/// (`Pipeline.topology(ifReused:)`); when the findings cannot be reused the rules take it. It must
+/// be the topology they build, and be set aside when a structural rule refuses a part.
+@Suite struct TopologyBuiltAheadTests {
+    @Test(arguments: ReportInputsTests.examples)
+    func theRulesFindWhatTheyFindWithTheirOwn(_ name: String) throws {
+        let path = OutageCompileTests.root.appendingPathComponent("Blueprints/\(name).yaml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let uses = try #require(text.range(of: "uses: ["))
+        let broken = text.replacingCharacters(in: uses, with: "uses: [no-such-datastore, ")
+        for source in [text, broken] {
+            let decoded = Pipeline.decode(file: path, bytes: Array(source.utf8))
+            let ahead = try #require(Pipeline.topology(ifReused: decoded))
+            let own = Pipeline.validate(decoded, today: ManifestFieldsTests.today)
+            let given = Pipeline.validate(decoded, today: ManifestFieldsTests.today, topology: ahead)
+            #expect(given.diagnostics == own.diagnostics)
+            #expect(given.topology?.placements == own.topology?.placements)
+            let explained = { (analysis: Analysis) in analysis.explanation.map { ExplainRenderer.render($0, format: .json) } }
+            #expect(explained(given) == explained(own))
+        }
+        #expect(Pipeline.validate(Pipeline.decode(file: path, bytes: Array(broken.utf8)), today: ManifestFieldsTests.today).diagnostics
+            .contains { $0.rule == "undefined-reference" })
+    }
+}
