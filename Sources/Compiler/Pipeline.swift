@@ -137,13 +137,15 @@ public enum Pipeline {
     private static func isManifestOnlyEdit(from before: Decoded, cleared then: Blueprint, onManifestFields: [Diagnostic], to after: Decoded) -> Bool {
         guard isReusable(after), let blueprint = after.blueprint else { return false }
         let file = before.file
-        let named = { (diagnostics: [Diagnostic]) -> [Diagnostic] in
-            after.file == file ? diagnostics : diagnostics.map { var renamed = $0; renamed.file = file; return renamed }
-        }
         var cleared = blueprint.manifestFieldsCleared
         cleared.file = file
-        return named(after.diagnostics) == before.diagnostics && cleared == then
-            && named(Validator.findingsOnManifestFields(blueprint)) == onManifestFields
+        return renamed(after.diagnostics, to: file) == before.diagnostics && cleared == then
+            && renamed(Validator.findingsOnManifestFields(blueprint), to: file) == onManifestFields
+    }
+
+    /// `diagnostics` as found in `file`: the name is all a finding reads of it without a price override file.
+    private static func renamed(_ diagnostics: [Diagnostic], to file: String) -> [Diagnostic] {
+        diagnostics.allSatisfy { $0.file == file } ? diagnostics : diagnostics.map { var renamed = $0; renamed.file = file; return renamed }
     }
 
     private static func isReusable(_ decoded: Decoded) -> Bool {
@@ -155,7 +157,7 @@ public enum Pipeline {
     /// analysed only in fields that reach its manifests (`Blueprint.manifestFieldsCleared`) and the
     /// findings on those fields agree: every rule then finds what it found before
     /// (`Validator.findingsOnManifestFields`), so those findings are the answer. Its figures are not
-    /// worked out (`Analysis.figuresDeferred`). nil when anything else differs.
+    /// worked out (`Analysis.figures(of:)` works them out when REPORT.md is made). nil when anything else differs.
     /// `topology`: `topology(ifReused:)`, when already built. `decoded` may be another file than
     /// the earlier one (`diff` of two files): findings name their file, and with no price override
     /// file nothing else reads the name, so the earlier findings are compared and reused renamed.
@@ -164,9 +166,8 @@ public enum Pipeline {
             guard let blueprint = decoded.blueprint,
                   isManifestOnlyEdit(from: earlier.decoded, cleared: earlier.cleared, onManifestFields: earlier.onManifestFields, to: decoded),
                   let topology = topology ?? Self.topology(ifReused: decoded) else { return nil }
-            let now = decoded.file
-            let diagnostics = earlier.decoded.file == now ? earlier.diagnostics : earlier.diagnostics.map { var renamed = $0; renamed.file = now; return renamed }
-            var analysis = Analysis(file: now, blueprint: blueprint, diagnostics: diagnostics, topology: topology)
+            var analysis = Analysis(file: decoded.file, blueprint: blueprint, diagnostics: renamed(earlier.diagnostics, to: decoded.file),
+                                    topology: topology)
             analysis.findingsReused = true
             return analysis
         }

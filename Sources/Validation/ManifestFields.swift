@@ -7,18 +7,11 @@ extension Validator {
     /// No other rule reads those fields (`ManifestFieldsTests`), so two blueprints equal once they
     /// are cleared, and equal in these findings, get the same findings from every rule, waivers
     /// and "… and N more" included: compile then keeps the last analysis's findings instead of
-    /// working out every figure again (`Pipeline.analyze(…reusing:)`).
+    /// working out every figure again (`Pipeline.reuse`).
     public static func findingsOnManifestFields(_ blueprint: Blueprint) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        func add(_ rule: any Rule.Type, _ finding: Finding) {
-            diagnostics.append(Diagnostic(rule.severity, rule: rule.id, message: finding.message, file: blueprint.file,
-                                          mark: blueprint.sourceMap.mark(for: finding.path), path: finding.path,
-                                          notes: finding.notes, fix: finding.fix))
+        blueprint.services.flatMap { service in
+            (ImageNotPinned.finding(service).map { [diagnostic(ImageNotPinned.self, $0, in: blueprint)] } ?? [])
+                + InvalidValue.reservedEnvironment(service).map { diagnostic(InvalidValue.self, $0, in: blueprint) }
         }
-        for service in blueprint.services {
-            if let finding = ImageNotPinned.finding(service) { add(ImageNotPinned.self, finding) }
-            for finding in InvalidValue.reservedEnvironment(service) { add(InvalidValue.self, finding) }
-        }
-        return diagnostics
     }
 }

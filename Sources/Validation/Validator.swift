@@ -89,12 +89,15 @@ public enum Validator {
     static func run(_ rules: [any Rule.Type], _ context: ValidationContext, file blueprint: Blueprint, spread: Bool) -> [Diagnostic] {
         Parallel.map(rules.count, serialBelow: spread ? 2 : .max) { index in
             let rule = rules[index]
-            return rule.init().check(context).map { finding in
-                Diagnostic(rule.severity, rule: rule.id, message: finding.message, file: blueprint.file,
-                           mark: blueprint.sourceMap.mark(for: finding.path), path: finding.path,
-                           notes: finding.notes, fix: finding.fix)
-            }
+            return rule.init().check(context).map { diagnostic(rule, $0, in: blueprint) }
         }.flatMap { $0 }
+    }
+
+    /// `finding` of `rule`, located in `blueprint`'s source.
+    static func diagnostic(_ rule: any Rule.Type, _ finding: Finding, in blueprint: Blueprint) -> Diagnostic {
+        Diagnostic(rule.severity, rule: rule.id, message: finding.message, file: blueprint.file,
+                   mark: blueprint.sourceMap.mark(for: finding.path), path: finding.path,
+                   notes: finding.notes, fix: finding.fix)
     }
 
     /// A waiver silences the findings of its rule located at its path or below it. Expired

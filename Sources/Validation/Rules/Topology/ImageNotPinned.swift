@@ -24,13 +24,13 @@ public struct ImageNotPinned: Rule {
     static func finding(_ service: Service) -> Finding? {
         // An empty image is `missing-field`'s finding, not this rule's.
         guard !service.image.isEmpty else { return nil }
+        let problem: String
         switch tag(of: service.image) {
         case .pinned: return nil
-        case .missing:
-            return Finding(at: "services.\(service.name).image", "image '\(service.image)' has no tag or digest", fix: "pin a release tag or an @sha256 digest")
-        case .latest:
-            return Finding(at: "services.\(service.name).image", "image '\(service.image)' uses the 'latest' tag", fix: "pin a release tag or an @sha256 digest")
+        case .missing: problem = "has no tag or digest"
+        case .latest: problem = "uses the 'latest' tag"
         }
+        return Finding(at: "services.\(service.name).image", "image '\(service.image)' \(problem)", fix: "pin a release tag or an @sha256 digest")
     }
 
     enum Tag { case pinned, missing, latest }
